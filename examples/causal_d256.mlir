@@ -1,0 +1,12 @@
+// Dense causal attention in f16 (the FlashAttention-3 benchmark shape:
+// 16k tokens, hidden size 2048, so H = 2048 / D = 8), D = 256.
+!act = memref<1x8x16384x256xf16>
+func.func @causal_d256(%q: !act, %k: !act, %v: !act,
+                      %seq_lens: memref<1xi32>, %o: !act,
+                      %lse: memref<1x8x16384xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x8x16384xf32>)
+  return
+}

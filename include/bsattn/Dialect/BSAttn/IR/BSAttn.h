@@ -1,0 +1,25 @@
+//===- BSAttn.h - bsattn dialect, attributes and ops ------------*- C++ -*-===//
+
+#ifndef BSATTN_DIALECT_BSATTN_IR_BSATTN_H
+#define BSATTN_DIALECT_BSATTN_IR_BSATTN_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttnDialect.h.inc"
+#include "bsattn/Dialect/BSAttn/IR/BSAttnEnums.h.inc"
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttnAttrInterfaces.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnOps.h.inc"
+
+#endif // BSATTN_DIALECT_BSATTN_IR_BSATTN_H

@@ -1,0 +1,124 @@
+//===- BSAttnAttrs.td - bsattn attributes ------------------*- tablegen -*-===//
+
+#ifndef BSATTN_DIALECT_BSATTN_IR_BSATTNATTRS_TD
+#define BSATTN_DIALECT_BSATTN_IR_BSATTNATTRS_TD
+
+include "bsattn/Dialect/BSAttn/IR/BSAttnDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+//===----------------------------------------------------------------------===//
+// Sparsity patterns
+//===----------------------------------------------------------------------===//
+
+def BSAttn_SparsityAttrInterface : AttrInterface<"SparsityAttrInterface"> {
+  let cppNamespace = "::mlir::bsattn";
+  let description = [{
+    A pattern that says which key blocks each query block attends to. Every
+    pattern is further restricted by causality (key block `j <= i`) and by
+    the sequence length of the batch entry.
+  }];
+  let methods = [
+    InterfaceMethod<
+      /*desc=*/[{Whether the pattern is read at run time from `row_ptr` and
+                 `col_idx` operands.}],
+      /*retTy=*/"bool", /*methodName=*/"needsIndexOperands", /*args=*/(ins),
+      /*methodBody=*/"", /*defaultImplementation=*/"return false;">,
+  ];
+}
+
+class BSAttn_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<BSAttn_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def BSAttn_CSRAttr : BSAttn_Attr<"CSR", "csr", [
+    DeclareAttrInterfaceMethods<BSAttn_SparsityAttrInterface,
+                                ["needsIndexOperands"]>]> {
+  let summary = "Sparsity read at run time from CSR index tensors";
+  let description = [{
+    Query block `i` of batch `b`, head `h` sees the key blocks
+    `col_idx[b, h, row_ptr[b, h, i] .. row_ptr[b, h, i + 1])`, taken as
+    listed (duplicates count twice). Entries outside `0 <= j <= i` or at or
+    past the last block that holds a valid key are ignored.
+  }];
+}
+
+def BSAttn_CausalAttr : BSAttn_Attr<"Causal", "causal", [
+    BSAttn_SparsityAttrInterface]> {
+  let summary = "Dense causal attention: query block i sees key blocks 0..i";
+}
+
+def BSAttn_SlidingWindowAttr : BSAttn_Attr<"SlidingWindow", "sliding_window", [
+    BSAttn_SparsityAttrInterface]> {
+  let summary = "Static sliding window of `window` key blocks";
+  let description = [{
+    Query block `i` sees key blocks `max(0, i - window + 1) .. i`: the
+    diagonal block and the `window - 1` blocks before it. Known at compile
+    time, so the kernel loads no indices.
+  }];
+  let parameters = (ins "int64_t":$window);
+  let assemblyFormat = "`<` $window `>`";
+  let genVerifyDecl = 1;
+}
+
+def BSAttn_WindowGlobalAttr : BSAttn_Attr<"WindowGlobal", "window_global", [
+    BSAttn_SparsityAttrInterface]> {
+  let summary = "Static sliding window plus leading global key blocks";
+  let description = [{
+    Query block `i` sees the sliding window of `sliding_window<window>` and
+    the key blocks `0 .. globals - 1` (each block once, even where the two
+    sets overlap).
+  }];
+  let parameters = (ins "int64_t":$window, "int64_t":$globals);
+  let assemblyFormat = "`<` $window `,` $globals `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Numerics
+//===----------------------------------------------------------------------===//
+
+def BSAttn_PVPrecision : I32EnumAttr<"PVPrecision",
+    "operand precision of the P.V product", [
+      I32EnumAttrCase<"bf16", 0>,
+      I32EnumAttrCase<"f16", 1>,
+      I32EnumAttrCase<"split_bf16", 2>,
+    ]> {
+  let cppNamespace = "::mlir::bsattn";
+  let genSpecializedAttr = 0;
+}
+
+def BSAttn_PVPrecisionAttr : EnumAttr<BSAttn_Dialect, BSAttn_PVPrecision,
+                                      "pv_precision"> {
+  let summary = "Precision of the probabilities P in the P.V product";
+  let description = [{
+    `bf16`: P rounded to bf16, one product. `f16`: P and V in f16, one
+    product. `split_bf16`: P = hi + lo with both parts in bf16, two products
+    against the same V (about fp32-accurate P, twice the P.V work).
+  }];
+  let assemblyFormat = "$value";
+}
+
+//===----------------------------------------------------------------------===//
+// Tuning hints
+//===----------------------------------------------------------------------===//
+
+def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
+  let summary = "Optional tuning hints read by the lowering passes";
+  let description = [{
+    `block_q` x `block_k` is the tile a CTA computes per step, `stages` the
+    depth of the shared-memory ring for K and V tiles, and `warpgroups` the
+    number of consumer warpgroups. Parameters left out take their defaults.
+  }];
+  let parameters = (ins
+    DefaultValuedParameter<"int64_t", "128">:$block_q,
+    DefaultValuedParameter<"int64_t", "128">:$block_k,
+    DefaultValuedParameter<"int64_t", "2">:$stages,
+    DefaultValuedParameter<"int64_t", "2">:$warpgroups
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // BSATTN_DIALECT_BSATTN_IR_BSATTNATTRS_TD

@@ -1,0 +1,46 @@
+//===- BSAttnAttrs.cpp - bsattn attribute verifiers -------------*- C++ -*-===//
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+
+using namespace mlir;
+using namespace mlir::bsattn;
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttnAttrInterfaces.cpp.inc"
+
+bool CSRAttr::needsIndexOperands() const { return true; }
+
+LogicalResult
+SlidingWindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          int64_t window) {
+  if (window < 1)
+    return emitError() << "sliding window must span at least 1 key block, got "
+                       << window;
+  return success();
+}
+
+LogicalResult
+WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         int64_t window, int64_t globals) {
+  if (window < 1)
+    return emitError() << "sliding window must span at least 1 key block, got "
+                       << window;
+  if (globals < 0)
+    return emitError() << "number of global key blocks must be >= 0, got "
+                       << globals;
+  return success();
+}
+
+LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t blockQ, int64_t blockK, int64_t stages,
+                                 int64_t warpgroups) {
+  if (blockQ != 64 && blockQ != 128)
+    return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
+  if (blockK != 64 && blockK != 128)
+    return emitError() << "tuning block_k must be 64 or 128, got " << blockK;
+  if (stages < 1 || stages > 8)
+    return emitError() << "tuning stages must be in [1, 8], got " << stages;
+  if (warpgroups < 1 || warpgroups > 3)
+    return emitError() << "tuning warpgroups must be in [1, 3], got "
+                       << warpgroups;
+  return success();
+}

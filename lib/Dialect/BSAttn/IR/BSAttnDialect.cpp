@@ -1,0 +1,27 @@
+//===- BSAttnDialect.cpp - bsattn dialect -----------------------*- C++ -*-===//
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::bsattn;
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttnDialect.cpp.inc"
+#include "bsattn/Dialect/BSAttn/IR/BSAttnEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.cpp.inc"
+
+void BSAttnDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "bsattn/Dialect/BSAttn/IR/BSAttnOps.cpp.inc"
+      >();
+}

@@ -1,0 +1,71 @@
+// RUN: bsattn-opt %s -split-input-file -verify-diagnostics
+
+// One case per attribute verifier and parser message.
+
+// expected-error @+1 {{sliding window must span at least 1 key block, got 0}}
+func.func @f() attributes {p = #bsattn.sliding_window<0>} { return }
+
+// -----
+
+// expected-error @+1 {{sliding window must span at least 1 key block, got -3}}
+func.func @f() attributes {p = #bsattn.window_global<-3, 1>} { return }
+
+// -----
+
+// expected-error @+1 {{number of global key blocks must be >= 0, got -1}}
+func.func @f() attributes {p = #bsattn.window_global<4, -1>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning block_q must be 64 or 128, got 96}}
+func.func @f() attributes {t = #bsattn.tuning<block_q = 96>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning block_k must be 64 or 128, got 256}}
+func.func @f() attributes {t = #bsattn.tuning<block_k = 256>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning stages must be in [1, 8], got 0}}
+func.func @f() attributes {t = #bsattn.tuning<stages = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning warpgroups must be in [1, 3], got 4}}
+func.func @f() attributes {t = #bsattn.tuning<warpgroups = 4>} { return }
+
+// -----
+
+// expected-error @+2 {{expected ::mlir::bsattn::PVPrecision to be one of: bf16, f16, split_bf16}}
+// expected-error @+1 {{failed to parse BSAttn_PVPrecisionAttr parameter 'value'}}
+func.func @f() attributes {p = #bsattn<pv_precision fp8>} { return }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>,
+             %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{unknown P.V precision 'fp8', expected one of: bf16, f16, split_bf16}}
+  bsattn.attention #bsattn.causal pv = fp8
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>,
+             %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{expected attribute value}}
+  bsattn.attention pv = bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute `dense_window` in dialect `bsattn`}}
+func.func @f() attributes {p = #bsattn.dense_window<2>} { return }

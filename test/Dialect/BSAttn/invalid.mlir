@@ -1,0 +1,415 @@
+// RUN: bsattn-opt %s -split-input-file -verify-diagnostics
+
+// One case per verifier message of bsattn.attention.
+
+func.func @f(%q: memref<*xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'q' must be a ranked memref [B, H, T, D], got 'memref<*xbf16>'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<*xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'q' must have rank 4 [B, H, T, D], got rank 3}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xf32>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'q' element type must be bf16 or f16, got 'f32'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xf32>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16, strided<[65536, 32768, 128, 1]>>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'q' must be contiguous (identity layout), got 'memref<1x2x256x128xbf16, strided<[65536, 32768, 128, 1]>>'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16, strided<[65536, 32768, 128, 1]>>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x?xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{head dimension D must be static}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x?xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x96xbf16>, %k: memref<1x2x256x96xbf16>, %v: memref<1x2x256x96xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x96xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{head dimension D must be 64, 128 or 256, got 96}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x96xbf16>, memref<1x2x256x96xbf16>, memref<1x2x256x96xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x96xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{block size must be 128, got 64}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {block_size = 64}
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x200x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sequence length T = 200 must be a positive multiple of the block size 128}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x200x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'k' must have rank 4 [B, H, T, D], got rank 2}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'v' element type must be 'bf16', got 'f16'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x384x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'k' shape [1, 2, 384, 128] does not match the shape of 'q' [1, 2, 256, 128]}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x384x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xf32>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'o' element type must be 'bf16', got 'f32'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xf32>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x4x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'v' shape [1, 4, 256, 128] does not match the shape of 'q' [1, 2, 256, 128]}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x4x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<*xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'o' must be a ranked memref [B, H, T, D], got 'memref<*xbf16>'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<*xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256x1xf32>) {
+  // expected-error @+1 {{'lse' must have rank 3 [B, H, T], got rank 4}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256x1xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xbf16>) {
+  // expected-error @+1 {{'lse' element type must be 'f32', got 'bf16'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xbf16>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x128xf32>) {
+  // expected-error @+1 {{'lse' shape [1, 2, 128] does not match [B, H, T] of 'q' [1, 2, 256]}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x128xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi64>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'seq_lens' element type must be 'i32', got 'i64'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi64>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1x1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'seq_lens' must have rank 1 [B], got rank 2}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1x1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<2xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'seq_lens' shape [2] does not match [B] of 'q' [1]}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<2xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sparsity #bsattn.csr needs 'row_ptr' operand}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sparsity #bsattn.causal takes no index operands, but 'row_ptr' was given}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sparsity #bsattn.sliding_window<2> takes no index operands, but 'row_ptr' was given}}
+  bsattn.attention #bsattn.sliding_window<2> pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi64>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'row_ptr' element type must be 'i32', got 'i64'}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi64>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x2xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'row_ptr' shape [1, 2, 2] does not match [B, H, T/block + 1] of 'q' [1, 2, 3]}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x2xi32>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'row_ptr' must have rank 3 [B, H, T/block + 1], got rank 1}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<3xi32>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi16>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'col_idx' element type must be 'i32', got 'i16'}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x2x4xi16>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<2x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'col_idx' shape [2, 2, 4] does not match [B, H, NNZ] of 'q' [1, 2, 4]}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<2x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'col_idx' must have rank 3 [B, H, NNZ], got rank 2}}
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{scale must be positive and finite, got -1}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {scale = -1.0 : f32}
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{scale must be positive and finite, got 0}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {scale = 0.0 : f32}
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{scale must be positive and finite, got INF}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {scale = 0x7F800000 : f32}
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xf16>, %k: memref<1x2x256x128xf16>, %v: memref<1x2x256x128xf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{P.V precision 'split_bf16' needs bf16 inputs; f16 inputs take 'f16'}}
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : memref<1x2x256x128xf16>, memref<1x2x256x128xf16>, memref<1x2x256x128xf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xf16>, %k: memref<1x2x256x128xf16>, %v: memref<1x2x256x128xf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{P.V precision 'bf16' needs bf16 inputs; f16 inputs take 'f16'}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %k, %v : memref<1x2x256x128xf16>, memref<1x2x256x128xf16>, memref<1x2x256x128xf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sparsity #bsattn.csr needs 'row_ptr' operand}}
+  "bsattn.attention"(%q, %q, %q, %s, %ci, %o, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1, 1, 1>, pv = #bsattn<pv_precision split_bf16>, sparsity = #bsattn.csr}> : (memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1xi32>, memref<1x2x4xi32>, memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sparsity #bsattn.csr needs 'col_idx' operand}}
+  "bsattn.attention"(%q, %q, %q, %s, %rp, %o, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 1>, pv = #bsattn<pv_precision split_bf16>, sparsity = #bsattn.csr}> : (memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1xi32>, memref<1x2x3xi32>, memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{sparsity #bsattn.window_global<2, 1> takes no index operands, but 'col_idx' was given}}
+  "bsattn.attention"(%q, %q, %q, %s, %ci, %o, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1, 1, 1>, pv = #bsattn<pv_precision bf16>, sparsity = #bsattn.window_global<2, 1>}> : (memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1xi32>, memref<1x2x4xi32>, memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{Invalid attribute `sparsity` in property conversion: 3 : i32}}
+  "bsattn.attention"(%q, %q, %q, %s, %o, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 1, 1>, pv = #bsattn<pv_precision bf16>, sparsity = 3 : i32}> : (memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1xi32>, memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> ()
+  return
+}
