@@ -16,6 +16,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
+# cuobjdump + nvdisasm (SASS checks in the tests) are not in the image's
+# toolkit; PyPI ships them.
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/build/cuda-tools"
+if [[ ! -x "$tools/nvidia/cu13/bin/nvdisasm" ]]; then
+  echo "installing cuobjdump and nvdisasm into $tools"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$tools" \
+    nvidia-cuda-cuobjdump==13.5.37 nvidia-cuda-nvdisasm==13.5.37
+fi
+
 if [[ ! -x /usr/local/cuda/bin/ptxas ]]; then
   echo "warning: CUDA toolkit not found at /usr/local/cuda (ptxas is needed to" \
        "emit cubins)" >&2

@@ -18,6 +18,12 @@ config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
+# ptxas from the CUDA toolkit; cuobjdump and nvdisasm from PyPI's
+# nvidia-cuda-cuobjdump / nvidia-cuda-nvdisasm (scripts/install-deps.sh).
+config.substitutions.append(("%ptxas", os.path.join(config.cuda_toolkit, "bin", "ptxas")))
+config.substitutions.append(("%cuobjdump", os.path.join(config.cuda_tools_dir, "cuobjdump")))
+llvm_config.with_environment("PATH", config.cuda_tools_dir, append_path=True)
+
 tool_dirs = [config.bsattn_tools_dir, config.llvm_tools_dir]
 tools = ["bsattn-opt", "bsattn-translate", "mlir-tblgen"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

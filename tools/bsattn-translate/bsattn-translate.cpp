@@ -1,12 +1,11 @@
 //===- bsattn-translate.cpp - bsattn translation driver ---------*- C++ -*-===//
 //
-// MlirTranslateMain with the upstream translations (LLVM IR and friends) and
-// the bsattn dialect registered, so that a bsattn program or the output of
-// its lowering can be translated.
+// MlirTranslateMain with the bsattn emitters (--emit-ptx, --emit-cubin,
+// --emit-manifest) and the upstream translations (LLVM IR and friends).
 //
 //===----------------------------------------------------------------------===//
 
-#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Target/Emitters.h"
 
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -14,6 +13,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
+  mlir::bsattn::registerBSAttnTranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "bsattn translation driver\n"));
 }

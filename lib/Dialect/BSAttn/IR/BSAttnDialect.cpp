@@ -15,7 +15,14 @@ using namespace mlir::bsattn;
 #define GET_ATTRDEF_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnTypes.cpp.inc"
+
 void BSAttnDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "bsattn/Dialect/BSAttn/IR/BSAttnTypes.cpp.inc"
+      >();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.cpp.inc"

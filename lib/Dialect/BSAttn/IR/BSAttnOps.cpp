@@ -242,3 +242,108 @@ TuningAttr AttentionOp::getTuningOrDefault() {
     return tuning;
   return TuningAttr::get(getContext(), 128, 128, 2, 2);
 }
+
+//===----------------------------------------------------------------------===//
+// Tile level
+//===----------------------------------------------------------------------===//
+
+LogicalResult QueryTileOp::verify() {
+  Block &body = getBody().front();
+  unsigned expected = 3 + getCaptures().size();
+  if (body.getNumArguments() != expected)
+    return emitOpError() << "body must take " << expected
+                         << " arguments (b, h, qb, then one per capture), got "
+                         << body.getNumArguments();
+  for (unsigned i = 0; i < 3; ++i)
+    if (!body.getArgument(i).getType().isIndex())
+      return emitOpError() << "body argument #" << i << " must be 'index'";
+  if (getCaptureNames().size() != getCaptures().size())
+    return emitOpError() << "needs one capture name per capture, got "
+                         << getCaptureNames().size() << " for "
+                         << getCaptures().size();
+  for (auto [i, capture] : llvm::enumerate(getCaptures()))
+    if (getCaptureArgument(i).getType() != capture.getType())
+      return emitOpError() << "body argument for capture #" << i
+                           << " must have its type " << capture.getType();
+  return success();
+}
+
+/// The query tile an op of the tile level works for, or a diagnostic.
+static FailureOr<QueryTileOp> getEnclosingQueryTile(Operation *op) {
+  auto tile = op->getParentOfType<QueryTileOp>();
+  if (!tile)
+    return op->emitOpError() << "must be nested in a 'bsattn.query_tile'";
+  return tile;
+}
+
+/// Checks that `type` is a tile of `rows x cols` f32.
+static LogicalResult checkTile(Operation *op, TileType type, StringRef name,
+                               int64_t rows, int64_t cols) {
+  if (type.getRows() == rows && type.getCols() == cols &&
+      type.getElementType().isF32())
+    return success();
+  return op->emitOpError() << name << " must be a " << rows << "x" << cols
+                           << " f32 tile, got " << type;
+}
+
+/// Checks that `type` holds one f32 per row of a `rows`-row tile.
+static LogicalResult checkRows(Operation *op, RowsType type, StringRef name,
+                               int64_t rows) {
+  if (type.getRows() == rows && type.getElementType().isF32())
+    return success();
+  return op->emitOpError() << name << " must hold " << rows << " f32 rows, got "
+                           << type;
+}
+
+LogicalResult KeyBlockLoopOp::verify() {
+  if (failed(getEnclosingQueryTile(*this)))
+    return failure();
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 1 || !body.getArgument(0).getType().isIndex())
+    return emitOpError() << "body must take one 'index' argument (the entry)";
+  return success();
+}
+
+LogicalResult LoadQOp::verify() { return getEnclosingQueryTile(*this); }
+LogicalResult LoadKVOp::verify() { return getEnclosingQueryTile(*this); }
+LogicalResult WaitKVOp::verify() { return getEnclosingQueryTile(*this); }
+LogicalResult ReleaseKVOp::verify() { return getEnclosingQueryTile(*this); }
+
+LogicalResult QKOp::verify() {
+  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
+  if (failed(tile))
+    return failure();
+  int64_t block = tile->getBlockSize();
+  return checkTile(*this, getScores().getType(), "scores", block, block);
+}
+
+LogicalResult MaskOp::verify() { return getEnclosingQueryTile(*this); }
+
+LogicalResult OnlineSoftmaxOp::verify() {
+  if (failed(getEnclosingQueryTile(*this)))
+    return failure();
+  TileType scores = getScores().getType();
+  return checkRows(*this, getMax().getType(), "row state", scores.getRows());
+}
+
+LogicalResult PVOp::verify() {
+  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
+  if (failed(tile))
+    return failure();
+  int64_t rows = getProbs().getType().getRows();
+  if (failed(checkTile(*this, getAcc().getType(), "accumulator", rows,
+                       tile->getHeadDim())))
+    return failure();
+  return checkRows(*this, getAlpha().getType(), "alpha", rows);
+}
+
+LogicalResult StoreOutputOp::verify() {
+  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
+  if (failed(tile))
+    return failure();
+  int64_t rows = getAcc().getType().getRows();
+  if (failed(checkTile(*this, getAcc().getType(), "accumulator", rows,
+                       tile->getHeadDim())))
+    return failure();
+  return checkRows(*this, getMax().getType(), "row state", rows);
+}

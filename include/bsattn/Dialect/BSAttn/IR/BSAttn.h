@@ -19,6 +19,9 @@
 #define GET_ATTRDEF_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnTypes.h.inc"
+
 #define GET_OP_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.h.inc"
 

@@ -22,6 +22,7 @@ def BSAttn_Dialect : Dialect {
     code and on to TMA/WGMMA kernels for sm_90a.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
 }
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTNDIALECT_TD

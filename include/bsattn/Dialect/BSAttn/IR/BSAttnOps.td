@@ -4,6 +4,8 @@
 #define BSATTN_DIALECT_BSATTN_IR_BSATTNOPS_TD
 
 include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.td"
+include "bsattn/Dialect/BSAttn/IR/BSAttnTypes.td"
+include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/OpBase.td"
 
@@ -86,6 +88,219 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments]> {
   }];
 
   let hasVerifier = 1;
+}
+
+
+//===----------------------------------------------------------------------===//
+// Tile level: what `bsattn-tile` produces
+//===----------------------------------------------------------------------===//
+
+def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
+    IsolatedFromAbove, SingleBlock, NoTerminator]> {
+  let summary = "The work of one query tile: a grid over (batch, head, tile)";
+  let description = [{
+    The body runs once for every batch entry `b`, head `h` and query tile
+    `qb` (the block arguments, in that order, followed by one block argument
+    per `captures` operand). On a GPU each instance is one CTA. `q`, `k`
+    and `v` are read only through the tile operations in the body (on
+    Hopper, by TMA); `o` and `lse` are written by `bsattn.store_output`.
+    The captures are the values the body's key-block schedule reads
+    (sequence lengths, CSR indices); `capture_names` names each one
+    (`seq_lens`, `seq_limit`, `row_ptr`, `col_idx`, `nnz`) for the kernel
+    manifest.
+  }];
+  let arguments = (ins
+    BSAttn_SparsityAttrInterface:$sparsity,
+    BSAttn_PVPrecisionAttr:$pv,
+    F32Attr:$scale,
+    I64Attr:$block_size,
+    BSAttn_TuningAttr:$tuning,
+    StrArrayAttr:$capture_names,
+    AnyMemRef:$q, AnyMemRef:$k, AnyMemRef:$v,
+    AnyMemRef:$o, AnyMemRef:$lse,
+    Variadic<AnyType>:$captures
+  );
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $sparsity `pv` `=` custom<PVPrecision>($pv)
+    `ins` `(` $q `,` $k `,` $v `:` type($q) `,` type($k) `,` type($v) `)`
+    `outs` `(` $o `,` $lse `:` type($o) `,` type($lse) `)`
+    (`captures` `(` $captures^ `:` type($captures) `)`)?
+    attr-dict-with-keyword $body
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::Value getBatchIndex() { return getBody().getArgument(0); }
+    ::mlir::Value getHeadIndex() { return getBody().getArgument(1); }
+    ::mlir::Value getQueryBlockIndex() { return getBody().getArgument(2); }
+    /// The block argument that stands for capture `i` inside the body.
+    ::mlir::BlockArgument getCaptureArgument(unsigned i) {
+      return getBody().getArgument(3 + i);
+    }
+    int64_t getHeadDim() {
+      return ::llvm::cast<::mlir::MemRefType>(getQ().getType()).getDimSize(3);
+    }
+    ::mlir::Type getElementType() {
+      return ::llvm::cast<::mlir::MemRefType>(getQ().getType()).getElementType();
+    }
+  }];
+  let hasVerifier = 1;
+}
+
+def BSAttn_KeyBlockLoopOp : BSAttn_Op<"key_block_loop", [
+    SingleBlock]> {
+  let summary = "Attend the query tile to the key blocks its schedule lists";
+  let description = [{
+    The body computes, from the entry number `n` (its block argument, in
+    `[0, count)`), the key block `j` of the n-th entry of the query tile's
+    schedule and whether the entry is used (`valid`). The op attends the
+    enclosing query tile to every used key block in order, with the mask
+    of the attention contract (causal inside the diagonal block, keys at or
+    past `seq_len` invisible) and writes the tile's `o` and `lse` rows.
+    Because the body is a pure function of `n`, later passes may evaluate
+    it ahead of the use (to prefetch).
+  }];
+  let arguments = (ins Index:$count, Index:$seq_len);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `count` `(` $count `)` `seq_len` `(` $seq_len `)` attr-dict-with-keyword
+    $body
+  }];
+  let hasVerifier = 1;
+}
+
+def BSAttn_YieldKeyBlockOp : BSAttn_Op<"yield_key_block", [
+    Pure, Terminator, HasParent<"KeyBlockLoopOp">]> {
+  let summary = "The key block of one schedule entry and whether it is used";
+  let arguments = (ins Index:$key_block, I1:$valid);
+  let assemblyFormat = "$key_block `,` $valid attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Fused online softmax: what `bsattn-fuse-softmax` produces
+//===----------------------------------------------------------------------===//
+
+class BSAttn_TileLevelOp<string mnemonic, list<Trait> traits = []>
+    : BSAttn_Op<mnemonic, traits> {
+  let hasVerifier = 1;
+}
+
+def BSAttn_LoadQOp : BSAttn_TileLevelOp<"load_q"> {
+  let summary = "Start loading the query tile into shared memory";
+  let description = [{
+    Asynchronously loads the `block_q x D` query tile of the enclosing
+    `bsattn.query_tile` instance; the first `bsattn.qk` waits for it.
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv"> {
+  let summary = "Start loading key block `key_block` into ring slot `n`";
+  let description = [{
+    Asynchronously loads the K and V tiles of key block `key_block` into
+    the shared-memory ring slot of schedule step `n` (`n mod stages`).
+  }];
+  let arguments = (ins Index:$key_block, Index:$step);
+  let assemblyFormat = "$key_block `,` `step` $step attr-dict";
+}
+
+def BSAttn_WaitKVOp : BSAttn_TileLevelOp<"wait_kv"> {
+  let summary = "Wait until the K and V tiles of step `n` have arrived";
+  let arguments = (ins Index:$step);
+  let assemblyFormat = "`step` $step attr-dict";
+}
+
+def BSAttn_ReleaseKVOp : BSAttn_TileLevelOp<"release_kv"> {
+  let summary = "Every thread is done with the ring slot of step `n`";
+  let description = [{
+    After this op a later `bsattn.load_kv` may overwrite the slot.
+  }];
+  let arguments = (ins Index:$step);
+  let assemblyFormat = "`step` $step attr-dict";
+}
+
+def BSAttn_QKOp : BSAttn_TileLevelOp<"qk", [Pure]> {
+  let summary = "Raw scores S = Q . K^T of the key block in step `n`'s slot";
+  let arguments = (ins Index:$step);
+  let results = (outs BSAttn_TileType:$scores);
+  let assemblyFormat = "`step` $step attr-dict `:` type($scores)";
+}
+
+def BSAttn_MaskOp : BSAttn_TileLevelOp<"mask", [Pure, AllTypesMatch<["scores", "result"]>]> {
+  let summary = "Set invisible scores of key block `key_block` to -inf";
+  let description = [{
+    Key `t` of block `key_block` is invisible to query `s` of the enclosing
+    query tile if the block is the diagonal block and `t > s`, or if
+    `t >= seq_len`. Blocks that need no mask pass through unchanged (the
+    lowering tests this at run time).
+  }];
+  let arguments = (ins BSAttn_TileType:$scores, Index:$key_block,
+                       Index:$seq_len);
+  let results = (outs BSAttn_TileType:$result);
+  let assemblyFormat = [{
+    $scores `,` `key_block` $key_block `,` `seq_len` $seq_len attr-dict `:`
+    type($scores)
+  }];
+}
+
+def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
+    AllTypesMatch<["scores", "probs"]>,
+    AllTypesMatch<["max", "sum", "max_new", "sum_new", "alpha"]>]> {
+  let summary = "One step of the online softmax in base 2";
+  let description = [{
+    With `c = scale_log2` (the softmax scale times log2(e)):
+    `max_new = max(max, rowmax(c * scores))`,
+    `probs = exp2(c * scores - max_new)`,
+    `alpha = exp2(max - max_new)` and
+    `sum_new = alpha * sum + rowsum(probs)`.
+    Rows whose maximum is still -inf keep `probs = 0` and `alpha = 1`.
+  }];
+  let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
+                       BSAttn_RowsType:$sum, F32Attr:$scale_log2);
+  let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$max_new,
+                      BSAttn_RowsType:$sum_new, BSAttn_RowsType:$alpha);
+  let assemblyFormat = [{
+    $scores `,` $max `,` $sum `scale_log2` `=` $scale_log2 attr-dict `:`
+    type($scores) `,` type($max)
+  }];
+}
+
+def BSAttn_PVOp : BSAttn_TileLevelOp<"pv", [Pure, AllTypesMatch<["acc", "result"]>]> {
+  let summary = "acc * alpha + P . V with V of step `n`'s slot";
+  let description = [{
+    Rescales the output accumulator by the per-row `alpha` and adds the
+    product of the probabilities with the V tile, at the P.V precision of
+    the enclosing `bsattn.query_tile`.
+  }];
+  let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$alpha,
+                       BSAttn_TileType:$probs, Index:$step);
+  let results = (outs BSAttn_TileType:$result);
+  let assemblyFormat = [{
+    $acc `,` $alpha `,` $probs `,` `step` $step attr-dict `:` type($acc) `,`
+    type($alpha) `,` type($probs)
+  }];
+}
+
+def BSAttn_StoreOutputOp : BSAttn_TileLevelOp<"store_output", [
+    AllTypesMatch<["max", "sum"]>]> {
+  let summary = "Write o = acc / sum and lse = ln(2) * (max + log2(sum))";
+  let description = [{
+    Writes the query tile's rows of `o` (in the input element type) and
+    `lse`. Rows at or past `seq_len`, and rows that saw no key (sum = 0),
+    get `o = 0` and `lse = -inf`.
+  }];
+  let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$max,
+                       BSAttn_RowsType:$sum, Index:$seq_len);
+  let assemblyFormat = [{
+    $acc `,` $max `,` $sum `,` `seq_len` $seq_len attr-dict `:` type($acc)
+    `,` type($max)
+  }];
+}
+
+def BSAttn_SplatOp : BSAttn_Op<"splat", [Pure]> {
+  let summary = "A tile or row vector with every element equal to `value`";
+  let arguments = (ins F32:$value);
+  let results = (outs AnyTypeOf<[BSAttn_TileType, BSAttn_RowsType]>:$result);
+  let assemblyFormat = "$value attr-dict `:` type($result)";
 }
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTNOPS_TD

@@ -1,0 +1,32 @@
+//===- Emitters.h - bsattn artifacts: PTX, cubin, manifest ------*- C++ -*-===//
+
+#ifndef BSATTN_TARGET_EMITTERS_H
+#define BSATTN_TARGET_EMITTERS_H
+
+#include "bsattn/Pipelines/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::bsattn {
+
+/// Lowers the bsattn program in `module` (which is left unchanged) to its
+/// kernel and writes the PTX text of the kernel.
+LogicalResult emitPTX(ModuleOp module, const TargetOptions &options,
+                      llvm::raw_ostream &os);
+
+/// Same, writing the cubin (ptxas from `options.toolkit`).
+LogicalResult emitCubin(ModuleOp module, const TargetOptions &options,
+                        llvm::raw_ostream &os);
+
+/// Writes the kernel manifest (JSON): entry point, launch shape, shared
+/// memory, the function's arguments and the kernel parameter ABI.
+LogicalResult emitManifest(ModuleOp module, const TargetOptions &options,
+                           llvm::raw_ostream &os);
+
+/// Registers the emitters as bsattn-translate translations.
+void registerBSAttnTranslations();
+
+} // namespace mlir::bsattn
+
+#endif // BSATTN_TARGET_EMITTERS_H

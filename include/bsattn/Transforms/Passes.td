@@ -1,0 +1,40 @@
+//===- Passes.td - bsattn -> bsattn passes -----------------*- tablegen -*-===//
+
+#ifndef BSATTN_TRANSFORMS_PASSES_TD
+#define BSATTN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def BSAttnTile : Pass<"bsattn-tile", "func::FuncOp"> {
+  let summary = "Tile bsattn.attention into query tiles and key-block schedules";
+  let description = [{
+    Replaces every `bsattn.attention` with a `bsattn.query_tile` (one
+    instance per batch entry, head and query tile) whose body computes the
+    tile's key-block schedule with `scf`/`arith`/`memref` ops: how many
+    entries the tile has (`count`) and, in a `bsattn.key_block_loop`, the
+    key block of each entry and whether it is used. CSR indices are read at
+    run time and every read is clamped to its tensor (row offsets to
+    `[0, NNZ]`); entries outside `0 <= j <= qb` or at or past the last valid
+    block are marked unused. Static patterns (`causal`, `sliding_window`,
+    `window_global`) become closed-form index arithmetic. The scale is
+    resolved (default `1/sqrt(D)`) and the tuning hints are made explicit.
+  }];
+  let dependentDialects = ["arith::ArithDialect", "memref::MemRefDialect",
+                           "scf::SCFDialect"];
+}
+
+def BSAttnFuseSoftmax : Pass<"bsattn-fuse-softmax", "func::FuncOp"> {
+  let summary = "Expand key-block loops into a pipelined online softmax";
+  let description = [{
+    Rewrites every `bsattn.key_block_loop` into an `scf.for` over its
+    entries that carries the running row maximum, row sum and output
+    accumulator (`bsattn.online_softmax`, `bsattn.pv`, with the scale
+    folded into base-2 exponentials), loads the query tile once, and
+    prefetches the K/V tiles of the next used entry into a two-slot ring
+    while the current one is computed. Unused entries are skipped without a
+    load. The epilogue is one `bsattn.store_output`.
+  }];
+  let dependentDialects = ["arith::ArithDialect", "scf::SCFDialect"];
+}
+
+#endif // BSATTN_TRANSFORMS_PASSES_TD

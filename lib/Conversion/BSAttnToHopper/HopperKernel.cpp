@@ -1,0 +1,198 @@
+//===- HopperKernel.cpp - sm_90a instruction sequences ----------*- C++ -*-===//
+
+#include "HopperKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::bsattn::hopper;
+
+Value HopperBuilder::i32(int64_t value) {
+  return arith::ConstantIntOp::create(b, loc, value, 32);
+}
+
+Value HopperBuilder::i64(int64_t value) {
+  return arith::ConstantIntOp::create(b, loc, value, 64);
+}
+
+Value HopperBuilder::f32(double value) {
+  return arith::ConstantFloatOp::create(b, loc, f32Type(),
+                                        APFloat(static_cast<float>(value)));
+}
+
+LLVM::LLVMStructType HopperBuilder::fragmentType(int64_t count) {
+  return LLVM::LLVMStructType::getLiteral(ctx,
+                                          SmallVector<Type>(count, f32Type()));
+}
+
+Value HopperBuilder::toI32(Value value) {
+  if (value.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), value);
+  return value;
+}
+
+Value HopperBuilder::toI64(Value value) {
+  if (value.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), value);
+  if (value.getType().isInteger(32))
+    return arith::ExtSIOp::create(b, loc, b.getI64Type(), value);
+  return value;
+}
+
+SmallVector<Value> HopperBuilder::unpack(Value fragment) {
+  auto type = cast<LLVM::LLVMStructType>(fragment.getType());
+  SmallVector<Value> values;
+  for (int64_t i = 0, e = type.getBody().size(); i < e; ++i)
+    values.push_back(LLVM::ExtractValueOp::create(b, loc, fragment, i));
+  return values;
+}
+
+Value HopperBuilder::pack(ArrayRef<Value> values) {
+  Value result = LLVM::PoisonOp::create(b, loc, fragmentType(values.size()));
+  for (auto [i, value] : llvm::enumerate(values))
+    result = LLVM::InsertValueOp::create(b, loc, result, value, i);
+  return result;
+}
+
+Value HopperBuilder::sharedPtr(const KernelContext &k, Value offset) {
+  auto sharedPtrType = LLVM::LLVMPointerType::get(ctx, 3);
+  return LLVM::GEPOp::create(b, loc, sharedPtrType, b.getI8Type(), k.smemBase,
+                             ValueRange{offset});
+}
+
+Value HopperBuilder::wgmmaDescriptor(Value address) {
+  // Bits 0-13: address >> 4; 16-29: leading byte offset >> 4 (unused by
+  // 128B-swizzled K-major tiles and by N-major tiles one swizzle atom wide);
+  // 32-45: stride byte offset >> 4 (1024 bytes between 8-row groups);
+  // 62-63: swizzle mode (1 = 128B).
+  Value wide = arith::ExtUIOp::create(b, loc, b.getI64Type(), address);
+  Value masked = arith::AndIOp::create(b, loc, wide, i64(0x3FFFF));
+  Value start = arith::ShRUIOp::create(b, loc, masked, i64(4));
+  int64_t fixedBits =
+      (int64_t(1) << 16) | (int64_t(1024 >> 4) << 32) | (int64_t(1) << 62);
+  return arith::OrIOp::create(b, loc, start, i64(fixedBits));
+}
+
+void HopperBuilder::mbarrierInit(Value barrier, int64_t count) {
+  NVVM::MBarrierInitOp::create(b, loc, barrier, i32(count), Value());
+}
+
+void HopperBuilder::mbarrierExpectTx(Value barrier, int64_t bytes) {
+  NVVM::MBarrierArriveExpectTxOp::create(
+      b, loc, Type(), barrier, i32(bytes),
+      NVVM::MemScopeKindAttr::get(ctx, NVVM::MemScopeKind::CTA),
+      b.getBoolAttr(false), Value());
+}
+
+void HopperBuilder::mbarrierWait(Value barrier, Value parity) {
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, parity, i32(10000000));
+}
+
+void HopperBuilder::tmaLoad(Value tmap, Value dst, Value barrier, Value d,
+                            Value t, Value h, Value batch) {
+  Value clusterDst = LLVM::AddrSpaceCastOp::create(
+      b, loc, LLVM::LLVMPointerType::get(ctx, 7), dst);
+  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+      b, loc, clusterDst, tmap, ValueRange{d, t, h, batch}, barrier,
+      ValueRange{}, Value(), Value(),
+      NVVM::TMALoadModeAttr::get(ctx, NVVM::TMALoadMode::TILE),
+      b.getBoolAttr(false), NVVM::CTAGroupKindAttr(), Value());
+}
+
+Value HopperBuilder::wgmmaSharedShared(Value accumulator, Value descA,
+                                       Value descB, bool accumulate) {
+  auto bf16 = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::bf16);
+  return NVVM::WgmmaMmaAsyncOp::create(
+      b, loc, fragmentType(64), accumulator, descA, descB,
+      NVVM::MMAShapeAttr::get(ctx, 64, 128, 16), bf16, bf16,
+      NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+      NVVM::WGMMAScaleOutAttr::get(ctx, accumulate ? NVVM::WGMMAScaleOut::one
+                                                   : NVVM::WGMMAScaleOut::zero),
+      NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+      NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+      NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+      NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::col),
+      NVVM::MMAIntOverflowAttr());
+}
+
+Value HopperBuilder::wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a,
+                                         Value descB) {
+  // NVVM's wgmma op takes A from shared memory only; the register-A form is
+  // this one instruction of inline PTX. Operands: $0-$31 the accumulator
+  // (tied to inputs $32-$63), $64-$67 the A registers, $68 B's descriptor.
+  // The trailing 1, 1, 1 are scale-a, scale-b and transpose-b (V is
+  // N-major); scale-d is the predicate p (always accumulate).
+  constexpr int64_t kCount = 32;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {";
+  for (int64_t i = 0; i < kCount; ++i)
+    os << (i ? ", " : "") << "$" << i;
+  os << "}, {$64, $65, $66, $67}, $68, p, 1, 1, 1;\n}";
+  std::string constraints;
+  for (int64_t i = 0; i < kCount; ++i)
+    constraints += "=f,";
+  for (int64_t i = 0; i < kCount; ++i)
+    constraints += std::to_string(i) + ",";
+  constraints += "r,r,r,r,l";
+
+  SmallVector<Value> operands = unpack(accumulator);
+  llvm::append_range(operands, a);
+  operands.push_back(descB);
+  return LLVM::InlineAsmOp::create(
+             b, loc, fragmentType(kCount), operands, b.getStringAttr(text),
+             b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
+             LLVM::TailCallKindAttr::get(
+                 ctx, LLVM::tailcallkind::TailCallKind::None),
+             LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+             ArrayAttr())
+      .getResult(0);
+}
+
+Value HopperBuilder::shuffleXor(Value value, int64_t offset) {
+  return NVVM::ShflOp::create(
+      b, loc, f32Type(), i32(-1), value, i32(offset), i32(0x1f),
+      NVVM::ShflKindAttr::get(ctx, NVVM::ShflKind::bfly), UnitAttr());
+}
+
+Value HopperBuilder::maxNum(Value lhs, Value rhs) {
+  return LLVM::MaxNumOp::create(b, loc, lhs, rhs);
+}
+
+Value HopperBuilder::fma(Value x, Value y, Value z) {
+  return LLVM::FMAOp::create(b, loc, x, y, z);
+}
+
+Value HopperBuilder::exp2(Value value) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, f32Type(), b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f32"),
+             ValueRange{value})
+      .getResult(0);
+}
+
+Value HopperBuilder::log2(Value value) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, f32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
+             ValueRange{value})
+      .getResult(0);
+}
+
+Value HopperBuilder::packBF16x2(Value lo, Value hi) {
+  auto f32x2 = VectorType::get({2}, f32Type());
+  auto bf16x2 = VectorType::get({2}, b.getBF16Type());
+  Value vector = LLVM::PoisonOp::create(b, loc, f32x2);
+  vector = LLVM::InsertElementOp::create(b, loc, vector, lo, i32(0));
+  vector = LLVM::InsertElementOp::create(b, loc, vector, hi, i32(1));
+  Value narrow = LLVM::FPTruncOp::create(b, loc, bf16x2, vector);
+  return LLVM::BitcastOp::create(b, loc, b.getI32Type(), narrow);
+}
+
+std::pair<Value, Value> HopperBuilder::unpackBF16x2(Value packed) {
+  auto f32x2 = VectorType::get({2}, f32Type());
+  auto bf16x2 = VectorType::get({2}, b.getBF16Type());
+  Value narrow = LLVM::BitcastOp::create(b, loc, bf16x2, packed);
+  Value wide = LLVM::FPExtOp::create(b, loc, f32x2, narrow);
+  return {LLVM::ExtractElementOp::create(b, loc, wide, i32(0)),
+          LLVM::ExtractElementOp::create(b, loc, wide, i32(1))};
+}

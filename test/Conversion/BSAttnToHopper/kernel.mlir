@@ -1,0 +1,117 @@
+// RUN: bsattn-opt %s --convert-bsattn-to-hopper | FileCheck %s
+
+// One query tile with a single key block, every tile op once.
+
+// CHECK: module attributes {gpu.container_module}
+// CHECK-NOT: func.func @attn
+// CHECK: gpu.module @attn_kernels {
+// CHECK: llvm.mlir.global external @bsattn_smem() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
+
+// Tensor maps by value (__grid_constant__), then o, lse and seq_lens as
+// pointers with their dynamic sizes, then T.
+// CHECK: llvm.func @attn(
+// CHECK-SAME: %[[TQ:arg0]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
+// CHECK-SAME: %[[TK:arg1]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
+// CHECK-SAME: %[[TV:arg2]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
+// CHECK-SAME: %[[O:arg3]]: !llvm.ptr<1>, %arg4: i64, %arg5: i64, %arg6: i64,
+// CHECK-SAME: %[[LSE:arg7]]: !llvm.ptr<1>, %arg8: i64, %arg9: i64, %arg10: i64,
+// CHECK-SAME: %[[SL:arg11]]: !llvm.ptr<1>, %arg12: i64, %arg13: i64)
+// CHECK-SAME: bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}
+// CHECK-SAME: {arg = 0 : i64, dim = 2 : i64, kind = "dim", name = "seq_limit"}]
+// CHECK-SAME: bsattn.block = [256, 1, 1]
+// CHECK-SAME: bsattn.shared_bytes = 164864
+// CHECK-SAME: nvvm.kernel, nvvm.minctasm = 1 : i32, nvvm.reqntid = array<i32: 256, 1, 1>
+
+// Thread 0 initializes the Q barrier and the two K/V slot barriers.
+// CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
+// CHECK: %[[QB:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// CHECK: %[[HEAD:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
+// CHECK: %[[BATCH:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
+// CHECK: llvm.mlir.addressof @bsattn_smem : !llvm.ptr<3>
+// CHECK: scf.if
+// CHECK-COUNT-3: nvvm.mbarrier.init
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK: nvvm.barrier0
+
+// seq_lens[b] is a plain global load.
+// CHECK: llvm.getelementptr %[[SL]]
+// CHECK: llvm.load
+
+// load_q: two 128x64 boxes of Q at (d, 128 * qb, h, b).
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c32768_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]], %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]], %{{.*}}, box[%c64_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
+
+// load_kv: K and V of the key block, 64 KiB on the slot's barrier.
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c65536_i32
+// CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TK]]
+// CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TV]]
+
+// wait_kv
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.try_wait.parity
+
+// qk: 8 k16 steps of m64n128k16, both operands K-major in shared memory;
+// the first step does not accumulate.
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <zero>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK-COUNT-7: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+
+// mask: only for the diagonal block or one that reaches past seq_len.
+// CHECK: scf.if %{{.*}} -> (!llvm.struct<(f32, f32,
+// CHECK: arith.select
+
+// online_softmax: quad max, ex2 with the scale folded in, quad sum.
+// CHECK: nvvm.shfl.sync bfly
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK: llvm.intr.fma
+
+// pv: split bf16, so two register-A wgmmas per k16 step and 64-column half.
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-32: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+
+// release_kv
+// CHECK: nvvm.barrier0
+
+// store_output: lse = ln(2) * (max + log2(sum)); bf16x2 stores of o.
+// CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
+// CHECK: llvm.getelementptr %[[O]]
+// CHECK: llvm.store {{.*}} : vector<2xbf16>, !llvm.ptr<1>
+// CHECK: llvm.getelementptr %[[LSE]]
+// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
+// CHECK: llvm.return
+!act = memref<?x?x?x128xbf16>
+func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
+                %o: !act, %lse: memref<?x?x?xf32>) {
+  %c2 = arith.constant 2 : index
+  %t = memref.dim %q, %c2 : !act
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : !act, !act, !act) outs(%o, %lse : !act, memref<?x?x?xf32>)
+      captures(%seq_lens, %t : memref<?xi32>, index)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens", "seq_limit"],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index, %sl: memref<?xi32>, %limit: index):
+    %len32 = memref.load %sl[%b] : memref<?xi32>
+    %len = arith.index_cast %len32 : i32 to index
+    %c0 = arith.constant 0 : index
+    %zero = arith.constant 0.0 : f32
+    %ninf = arith.constant 0xFF800000 : f32
+    %m0 = bsattn.splat %ninf : !bsattn.rows<128, f32>
+    %l0 = bsattn.splat %zero : !bsattn.rows<128, f32>
+    %a0 = bsattn.splat %zero : !bsattn.tile<128 x 128, f32>
+    bsattn.load_q
+    bsattn.load_kv %qb, step %c0
+    bsattn.wait_kv step %c0
+    %s = bsattn.qk step %c0 : <128 x 128, f32>
+    %sm = bsattn.mask %s, key_block %qb, seq_len %len : <128 x 128, f32>
+    %p, %m, %l, %alpha = bsattn.online_softmax %sm, %m0, %l0 scale_log2 = 0.72 : <128 x 128, f32>, <128, f32>
+    %a = bsattn.pv %a0, %alpha, %p, step %c0 : <128 x 128, f32>, <128, f32>, <128 x 128, f32>
+    bsattn.release_kv step %c0
+    bsattn.store_output %a, %m, %l, seq_len %len : <128 x 128, f32>, <128, f32>
+  }
+  return
+}

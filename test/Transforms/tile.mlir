@@ -1,0 +1,129 @@
+// RUN: bsattn-opt %s --bsattn-tile --split-input-file | FileCheck %s
+
+// CSR: row offsets are clamped to [0, NNZ] and the end to at least the
+// start; an entry is used only if 0 <= j <= qb and j < ceil(seq_len / 128).
+
+// CHECK-LABEL: func.func @csr
+// CHECK: %[[T:.*]] = memref.dim %[[Q:.*]], %c2
+// CHECK: %[[NNZ:.*]] = memref.dim %[[COL:.*]], %c2
+// CHECK: bsattn.query_tile #bsattn.csr pv = split_bf16
+// CHECK-SAME: captures(%{{.*}}, %[[T]], %{{.*}}, %[[COL]], %[[NNZ]] :
+// CHECK-SAME: capture_names = ["seq_lens", "seq_limit", "row_ptr", "col_idx", "nnz"]
+// CHECK-SAME: scale = 0.0883883461 : f32
+// CHECK-SAME: tuning = #bsattn.tuning<>
+// CHECK: ^bb0(%[[B:.*]]: index, %[[H:.*]]: index, %[[QB:.*]]: index, %[[SL:.*]]: memref<2xi32>, %[[LIMIT:.*]]: index, %[[RP:.*]]: memref<2x4x9xi32>, %[[CI:.*]]: memref<2x4x?xi32>, %[[N:.*]]: index):
+// CHECK: %[[LEN:.*]] = memref.load %[[SL]][%[[B]]]
+// CHECK: %[[LENI:.*]] = arith.index_cast %[[LEN]]
+// CHECK: %[[LEN0:.*]] = arith.maxsi %[[LENI]], %c0
+// CHECK: %[[SEQ:.*]] = arith.minsi %[[LEN0]], %[[LIMIT]]
+// CHECK: %[[VALID:.*]] = arith.ceildivsi %[[SEQ]], %c128
+// CHECK: %[[TILEOK:.*]] = arith.cmpi slt, %[[QB]], %[[VALID]]
+// CHECK: %[[NEXT:.*]] = arith.addi %[[QB]], %c1
+// CHECK: memref.load %[[RP]][%[[B]], %[[H]], %[[QB]]]
+// CHECK: %[[BEGIN0:.*]] = arith.maxsi %{{.*}}, %{{.*}}
+// CHECK: %[[BEGIN:.*]] = arith.minsi %[[BEGIN0]], %[[N]]
+// CHECK: memref.load %[[RP]][%[[B]], %[[H]], %[[NEXT]]]
+// CHECK: %[[END0:.*]] = arith.maxsi %{{.*}}, %[[BEGIN]]
+// CHECK: %[[END:.*]] = arith.minsi %[[END0]], %[[N]]
+// CHECK: %[[COUNT:.*]] = arith.subi %[[END]], %[[BEGIN]]
+// CHECK: %[[C:.*]] = arith.select %[[TILEOK]], %[[COUNT]], %{{.*}}
+// CHECK: bsattn.key_block_loop count(%[[C]]) seq_len(%[[SEQ]]) {
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[SLOT:.*]] = arith.addi %[[BEGIN]], %[[E]]
+// CHECK: %[[J32:.*]] = memref.load %[[CI]][%[[B]], %[[H]], %[[SLOT]]]
+// CHECK: %[[J:.*]] = arith.index_cast %[[J32]]
+// CHECK: %[[NONNEG:.*]] = arith.cmpi sge, %[[J]]
+// CHECK: %[[CAUSAL:.*]] = arith.cmpi sle, %[[J]], %[[QB]]
+// CHECK: %[[INSEQ:.*]] = arith.cmpi slt, %[[J]], %[[VALID]]
+// CHECK: %[[OK0:.*]] = arith.andi %[[NONNEG]], %[[CAUSAL]]
+// CHECK: %[[OK:.*]] = arith.andi %[[OK0]], %[[INSEQ]]
+// CHECK: bsattn.yield_key_block %[[J]], %[[OK]]
+// CHECK-NOT: bsattn.attention
+func.func @csr(%q: memref<2x4x1024x128xbf16>, %seq_lens: memref<2xi32>,
+               %row_ptr: memref<2x4x9xi32>, %col_idx: memref<2x4x?xi32>,
+               %o: memref<2x4x1024x128xbf16>, %lse: memref<2x4x1024xf32>) {
+  bsattn.attention #bsattn.csr pv = split_bf16
+      ins(%q, %q, %q : memref<2x4x1024x128xbf16>, memref<2x4x1024x128xbf16>, memref<2x4x1024x128xbf16>)
+      seq_lens(%seq_lens : memref<2xi32>)
+      indices(%row_ptr, %col_idx : memref<2x4x9xi32>, memref<2x4x?xi32>)
+      outs(%o, %lse : memref<2x4x1024x128xbf16>, memref<2x4x1024xf32>)
+  return
+}
+
+// -----
+
+// Causal: entries 0 .. qb, all used; an explicit scale and tuning pass on.
+
+// CHECK-LABEL: func.func @causal
+// CHECK: bsattn.query_tile #bsattn.causal pv = bf16
+// CHECK-SAME: capture_names = ["seq_lens", "seq_limit"]
+// CHECK-SAME: scale = 5.000000e-01 : f32
+// CHECK-SAME: tuning = #bsattn.tuning<stages = 3>
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[TILEOK:.*]] = arith.cmpi slt, %[[QB]]
+// CHECK: %[[NUM:.*]] = arith.addi %[[QB]], %c1
+// CHECK: %[[C:.*]] = arith.select %[[TILEOK]], %[[NUM]]
+// CHECK: bsattn.key_block_loop count(%[[C]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[TRUE:.*]] = arith.constant true
+// CHECK: bsattn.yield_key_block %[[E]], %[[TRUE]]
+func.func @causal(%q: memref<1x2x512x128xbf16>, %seq_lens: memref<1xi32>,
+                  %o: memref<1x2x512x128xbf16>, %lse: memref<1x2x512xf32>) {
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : memref<1x2x512x128xbf16>, memref<1x2x512xf32>)
+      {scale = 0.5 : f32, tuning = #bsattn.tuning<stages = 3>}
+  return
+}
+
+// -----
+
+// Sliding window of 3: entries start .. qb with start = max(0, qb - 2).
+
+// CHECK-LABEL: func.func @sliding_window
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[SHIFT:.*]] = arith.subi %[[QB]], %c2
+// CHECK: %[[START:.*]] = arith.maxsi %[[SHIFT]], %c0
+// CHECK: %[[END:.*]] = arith.addi %[[QB]], %c1
+// CHECK: %[[NUM:.*]] = arith.subi %[[END]], %[[START]]
+// CHECK: bsattn.key_block_loop
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[J:.*]] = arith.addi %[[START]], %[[E]]
+// CHECK: bsattn.yield_key_block %[[J]]
+func.func @sliding_window(%q: memref<1x2x512x128xbf16>, %seq_lens: memref<1xi32>,
+                          %o: memref<1x2x512x128xbf16>, %lse: memref<1x2x512xf32>) {
+  bsattn.attention #bsattn.sliding_window<3> pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : memref<1x2x512x128xbf16>, memref<1x2x512xf32>)
+  return
+}
+
+// -----
+
+// Window 2 plus 4 global blocks: the globals below the window come first
+// (min(4, start) of them), then the window.
+
+// CHECK-LABEL: func.func @window_global
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[SHIFT:.*]] = arith.subi %[[QB]], %c1
+// CHECK: %[[START:.*]] = arith.maxsi %[[SHIFT]], %c0
+// CHECK: %[[G:.*]] = arith.minsi %c4, %[[START]]
+// CHECK: %[[WIN:.*]] = arith.subi %{{.*}}, %[[START]]
+// CHECK: %[[NUM:.*]] = arith.addi %[[G]], %[[WIN]]
+// CHECK: bsattn.key_block_loop
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[ISG:.*]] = arith.cmpi slt, %[[E]], %[[G]]
+// CHECK: %[[OFF:.*]] = arith.subi %[[E]], %[[G]]
+// CHECK: %[[INWIN:.*]] = arith.addi %[[START]], %[[OFF]]
+// CHECK: %[[J:.*]] = arith.select %[[ISG]], %[[E]], %[[INWIN]]
+// CHECK: bsattn.yield_key_block %[[J]]
+func.func @window_global(%q: memref<1x2x1024x128xbf16>, %seq_lens: memref<1xi32>,
+                         %o: memref<1x2x1024x128xbf16>, %lse: memref<1x2x1024xf32>) {
+  bsattn.attention #bsattn.window_global<2, 4> pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x1024x128xbf16>, memref<1x2x1024x128xbf16>, memref<1x2x1024x128xbf16>)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : memref<1x2x1024x128xbf16>, memref<1x2x1024xf32>)
+  return
+}
