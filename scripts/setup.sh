@@ -6,5 +6,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
 bash "$root/scripts/build.sh"
 
-echo "== main job: verify and pretty-print examples/challenge.mlir"
-"$root/build/bin/bsattn-opt" "$root/examples/challenge.mlir"
+# The main job: compile the challenge kernel to PTX, a cubin and its
+# manifest under out/.
+out="$root/out"
+mkdir -p "$out"
+translate="$root/build/bin/bsattn-translate"
+example="$root/examples/challenge.mlir"
+"$translate" --emit-ptx "$example" -o "$out/challenge.ptx"
+"$translate" --emit-cubin "$example" -o "$out/challenge.cubin"
+"$translate" --emit-manifest "$example" -o "$out/challenge.json"
+echo "== main job: examples/challenge.mlir -> out/challenge.{ptx,cubin,json}"
+grep -m1 -A3 "^.visible .entry" "$out/challenge.ptx"
+grep -c "wgmma.mma_async" "$out/challenge.ptx" | sed 's/^/wgmma instructions in the PTX: /'
