@@ -15,6 +15,10 @@ example="$root/examples/challenge.mlir"
 "$translate" --emit-ptx "$example" -o "$out/challenge.ptx"
 "$translate" --emit-cubin "$example" -o "$out/challenge.cubin"
 "$translate" --emit-manifest "$example" -o "$out/challenge.json"
-echo "== main job: examples/challenge.mlir -> out/challenge.{ptx,cubin,json}"
+rm -rf "$out/submission"
+"$translate" --emit-challenge-submission --bsattn-submission-dir "$out/submission" \
+  "$example" > /dev/null
+echo "== main job: examples/challenge.mlir -> out/challenge.{ptx,cubin,json}" \
+     "and the challenge submission out/submission/"
 grep -m1 -A3 "^.visible .entry" "$out/challenge.ptx"
 grep -c "wgmma.mma_async" "$out/challenge.ptx" | sed 's/^/wgmma instructions in the PTX: /'

@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -13,6 +14,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.bsattn_obj_root, "test")
 
 config.substitutions.append(("%bsattn_src_root", config.bsattn_src_root))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 
 llvm_config.use_default_substitutions()

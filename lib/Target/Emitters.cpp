@@ -216,6 +216,22 @@ void bsattn::registerBSAttnTranslations() {
         return emitCubin(module, options(), os);
       },
       dialects);
+  static llvm::cl::opt<std::string> submissionDir(
+      "bsattn-submission-dir",
+      llvm::cl::desc("Directory --emit-challenge-submission writes"),
+      llvm::cl::init(""));
+  TranslateFromMLIRRegistration(
+      "emit-challenge-submission",
+      "Write an Attention Kernel Challenge submission directory "
+      "(--bsattn-submission-dir) for a bsattn program",
+      [options](ModuleOp module, llvm::raw_ostream &os) {
+        if (submissionDir.empty())
+          return LogicalResult(emitError(module.getLoc())
+                               << "--emit-challenge-submission needs "
+                                  "--bsattn-submission-dir=DIR");
+        return emitChallengeSubmission(module, options(), submissionDir, os);
+      },
+      dialects);
   TranslateFromMLIRRegistration(
       "emit-manifest", "Write the JSON kernel manifest of a bsattn program",
       [options](ModuleOp module, llvm::raw_ostream &os) {

@@ -25,18 +25,29 @@ class ArgumentError(ValueError):
     """A launch argument does not fit the kernel's manifest."""
 
 
-def _load_driver():
+_CU = {}
+
+
+def load_driver():
+    """Opens libcuda and resolves every entry point, once. Called on first
+    use rather than at import, so that importing needs no GPU; the challenge
+    sandbox allows symbol look-ups only in the scope that opened the
+    library, so they all happen here."""
+    if _CU:
+        return
     lib = ctypes.CDLL("libcuda.so.1")
-    # Resolve every entry point once (the challenge sandbox allows symbol
-    # look-ups only while the library is freshly opened).
     names = ["cuInit", "cuGetErrorName", "cuCtxGetCurrent",
              "cuDevicePrimaryCtxRetain", "cuCtxSetCurrent", "cuDeviceGet",
              "cuModuleLoadData", "cuModuleGetFunction", "cuFuncSetAttribute",
-             "cuTensorMapEncodeTiled", "cuLaunchKernel"]
-    return lib, {name: getattr(lib, name) for name in names}
-
-
-_LIB, _CU = _load_driver()
+             "cuTensorMapEncodeTiled", "cuTensorMapReplaceAddress",
+             "cuLaunchKernel"]
+    _CU.update({name: getattr(lib, name) for name in names})
+    _CU["cuLaunchKernel"].argtypes = [
+        ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint, ctypes.c_uint,
+        ctypes.c_uint, ctypes.c_uint, ctypes.c_uint, ctypes.c_uint,
+        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    _CU["cuTensorMapReplaceAddress"].argtypes = [ctypes.c_void_p,
+                                                 ctypes.c_void_p]
 
 
 def _check(result, call):
@@ -48,6 +59,7 @@ def _check(result, call):
 
 
 def _ensure_context(device=0):
+    load_driver()
     _check(_CU["cuInit"](0), "cuInit")
     context = ctypes.c_void_p()
     _check(_CU["cuCtxGetCurrent"](ctypes.byref(context)), "cuCtxGetCurrent")
@@ -82,6 +94,14 @@ class TensorMap:
             ctypes.c_void_p(address), dims, stride_arr, box_arr, ones, 0,
             _SWIZZLES[swizzle], _L2_PROMOTION_256B, 0),
             f"cuTensorMapEncodeTiled(shape={list(shape)}, box={list(box)})")
+        self.global_address = address
+
+    def retarget(self, address):
+        """Points the map at another tensor of the same shape."""
+        if address != self.global_address:
+            _check(_CU["cuTensorMapReplaceAddress"](self.address, address),
+                   "cuTensorMapReplaceAddress")
+            self.global_address = address
 
 
 class Kernel:
@@ -103,7 +123,7 @@ class Kernel:
             self._function, _MAX_DYNAMIC_SHARED_SIZE_BYTES,
             manifest["shared_bytes"]),
             f"cuFuncSetAttribute(shared_bytes={manifest['shared_bytes']})")
-        self._maps = {}
+        self._states = {}
 
     @classmethod
     def from_files(cls, cubin_path, manifest_path, device=0):
@@ -134,29 +154,68 @@ class Kernel:
             if address % 16:
                 raise ArgumentError(f"'{role}' must be 16-byte aligned")
 
+    def prepare(self, args):
+        """Checks `args` (address, shape, dtype per function argument) and
+        returns a LaunchState for their shapes: reusable for every later
+        call with the same shapes and dtypes."""
+        self.check_arguments(args)
+        return LaunchState(self, args)
+
     def launch(self, args, stream=0):
         """`args`: one (address, shape, dtype) per function argument, all
         contiguous device tensors; `stream`: a CUstream handle."""
-        storage, pointers = [], []
-        for param in self.manifest["params"]:
+        key = tuple((shape, dtype) for _, shape, dtype in args)
+        state = self._states.get(key)
+        if state is None:
+            state = self._states[key] = self.prepare(args)
+        state.launch([address for address, _, _ in args], stream)
+
+
+class LaunchState:
+    """The parameter block of one kernel for one set of argument shapes.
+
+    Storage is allocated once; a launch only writes the new addresses (and
+    retargets the tensor maps) before calling cuLaunchKernel."""
+
+    def __init__(self, kernel, args):
+        self._function = kernel._function
+        manifest = kernel.manifest
+        self._shared = manifest["shared_bytes"]
+        self._block = manifest["block"]
+        self._grid = [args[g["arg"]][1][g["dim"]] // g["divide_by"]
+                      for g in manifest["grid"]]
+        self._maps, self._pointers, self._storage = [], [], []
+        addresses = []
+        for param in manifest["params"]:
             address, shape, dtype = args[param["arg"]]
             if param["kind"] == "tensor_map":
-                key = (address, tuple(shape))
-                tmap = self._maps.get(key)
-                if tmap is None:
-                    tmap = self._maps[key] = TensorMap(
-                        address, shape, dtype, param["box"], param["swizzle"])
-                pointers.append(tmap.address)
-                continue
-            value = (ctypes.c_uint64(address) if param["kind"] == "pointer"
-                     else ctypes.c_int64(shape[param["dim"]]))
-            storage.append(value)
-            pointers.append(ctypes.addressof(value))
-        params = (ctypes.c_void_p * len(pointers))(*pointers)
-        grid = [args[g["arg"]][1][g["dim"]] // g["divide_by"]
-                for g in self.manifest["grid"]]
-        block = self.manifest["block"]
+                tmap = TensorMap(address, shape, dtype, param["box"],
+                                 param["swizzle"])
+                self._maps.append((param["arg"], tmap))
+                addresses.append(tmap.address)
+            elif param["kind"] == "pointer":
+                value = ctypes.c_uint64(address)
+                self._pointers.append((param["arg"], value))
+                self._storage.append(value)
+                addresses.append(ctypes.addressof(value))
+            else:
+                value = ctypes.c_int64(shape[param["dim"]])
+                self._storage.append(value)
+                addresses.append(ctypes.addressof(value))
+        self._params = (ctypes.c_void_p * len(addresses))(*addresses)
+
+    def launch(self, addresses, stream=0):
+        """`addresses`: the device address of each function argument."""
+        for arg, tmap in self._maps:
+            if addresses[arg] % 16:
+                raise ArgumentError("tensors read by TMA must be 16-byte "
+                                    "aligned")
+            tmap.retarget(addresses[arg])
+        for arg, value in self._pointers:
+            value.value = addresses[arg]
+        gx, gy, gz = self._grid
+        bx, by, bz = self._block
         _check(_CU["cuLaunchKernel"](
-            self._function, *grid, *block, self.manifest["shared_bytes"],
-            ctypes.c_void_p(stream), params, None),
-            f"cuLaunchKernel(grid={grid}, block={block})")
+            self._function, gx, gy, gz, bx, by, bz, self._shared, stream,
+            self._params, None),
+            f"cuLaunchKernel(grid={self._grid}, block={self._block})")

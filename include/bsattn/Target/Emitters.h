@@ -24,6 +24,15 @@ LogicalResult emitCubin(ModuleOp module, const TargetOptions &options,
 LogicalResult emitManifest(ModuleOp module, const TargetOptions &options,
                            llvm::raw_ostream &os);
 
+/// Writes an Attention Kernel Challenge submission for the one kernel in
+/// `module` into `directory`: submission.py (generated from the manifest),
+/// the Python runtime, the manifest and the cubin as base64 text. Lists the
+/// files written on `os`.
+LogicalResult emitChallengeSubmission(ModuleOp module,
+                                      const TargetOptions &options,
+                                      StringRef directory,
+                                      llvm::raw_ostream &os);
+
 /// Registers the emitters as bsattn-translate translations.
 void registerBSAttnTranslations();
 

@@ -1,0 +1,75 @@
+"""PyTorch front end of a bsattn attention kernel.
+
+`AttentionLauncher(kernel)(q, k, v, row_ptr, col_idx, seq_lens)` allocates
+`o` and `lse`, hands every tensor to the kernel by the role the manifest
+gives its function argument, and launches on torch's current stream. The
+per-shape work (argument checks, parameter block, tensor maps) is done once
+per distinct set of shapes; a call then only reads addresses.
+"""
+
+import torch
+
+import bsattn_cuda
+
+_DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16", torch.float32: "f32",
+           torch.int32: "i32"}
+
+
+def _current_stream(device):
+    raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)
+    if raw is not None:
+        return raw(device)
+    return torch.cuda.current_stream(device).cuda_stream
+
+
+class AttentionLauncher:
+    def __init__(self, kernel):
+        self._kernel = kernel
+        self._roles = [a["role"] for a in kernel.manifest["arguments"]]
+        self._states = {}
+
+    def _prepare(self, tensors):
+        by_role = dict(zip(self._roles, tensors))
+        q = by_role["q"]
+        B, H, T, D = q.shape
+        expected = {"k": q.shape, "v": q.shape, "o": q.shape,
+                    "lse": (B, H, T), "seq_lens": (B,),
+                    "row_ptr": (B, H, T // 128 + 1)}
+        for role, shape in expected.items():
+            if role in by_role and tuple(by_role[role].shape) != tuple(shape):
+                raise bsattn_cuda.ArgumentError(
+                    f"'{role}' must have shape {list(shape)} for q of shape "
+                    f"{list(q.shape)}, got {list(by_role[role].shape)}")
+        col_idx = by_role.get("col_idx")
+        if col_idx is not None and tuple(col_idx.shape[:2]) != (B, H):
+            raise bsattn_cuda.ArgumentError(
+                f"'col_idx' must have shape [{B}, {H}, NNZ], got "
+                f"{list(col_idx.shape)}")
+        for role, tensor in zip(self._roles, tensors):
+            if not tensor.is_cuda or not tensor.is_contiguous():
+                raise bsattn_cuda.ArgumentError(
+                    f"'{role}' must be a contiguous CUDA tensor")
+            if tensor.dtype not in _DTYPES:
+                raise bsattn_cuda.ArgumentError(
+                    f"'{role}' has unsupported dtype {tensor.dtype}")
+        return self._kernel.prepare(
+            [(t.data_ptr(), tuple(t.shape), _DTYPES[t.dtype])
+             for t in tensors])
+
+    def __call__(self, q, k, v, row_ptr, col_idx, seq_lens):
+        B, H, T, _ = q.shape
+        o = torch.empty_like(q)
+        lse = torch.empty((B, H, T), dtype=torch.float32, device=q.device)
+        by_role = {"q": q, "k": k, "v": v, "row_ptr": row_ptr,
+                   "col_idx": col_idx, "seq_lens": seq_lens, "o": o,
+                   "lse": lse}
+        tensors = [by_role[role] for role in self._roles]
+        # Shapes, dtypes and strides decide the parameter block; a tensor
+        # with other strides (non-contiguous) gets checked, and rejected.
+        key = tuple((t.shape, t.dtype, t.stride()) for t in tensors)
+        state = self._states.get(key)
+        if state is None:
+            state = self._states[key] = self._prepare(tensors)
+        state.launch([t.data_ptr() for t in tensors],
+                     _current_stream(q.device.index))
+        return o, lse
