@@ -157,7 +157,7 @@ def reference(q, k, v, row_ptr, col_idx, seq_lens, scale):
                                   0.0)
             lse[b, h] = torch.where(seen, m_safe + torch.log(l.clamp_min(1e-30)),
                                     torch.full_like(l, -math.inf))
-    return o.to(torch.bfloat16), lse
+    return o, lse
 
 
 def compare(o, lse, o_ref, lse_ref):
@@ -195,10 +195,12 @@ def run_case(kernel, name, B, H, T, row_ptr, col_idx, seq_lens, time_it,
              floors):
     dev = "cuda"
     torch.manual_seed(zlib.crc32(name.encode()))
-    q, k, v = (torch.randn(B, H, T, HEAD_DIM, device=dev).to(torch.bfloat16)
+    dtype = {"bf16": torch.bfloat16, "f16": torch.float16}[
+        kernel.manifest["arguments"][0]["dtype"]]
+    q, k, v = (torch.randn(B, H, T, HEAD_DIM, device=dev).to(dtype)
                for _ in range(3))
     o = torch.full((B, H, T, HEAD_DIM), float("nan"), device=dev,
-                   dtype=torch.bfloat16)
+                   dtype=dtype)
     lse = torch.full((B, H, T), float("nan"), device=dev)
     seq_lens, row_ptr, col_idx = (x.to(dev).contiguous()
                                   for x in (seq_lens, row_ptr, col_idx))
@@ -212,13 +214,18 @@ def run_case(kernel, name, B, H, T, row_ptr, col_idx, seq_lens, time_it,
                 for t in (tensors[a["role"]]
                           for a in kernel.manifest["arguments"])]
 
+    def launch(packed):
+        kernel.launch([a for a, _, _ in packed], [s for _, s, _ in packed],
+                      stream)
+
     args = pack(roles)
     kernel.check_arguments(args)
     stream = torch.cuda.current_stream().cuda_stream
-    kernel.launch(args, stream)
+    launch(args)
     torch.cuda.synchronize()
     o_ref, lse_ref = reference(q, k, v, row_ptr, col_idx, seq_lens.cpu(),
                                kernel.manifest["scale"])
+    o_ref = o_ref.to(dtype)
     result = {"case": name, "B": B, "H": H, "T": T,
               "nnz": int(col_idx.shape[2])}
     result.update(compare(o, lse, o_ref, lse_ref))
@@ -229,13 +236,13 @@ def run_case(kernel, name, B, H, T, row_ptr, col_idx, seq_lens, time_it,
                                   for r in ("q", "k", "v", "o", "lse")}})
                 for _ in range(4)]
         for s in sets:
-            kernel.launch(s, stream)
+            launch(s)
         times = []
         for i in range(60):
             start = torch.cuda.Event(enable_timing=True)
             end = torch.cuda.Event(enable_timing=True)
             start.record()
-            kernel.launch(sets[i % 4], stream)
+            launch(sets[i % 4])
             end.record()
             end.synchronize()
             times.append(start.elapsed_time(end) * 1e3)

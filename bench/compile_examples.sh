@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Compiles every bf16 example to cubin + manifest under DIR (default
+# Compiles every example the lowering supports to cubin + manifest under DIR (default
 # .device/), for carrying to the GPU machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device}
 mkdir -p "$out"
-for name in challenge sliding_window sliding_window_global sliding_window_retrieval; do
-  "$root/build/bin/bsattn-translate" --emit-cubin "$root/examples/$name.mlir" -o "$out/$name.cubin"
-  "$root/build/bin/bsattn-translate" --emit-manifest "$root/examples/$name.mlir" -o "$out/$name.json"
+compile() {
+  "$root/build/bin/bsattn-translate" --emit-cubin "$1" -o "$out/$2.cubin"
+  "$root/build/bin/bsattn-translate" --emit-manifest "$1" -o "$out/$2.json"
+}
+for name in challenge sliding_window sliding_window_global \
+            sliding_window_retrieval causal_d128; do
+  compile "$root/examples/$name.mlir" "$name"
 done
+# The challenge kernel with P.V in split bf16 (two products, P exact to
+# about fp32), for comparison.
+sed 's/pv = f16/pv = split_bf16/' "$root/examples/challenge.mlir" > "$out/challenge_split_bf16.mlir"
+compile "$out/challenge_split_bf16.mlir" challenge_split_bf16

@@ -12,7 +12,12 @@ check $k --suite smoke
 check $k --suite adversarial
 check $k --suite quick --time
 check $k --suite full --time
-for name in sliding_window sliding_window_global; do
+k16="--cubin $dir/challenge_split_bf16.cubin --manifest $dir/challenge_split_bf16.json"
+check $k16 --suite smoke
+check $k16 --suite adversarial
+check $k16 --suite quick --time
+check $k16 --suite full --time
+for name in sliding_window sliding_window_global causal_d128; do
   check --cubin "$dir/$name.cubin" --manifest "$dir/$name.json" --suite static --time
 done
 compute-sanitizer --tool memcheck --print-limit 5 python3 bench/check_kernel.py $k --suite smoke 2>&1 | tail -4

@@ -89,6 +89,7 @@ class TensorMap:
         stride_arr = (ctypes.c_uint64 * (rank - 1))(*strides)
         box_arr = (ctypes.c_uint32 * rank)(*box)
         ones = (ctypes.c_uint32 * rank)(*([1] * rank))
+        self.shape = shape
         _check(_CU["cuTensorMapEncodeTiled"](
             ctypes.c_void_p(self.address), _TENSOR_MAP_DTYPES[dtype], rank,
             ctypes.c_void_p(address), dims, stride_arr, box_arr, ones, 0,
@@ -99,6 +100,9 @@ class TensorMap:
     def retarget(self, address):
         """Points the map at another tensor of the same shape."""
         if address != self.global_address:
+            if address % 16:
+                raise ArgumentError("tensors read by TMA must be 16-byte "
+                                    "aligned")
             _check(_CU["cuTensorMapReplaceAddress"](self.address, address),
                    "cuTensorMapReplaceAddress")
             self.global_address = address
@@ -123,7 +127,7 @@ class Kernel:
             self._function, _MAX_DYNAMIC_SHARED_SIZE_BYTES,
             manifest["shared_bytes"]),
             f"cuFuncSetAttribute(shared_bytes={manifest['shared_bytes']})")
-        self._states = {}
+        self._build_parameter_block()
 
     @classmethod
     def from_files(cls, cubin_path, manifest_path, device=0):
@@ -154,68 +158,59 @@ class Kernel:
             if address % 16:
                 raise ArgumentError(f"'{role}' must be 16-byte aligned")
 
-    def prepare(self, args):
-        """Checks `args` (address, shape, dtype per function argument) and
-        returns a LaunchState for their shapes: reusable for every later
-        call with the same shapes and dtypes."""
-        self.check_arguments(args)
-        return LaunchState(self, args)
+    def launch(self, addresses, shapes, stream=0):
+        """Launches on `stream` (a CUstream handle) with one device address
+        and one shape per function argument. The fast path: no checks (call
+        check_arguments once per distinct set of shapes); per call it only
+        writes addresses and sizes into the parameter block and retargets
+        the tensor maps."""
+        for value, arg, dim in self._dims:
+            value.value = shapes[arg][dim]
+        for value, arg in self._pointers:
+            value.value = addresses[arg]
+        for slot, (index, arg, dtype, box, swizzle) in enumerate(self._map_params):
+            tmap = self._maps[slot]
+            shape = shapes[arg]
+            if tmap is None or tmap.shape != shape:
+                tmap = self._maps[slot] = TensorMap(
+                    addresses[arg], shape, dtype, box, swizzle)
+                self._params[index] = tmap.address
+            else:
+                tmap.retarget(addresses[arg])
+        gx, gy, gz = [shapes[arg][dim] // div for arg, dim, div in self._grid]
+        bx, by, bz = self._block
+        result = _CU["cuLaunchKernel"](
+            self._function, gx, gy, gz, bx, by, bz, self._shared, stream,
+            self._params, None)
+        if result:
+            _check(result, f"cuLaunchKernel(grid={[gx, gy, gz]}, "
+                           f"block={self._block})")
 
-    def launch(self, args, stream=0):
-        """`args`: one (address, shape, dtype) per function argument, all
-        contiguous device tensors; `stream`: a CUstream handle."""
-        key = tuple((shape, dtype) for _, shape, dtype in args)
-        state = self._states.get(key)
-        if state is None:
-            state = self._states[key] = self.prepare(args)
-        state.launch([address for address, _, _ in args], stream)
-
-
-class LaunchState:
-    """The parameter block of one kernel for one set of argument shapes.
-
-    Storage is allocated once; a launch only writes the new addresses (and
-    retargets the tensor maps) before calling cuLaunchKernel."""
-
-    def __init__(self, kernel, args):
-        self._function = kernel._function
-        manifest = kernel.manifest
+    def _build_parameter_block(self):
+        """Storage for every kernel parameter, allocated once."""
+        manifest = self.manifest
+        specs = manifest["arguments"]
         self._shared = manifest["shared_bytes"]
         self._block = manifest["block"]
-        self._grid = [args[g["arg"]][1][g["dim"]] // g["divide_by"]
+        self._grid = [(g["arg"], g["dim"], g["divide_by"])
                       for g in manifest["grid"]]
-        self._maps, self._pointers, self._storage = [], [], []
+        self._dims, self._pointers, self._map_params = [], [], []
+        self._storage = []
         addresses = []
-        for param in manifest["params"]:
-            address, shape, dtype = args[param["arg"]]
+        for index, param in enumerate(manifest["params"]):
             if param["kind"] == "tensor_map":
-                tmap = TensorMap(address, shape, dtype, param["box"],
-                                 param["swizzle"])
-                self._maps.append((param["arg"], tmap))
-                addresses.append(tmap.address)
-            elif param["kind"] == "pointer":
-                value = ctypes.c_uint64(address)
-                self._pointers.append((param["arg"], value))
-                self._storage.append(value)
-                addresses.append(ctypes.addressof(value))
+                self._map_params.append(
+                    (index, param["arg"], specs[param["arg"]]["dtype"],
+                     param["box"], param["swizzle"]))
+                addresses.append(None)
+                continue
+            value = (ctypes.c_uint64() if param["kind"] == "pointer"
+                     else ctypes.c_int64())
+            if param["kind"] == "pointer":
+                self._pointers.append((value, param["arg"]))
             else:
-                value = ctypes.c_int64(shape[param["dim"]])
-                self._storage.append(value)
-                addresses.append(ctypes.addressof(value))
+                self._dims.append((value, param["arg"], param["dim"]))
+            self._storage.append(value)
+            addresses.append(ctypes.addressof(value))
         self._params = (ctypes.c_void_p * len(addresses))(*addresses)
-
-    def launch(self, addresses, stream=0):
-        """`addresses`: the device address of each function argument."""
-        for arg, tmap in self._maps:
-            if addresses[arg] % 16:
-                raise ArgumentError("tensors read by TMA must be 16-byte "
-                                    "aligned")
-            tmap.retarget(addresses[arg])
-        for arg, value in self._pointers:
-            value.value = addresses[arg]
-        gx, gy, gz = self._grid
-        bx, by, bz = self._block
-        _check(_CU["cuLaunchKernel"](
-            self._function, gx, gy, gz, bx, by, bz, self._shared, stream,
-            self._params, None),
-            f"cuLaunchKernel(grid={self._grid}, block={self._block})")
+        self._maps = [None] * len(self._map_params)

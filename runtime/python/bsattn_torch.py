@@ -26,9 +26,9 @@ class AttentionLauncher:
     def __init__(self, kernel):
         self._kernel = kernel
         self._roles = [a["role"] for a in kernel.manifest["arguments"]]
-        self._states = {}
+        self._checked = set()
 
-    def _prepare(self, tensors):
+    def _check(self, tensors):
         by_role = dict(zip(self._roles, tensors))
         q = by_role["q"]
         B, H, T, D = q.shape
@@ -52,7 +52,7 @@ class AttentionLauncher:
             if tensor.dtype not in _DTYPES:
                 raise bsattn_cuda.ArgumentError(
                     f"'{role}' has unsupported dtype {tensor.dtype}")
-        return self._kernel.prepare(
+        self._kernel.check_arguments(
             [(t.data_ptr(), tuple(t.shape), _DTYPES[t.dtype])
              for t in tensors])
 
@@ -64,12 +64,19 @@ class AttentionLauncher:
                    "col_idx": col_idx, "seq_lens": seq_lens, "o": o,
                    "lse": lse}
         tensors = [by_role[role] for role in self._roles]
-        # Shapes, dtypes and strides decide the parameter block; a tensor
-        # with other strides (non-contiguous) gets checked, and rejected.
-        key = tuple((t.shape, t.dtype, t.stride()) for t in tensors)
-        state = self._states.get(key)
-        if state is None:
-            state = self._states[key] = self._prepare(tensors)
-        state.launch([t.data_ptr() for t in tensors],
-                     _current_stream(q.device.index))
+        shapes = [t.shape for t in tensors]
+        # The checks depend on shapes, dtypes and strides, except that NNZ
+        # (col_idx's last size, new with every pattern) does not matter as
+        # long as col_idx is contiguous.
+        key = (q.shape, k.shape, v.shape, q.dtype, q.stride(), k.stride(), v.stride(),
+               k.dtype, v.dtype, row_ptr.shape, row_ptr.dtype,
+               row_ptr.stride(), seq_lens.shape, seq_lens.dtype,
+               col_idx.shape[:2], col_idx.dtype, col_idx.is_contiguous())
+        if key not in self._checked:
+            self._check(tensors)
+            if len(self._checked) > 64:
+                self._checked.clear()
+            self._checked.add(key)
+        self._kernel.launch([t.data_ptr() for t in tensors], shapes,
+                            _current_stream(q.device.index))
         return o, lse

@@ -35,14 +35,8 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return tile.emitOpError()
            << "convert-bsattn-to-hopper does not support " << what << " yet";
   };
-  if (!tile.getElementType().isBF16())
-    return fail("element type " + Twine(tile.getElementType().isF16()
-                                            ? "f16"
-                                            : "other than bf16"));
   if (tile.getHeadDim() != 128)
     return fail("head dimension " + Twine(tile.getHeadDim()) + " (only 128)");
-  if (tile.getPv() == PVPrecision::f16)
-    return fail("P.V precision 'f16' with bf16 inputs");
   TuningAttr tuning = tile.getTuning();
   if (tuning.getBlockQ() != 128 || tuning.getBlockK() != 128 ||
       tuning.getStages() != 2 || tuning.getWarpgroups() != 2)

@@ -99,12 +99,19 @@ void HopperBuilder::tmaLoad(Value tmap, Value dst, Value barrier, Value d,
       b.getBoolAttr(false), NVVM::CTAGroupKindAttr(), Value());
 }
 
+/// The NVVM wgmma operand type of a 16-bit float type.
+static NVVM::WGMMATypesAttr wgmmaType(MLIRContext *ctx, Type type) {
+  return NVVM::WGMMATypesAttr::get(ctx, type.isBF16() ? NVVM::WGMMATypes::bf16
+                                                      : NVVM::WGMMATypes::f16);
+}
+
 Value HopperBuilder::wgmmaSharedShared(Value accumulator, Value descA,
-                                       Value descB, bool accumulate) {
-  auto bf16 = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::bf16);
+                                       Value descB, bool accumulate,
+                                       Type inputType) {
+  auto input = wgmmaType(ctx, inputType);
   return NVVM::WgmmaMmaAsyncOp::create(
       b, loc, fragmentType(64), accumulator, descA, descB,
-      NVVM::MMAShapeAttr::get(ctx, 64, 128, 16), bf16, bf16,
+      NVVM::MMAShapeAttr::get(ctx, 64, 128, 16), input, input,
       NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
       NVVM::WGMMAScaleOutAttr::get(ctx, accumulate ? NVVM::WGMMAScaleOut::one
                                                    : NVVM::WGMMAScaleOut::zero),
@@ -116,7 +123,7 @@ Value HopperBuilder::wgmmaSharedShared(Value accumulator, Value descA,
 }
 
 Value HopperBuilder::wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a,
-                                         Value descB) {
+                                         Value descB, Type inputType) {
   // NVVM's wgmma op takes A from shared memory only; the register-A form is
   // this one instruction of inline PTX. Operands: $0-$31 the accumulator
   // (tied to inputs $32-$63), $64-$67 the A registers, $68 B's descriptor.
@@ -125,8 +132,10 @@ Value HopperBuilder::wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a,
   constexpr int64_t kCount = 32;
   std::string text;
   llvm::raw_string_ostream os(text);
+  StringRef type = inputType.isBF16() ? "bf16" : "f16";
   os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
-        "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {";
+     << "wgmma.mma_async.sync.aligned.m64n64k16.f32." << type << "." << type
+     << " {";
   for (int64_t i = 0; i < kCount; ++i)
     os << (i ? ", " : "") << "$" << i;
   os << "}, {$64, $65, $66, $67}, $68, p, 1, 1, 1;\n}";
@@ -178,21 +187,31 @@ Value HopperBuilder::log2(Value value) {
       .getResult(0);
 }
 
-Value HopperBuilder::packBF16x2(Value lo, Value hi) {
+Value HopperBuilder::packPair(Value lo, Value hi, Type type) {
   auto f32x2 = VectorType::get({2}, f32Type());
-  auto bf16x2 = VectorType::get({2}, b.getBF16Type());
+  auto narrowType = VectorType::get({2}, type);
   Value vector = LLVM::PoisonOp::create(b, loc, f32x2);
   vector = LLVM::InsertElementOp::create(b, loc, vector, lo, i32(0));
   vector = LLVM::InsertElementOp::create(b, loc, vector, hi, i32(1));
-  Value narrow = LLVM::FPTruncOp::create(b, loc, bf16x2, vector);
+  Value narrow = LLVM::FPTruncOp::create(b, loc, narrowType, vector);
   return LLVM::BitcastOp::create(b, loc, b.getI32Type(), narrow);
 }
 
-std::pair<Value, Value> HopperBuilder::unpackBF16x2(Value packed) {
+std::pair<Value, Value> HopperBuilder::unpackPair(Value packed, Type type) {
   auto f32x2 = VectorType::get({2}, f32Type());
-  auto bf16x2 = VectorType::get({2}, b.getBF16Type());
-  Value narrow = LLVM::BitcastOp::create(b, loc, bf16x2, packed);
+  auto narrowType = VectorType::get({2}, type);
+  Value narrow = LLVM::BitcastOp::create(b, loc, narrowType, packed);
   Value wide = LLVM::FPExtOp::create(b, loc, f32x2, narrow);
   return {LLVM::ExtractElementOp::create(b, loc, wide, i32(0)),
           LLVM::ExtractElementOp::create(b, loc, wide, i32(1))};
+}
+
+void HopperBuilder::convertBF16ToF16InPlace(Value ptr) {
+  auto bf16x8 = VectorType::get({8}, b.getBF16Type());
+  auto f32x8 = VectorType::get({8}, f32Type());
+  auto f16x8 = VectorType::get({8}, b.getF16Type());
+  Value loaded = LLVM::LoadOp::create(b, loc, bf16x8, ptr, /*alignment=*/16);
+  Value wide = LLVM::FPExtOp::create(b, loc, f32x8, loaded);
+  Value narrow = LLVM::FPTruncOp::create(b, loc, f16x8, wide);
+  LLVM::StoreOp::create(b, loc, narrow, ptr, /*alignment=*/16);
 }

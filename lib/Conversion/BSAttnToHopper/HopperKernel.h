@@ -103,22 +103,27 @@ public:
   void tmaLoad(Value tmap, Value dst, Value barrier, Value d, Value t, Value h,
                Value batch);
 
-  /// S (m64n128, f32) = A . B^T over k16 steps; both operands K-major.
+  /// S (m64n128, f32) = A . B^T over k16 steps; both operands K-major, of
+  /// 16-bit type `inputType` (bf16 or f16).
   Value wgmmaSharedShared(Value accumulator, Value descA, Value descB,
-                          bool accumulate);
-  /// D (m64n64, f32, 32 values) += A (registers, 4 x bf16x2) . B (shared,
-  /// N-major).
-  Value wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a, Value descB);
+                          bool accumulate, Type inputType);
+  /// D (m64n64, f32, 32 values) += A (registers, 4 x 2 values of
+  /// `inputType`) . B (shared, N-major).
+  Value wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a, Value descB,
+                            Type inputType);
 
   Value shuffleXor(Value value, int64_t offset);
   Value maxNum(Value lhs, Value rhs);
   Value fma(Value a, Value b, Value c);
   Value exp2(Value value);
   Value log2(Value value);
-  /// Packs two f32 into bf16x2 (`lo` in the low half), as i32.
-  Value packBF16x2(Value lo, Value hi);
-  /// Widens the two bf16 halves of an i32 back to f32.
-  std::pair<Value, Value> unpackBF16x2(Value packed);
+  /// Rounds two f32 to the 16-bit float `type` and packs them (`lo` in the
+  /// low half) into an i32.
+  Value packPair(Value lo, Value hi, Type type);
+  /// Widens the two 16-bit halves of type `type` of an i32 back to f32.
+  std::pair<Value, Value> unpackPair(Value packed, Type type);
+  /// Converts 8 bf16 at shared address `ptr` (16 bytes) to f16 in place.
+  void convertBF16ToF16InPlace(Value ptr);
 
   OpBuilder &b;
   Location loc;

@@ -185,6 +185,7 @@ struct QKLowering : public TilePattern<QKOp> {
         rewriter, loc, k.smemAddr,
         arith::AddIOp::create(rewriter, loc, h.i32(L::kQOffset),
                               k.groupQOffset));
+    QueryTileOp tile = k.tile;
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
     Value acc = LLVM::PoisonOp::create(rewriter, loc, h.fragmentType(64));
     // D = 128 is 8 k16 steps, 4 in each 64-column half; inside a 128-byte
@@ -198,7 +199,8 @@ struct QKLowering : public TilePattern<QKOp> {
         Value a = arith::AddIOp::create(rewriter, loc, descA, h.i64(2 * step));
         Value b = arith::AddIOp::create(rewriter, loc, descB, h.i64(2 * step));
         acc = h.wgmmaSharedShared(acc, a, b,
-                                  /*accumulate=*/half > 0 || step > 0);
+                                  /*accumulate=*/half > 0 || step > 0,
+                                  tile.getElementType());
       }
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
@@ -329,6 +331,26 @@ struct OnlineSoftmaxLowering : public TilePattern<OnlineSoftmaxOp> {
 
 struct PVLowering : public TilePattern<PVOp> {
   using TilePattern::TilePattern;
+
+  /// P.V in f16 with bf16 inputs: the V tile at `offset` is converted to
+  /// f16 in place (elementwise, so the swizzled layout stays) by all 256
+  /// threads, 16 bytes at a time; then the writes are made visible to the
+  /// tensor cores' proxy and both warpgroups wait for each other.
+  void convertValues(HopperBuilder &h, Value offset) const {
+    Value threadOffset = arith::AddIOp::create(
+        h.b, h.loc, offset,
+        arith::MulIOp::create(h.b, h.loc, k.tid, h.i32(16)));
+    for (int64_t i = 0; i < L::kTileBytes / (16 * L::kThreads); ++i)
+      h.convertBF16ToF16InPlace(
+          h.sharedPtr(k, arith::AddIOp::create(h.b, h.loc, threadOffset,
+                                               h.i32(i * 16 * L::kThreads))));
+    NVVM::FenceProxyOp::create(
+        h.b, h.loc,
+        NVVM::ProxyKindAttr::get(h.ctx, NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(h.ctx, NVVM::SharedSpace::shared_cta));
+    NVVM::Barrier0Op::create(h.b, h.loc);
+  }
+
   LogicalResult
   matchAndRewrite(PVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -336,11 +358,17 @@ struct PVLowering : public TilePattern<PVOp> {
     HopperBuilder h(rewriter, loc);
     QueryTileOp tile = k.tile;
     PVPrecision precision = tile.getPv();
+    Type bf16 = rewriter.getBF16Type();
+    // The operand type of the P.V products.
+    Type pvType =
+        precision == PVPrecision::f16 ? Type(rewriter.getF16Type()) : bf16;
     auto [slot, parity] = slotAndParity(h, adaptor.getStep());
-    Value values = arith::AddIOp::create(
-        rewriter, loc, k.smemAddr,
-        arith::AddIOp::create(rewriter, loc, keyOffset(h, slot),
-                              h.i32(L::kTileBytes)));
+    Value valueOffset = arith::AddIOp::create(rewriter, loc, keyOffset(h, slot),
+                                              h.i32(L::kTileBytes));
+    Value values =
+        arith::AddIOp::create(rewriter, loc, k.smemAddr, valueOffset);
+    if (pvType != tile.getElementType())
+      convertValues(h, valueOffset);
 
     SmallVector<Value> alpha = h.unpack(adaptor.getAlpha());
     SmallVector<Value> acc = h.unpack(adaptor.getAcc());
@@ -359,13 +387,13 @@ struct PVLowering : public TilePattern<PVOp> {
       SmallVector<Value> hi, lo;
       for (int64_t r = 0; r < 4; ++r) {
         Value p0 = probs[8 * kb + 2 * r], p1 = probs[8 * kb + 2 * r + 1];
-        Value packed = h.packBF16x2(p0, p1);
+        Value packed = h.packPair(p0, p1, pvType);
         hi.push_back(packed);
         if (precision == PVPrecision::split_bf16) {
-          auto [r0, r1] = h.unpackBF16x2(packed);
-          lo.push_back(
-              h.packBF16x2(arith::SubFOp::create(rewriter, loc, p0, r0),
-                           arith::SubFOp::create(rewriter, loc, p1, r1)));
+          auto [r0, r1] = h.unpackPair(packed, bf16);
+          lo.push_back(h.packPair(arith::SubFOp::create(rewriter, loc, p0, r0),
+                                  arith::SubFOp::create(rewriter, loc, p1, r1),
+                                  bf16));
         }
       }
       parts[kb] = hi;
@@ -380,8 +408,8 @@ struct PVLowering : public TilePattern<PVOp> {
             arith::AddIOp::create(rewriter, loc, values,
                                   h.i32(half * L::kHalfBytes + kb * 16 * 128)));
         for (int64_t part = 0; part * 4 < int64_t(regs.size()); ++part)
-          halves[half] = h.wgmmaRegisterShared(halves[half],
-                                               regs.slice(4 * part, 4), descB);
+          halves[half] = h.wgmmaRegisterShared(
+              halves[half], regs.slice(4 * part, 4), descB, pvType);
       }
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
@@ -449,19 +477,21 @@ struct StoreOutputLowering : public TilePattern<StoreOutputOp> {
           minusInf);
     }
 
-    Type bf16 = rewriter.getBF16Type();
+    QueryTileOp tile = k.tile;
+    Type elementType = tile.getElementType();
     for (int64_t i = 0; i < 64; i += 2) {
       int64_t half = rowHalf(i);
       int64_t column = (i / 32) * L::kHalfCols + fragmentColumn(i % 32);
       Value col =
           arith::AddIOp::create(rewriter, loc, k.chunkCol, h.i32(column));
-      Value address =
-          elementAddress(h, k.o, bf16, {k.batch, k.head, rows[half], col});
+      Value address = elementAddress(h, k.o, elementType,
+                                     {k.batch, k.head, rows[half], col});
       Value lo = arith::MulFOp::create(rewriter, loc, acc[i], inverse[half]);
       Value hi =
           arith::MulFOp::create(rewriter, loc, acc[i + 1], inverse[half]);
-      Value packed = LLVM::BitcastOp::create(
-          rewriter, loc, VectorType::get({2}, bf16), h.packBF16x2(lo, hi));
+      Value packed = LLVM::BitcastOp::create(rewriter, loc,
+                                             VectorType::get({2}, elementType),
+                                             h.packPair(lo, hi, elementType));
       LLVM::StoreOp::create(rewriter, loc, packed, address, /*alignment=*/4);
     }
 
