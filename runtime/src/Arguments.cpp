@@ -1,0 +1,155 @@
+//===- Arguments.cpp - launch arguments and their checks ------------------===//
+
+#include "bsattn/runtime/Arguments.h"
+#include "bsattn/runtime/Contract.h"
+#include "bsattn/runtime/Error.h"
+
+#include <sstream>
+
+using namespace bsattn::runtime;
+
+std::string bsattn::runtime::formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string &message) {
+  throw ArgumentError(message);
+}
+
+std::string quoted(const std::string &role) { return "'" + role + "'"; }
+
+void checkOne(const ArgumentSpec &spec, const TensorArg &arg) {
+  std::string name = quoted(spec.role);
+  if (arg.dtype != spec.dtype)
+    fail(name + " must be " + dtypeName(spec.dtype) + ", got " +
+         dtypeName(arg.dtype));
+  if (arg.shape.size() != spec.shape.size())
+    fail(name + " must have rank " + std::to_string(spec.shape.size()) + " " +
+         formatShape(spec.shape) + ", got shape " + formatShape(arg.shape));
+  // A product of sizes must stay far from int64 overflow: 2^40 elements is
+  // more than any device holds.
+  int64_t elements = 1;
+  for (size_t d = 0; d < arg.shape.size(); ++d) {
+    if (spec.shape[d] != -1 && arg.shape[d] != spec.shape[d])
+      fail(name + " shape " + formatShape(arg.shape) + " does not fit " +
+           formatShape(spec.shape) + " (-1: any size)");
+    if (arg.shape[d] < 1)
+      fail(name + " shape " + formatShape(arg.shape) +
+           " has a size below 1 in dimension " + std::to_string(d));
+    if (arg.shape[d] > (int64_t(1) << 40) / elements)
+      fail(name + " shape " + formatShape(arg.shape) + " is too large");
+    elements *= arg.shape[d];
+  }
+  if (arg.address == 0)
+    fail(name + " is a null pointer");
+  // TMA reads from 16-byte aligned addresses; every kernel here may use it.
+  if (arg.address % 16) {
+    std::ostringstream address;
+    address << std::hex << arg.address;
+    fail(name + " address 0x" + address.str() + " is not 16-byte aligned");
+  }
+}
+
+void checkTensorMap(const ArgumentSpec &spec, const TensorArg &arg) {
+  // cuTensorMapEncodeTiled: sizes <= 2^32, strides multiples of 16 bytes and
+  // below 2^40.
+  int64_t stride = dtypeBytes(arg.dtype);
+  for (size_t i = arg.shape.size(); i-- > 0;) {
+    if (arg.shape[i] > (int64_t(1) << 32))
+      fail(quoted(spec.role) + " size " + std::to_string(arg.shape[i]) +
+           " in dimension " + std::to_string(i) +
+           " exceeds a tensor map's 2^32");
+    if (i + 1 < arg.shape.size() && (stride % 16 || stride >= int64_t(1) << 40))
+      fail(quoted(spec.role) + " shape " + formatShape(arg.shape) +
+           " gives dimension " + std::to_string(i) + " a stride of " +
+           std::to_string(stride) +
+           " bytes; a tensor map needs a multiple of 16 below 2^40");
+    stride *= arg.shape[i];
+  }
+}
+
+/// The contract's shapes among the roles that the manifest has.
+void checkContract(const Manifest &manifest,
+                   const std::vector<TensorArg> &args) {
+  auto shapeOf = [&](const char *role) -> const std::vector<int64_t> * {
+    int index = manifest.findArgument(role);
+    return index < 0 ? nullptr : &args[index].shape;
+  };
+  const std::vector<int64_t> *q = shapeOf("q");
+  if (!q)
+    return;
+  if (q->size() != 4)
+    fail("'q' must be [B, H, T, D], got " + formatShape(*q));
+  int64_t b = (*q)[0], h = (*q)[1], t = (*q)[2];
+  if (t % kBlockSize)
+    fail("'q' shape " + formatShape(*q) + ": T = " + std::to_string(t) +
+         " is not a multiple of " + std::to_string(kBlockSize));
+  auto expect = [&](const char *role, const std::vector<int64_t> &want,
+                    const char *what) {
+    const std::vector<int64_t> *shape = shapeOf(role);
+    if (shape && *shape != want)
+      fail(quoted(role) + " must be " + what + " = " + formatShape(want) +
+           " for q " + formatShape(*q) + ", got " + formatShape(*shape));
+  };
+  for (const char *role : {"k", "v", "o"})
+    expect(role, *q, "[B, H, T, D]");
+  expect("lse", {b, h, t}, "[B, H, T]");
+  expect("seq_lens", {b}, "[B]");
+  expect("row_ptr", {b, h, t / kBlockSize + 1}, "[B, H, T/128 + 1]");
+  if (const std::vector<int64_t> *colIdx = shapeOf("col_idx"))
+    expect("col_idx", {b, h, colIdx->back()}, "[B, H, NNZ]");
+}
+
+} // namespace
+
+void bsattn::runtime::checkArguments(const Manifest &manifest,
+                                     const std::vector<TensorArg> &args) {
+  if (args.size() != manifest.arguments.size()) {
+    std::string roles;
+    for (const ArgumentSpec &spec : manifest.arguments)
+      roles += (roles.empty() ? "" : ", ") + spec.role;
+    fail("expected " + std::to_string(manifest.arguments.size()) +
+         " arguments (" + roles + "), got " + std::to_string(args.size()));
+  }
+  for (size_t i = 0; i < args.size(); ++i)
+    checkOne(manifest.arguments[i], args[i]);
+  for (const Param &param : manifest.params)
+    if (param.kind == Param::Kind::TensorMap)
+      checkTensorMap(manifest.arguments[param.arg], args[param.arg]);
+  checkContract(manifest, args);
+
+  static const char *axes[] = {"x", "y", "z"};
+  // CUDA's limits: x < 2^31, y and z <= 65535.
+  const int64_t limits[] = {(int64_t(1) << 31) - 1, 65535, 65535};
+  for (size_t i = 0; i < manifest.grid.size(); ++i) {
+    const GridDim &dim = manifest.grid[i];
+    const std::string &role = manifest.arguments[dim.arg].role;
+    int64_t size = args[dim.arg].shape[dim.dim];
+    if (size % dim.divideBy)
+      fail("grid " + std::string(axes[i]) + " = " + quoted(role) +
+           " dimension " + std::to_string(dim.dim) + " (" +
+           std::to_string(size) + ") / " + std::to_string(dim.divideBy) +
+           ": not a multiple");
+    if (size / dim.divideBy > limits[i])
+      fail("grid " + std::string(axes[i]) + " = " +
+           std::to_string(size / dim.divideBy) + " exceeds CUDA's limit " +
+           std::to_string(limits[i]));
+  }
+}
+
+std::array<unsigned, 3>
+bsattn::runtime::gridOf(const Manifest &manifest,
+                        const std::vector<TensorArg> &args) {
+  std::array<unsigned, 3> grid;
+  for (size_t i = 0; i < 3; ++i) {
+    const GridDim &dim = manifest.grid[i];
+    grid[i] =
+        static_cast<unsigned>(args[dim.arg].shape[dim.dim] / dim.divideBy);
+  }
+  return grid;
+}
