@@ -95,6 +95,10 @@ refuse() {
 refuse "${k[@]}" --seq 200
 refuse --cubin "$dir/sliding_window.cubin" \
   --manifest "$dir/sliding_window.json" --batch 1
+if [[ -f "$dir/causal_d128.json" ]]; then
+  # f16 inputs: bsattn-run draws bf16 only, and the runtime says so.
+  refuse --cubin "$dir/causal_d128.cubin" --manifest "$dir/causal_d128.json"
+fi
 
 # compute-sanitizer on small cases; bsattn-run's own helper kernels
 # (bsattn*) are left out of racecheck.
