@@ -3,7 +3,9 @@
 // Built by nvcc into a fatbin that bsattn-run embeds and loads through the
 // driver API like any other module. Deliberately simple: one CTA of 128
 // threads per (query row, head, batch entry), fp32 throughout, accurate
-// expf/logf, so that it is easy to trust.
+// expf/logf, so that it is easy to trust. It shares no code with the fp64
+// CPU reference (src/Reference.cpp), so that `--reference both` checks one
+// against the other.
 //
 //===----------------------------------------------------------------------===//
 

@@ -418,9 +418,10 @@ json::Value describe(const Case &c) {
 /// --reference auto (under a second on one core, less on several).
 constexpr int64_t kCpuReferenceWork = int64_t(1) << 29;
 
-/// Launches set 0, checks it against the reference and records the result.
-json::Value check(Kernel &kernel, Inputs &inputs, const std::string &mode,
-                  json::Value out) {
+/// Launches set 0, checks it against the reference and records the result;
+/// `pairs` is the case's used (query block, key block) count.
+json::Value check(Kernel &kernel, Inputs &inputs, int64_t pairs,
+                  const std::string &mode, json::Value out) {
   const Case &c = inputs.c;
   const Manifest &manifest = kernel.getManifest();
   kernel.launch(inputs.arguments(manifest, 0));
@@ -430,7 +431,6 @@ json::Value check(Kernel &kernel, Inputs &inputs, const std::string &mode,
   std::vector<float> lse = set.lse.download<float>();
 
   Problem problem{c.batch, c.heads, c.t, c.headDim, manifest.scale};
-  int64_t pairs = usedPairs(c.csr, c.seqLens, c.t);
   bool cpu =
       mode == "cpu" || mode == "both" ||
       (mode == "auto" && referenceWork(problem, pairs) <= kCpuReferenceWork);
@@ -470,7 +470,7 @@ json::Value check(Kernel &kernel, Inputs &inputs, const std::string &mode,
 }
 
 /// Median device time over `options.iters` launches, rotating input sets.
-void timeKernel(Context &context, Kernel &kernel, Inputs &inputs,
+void timeKernel(Context &context, Kernel &kernel, Inputs &inputs, int64_t pairs,
                 const Options &options, const std::string &deviceName,
                 json::Value &out) {
   const Case &c = inputs.c;
@@ -510,7 +510,6 @@ void timeKernel(Context &context, Kernel &kernel, Inputs &inputs,
   bool h100 = deviceName.find("H100") != std::string::npos;
   double peakFlops = h100 ? 798e12 : 723e12;
   double peakBytes = h100 ? 3.0e12 : 4.2e12;
-  int64_t pairs = usedPairs(c.csr, c.seqLens, c.t);
   double flops = 4.0 * kBlockSize * kBlockSize * c.headDim * pairs;
   int64_t validTokens = 0;
   for (int32_t seqLen : c.seqLens)
@@ -534,9 +533,11 @@ json::Value runCase(Context &context, Kernel &kernel, GpuReference &gpu,
                     const std::string &deviceName, bool timed) {
   Inputs inputs(c, gpu);
   inputs.addSet();
-  json::Value out = check(kernel, inputs, options.reference, describe(c));
+  int64_t pairs = usedPairs(c.csr, c.seqLens, c.t);
+  json::Value out =
+      check(kernel, inputs, pairs, options.reference, describe(c));
   if (timed)
-    timeKernel(context, kernel, inputs, options, deviceName, out);
+    timeKernel(context, kernel, inputs, pairs, options, deviceName, out);
   out.set("device", deviceName);
   return out;
 }
