@@ -164,8 +164,13 @@ class Kernel:
         check_arguments once per distinct set of shapes); per call it only
         writes addresses and sizes into the parameter block and retargets
         the tensor maps."""
-        for value, arg, dim in self._dims:
-            value.value = shapes[arg][dim]
+        last = self._last_shapes
+        for arg, dims in self._dims:
+            shape = shapes[arg]
+            if shape != last[arg]:
+                last[arg] = shape
+                for value, dim in dims:
+                    value.value = shape[dim]
         for value, arg in self._pointers:
             value.value = addresses[arg]
         for slot, (index, arg, dtype, box, swizzle) in enumerate(self._map_params):
@@ -194,7 +199,8 @@ class Kernel:
         self._block = manifest["block"]
         self._grid = [(g["arg"], g["dim"], g["divide_by"])
                       for g in manifest["grid"]]
-        self._dims, self._pointers, self._map_params = [], [], []
+        self._pointers, self._map_params = [], []
+        dims = {}
         self._storage = []
         addresses = []
         for index, param in enumerate(manifest["params"]):
@@ -209,8 +215,11 @@ class Kernel:
             if param["kind"] == "pointer":
                 self._pointers.append((value, param["arg"]))
             else:
-                self._dims.append((value, param["arg"], param["dim"]))
+                dims.setdefault(param["arg"], []).append((value, param["dim"]))
             self._storage.append(value)
             addresses.append(ctypes.addressof(value))
         self._params = (ctypes.c_void_p * len(addresses))(*addresses)
         self._maps = [None] * len(self._map_params)
+        # Sizes are rewritten only for arguments whose shape changed.
+        self._dims = list(dims.items())
+        self._last_shapes = [None] * len(specs)

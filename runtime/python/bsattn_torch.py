@@ -26,6 +26,10 @@ class AttentionLauncher:
     def __init__(self, kernel):
         self._kernel = kernel
         self._roles = [a["role"] for a in kernel.manifest["arguments"]]
+        # Where each function argument is among (q, k, v, row_ptr, col_idx,
+        # seq_lens, o, lse).
+        given = ("q", "k", "v", "row_ptr", "col_idx", "seq_lens", "o", "lse")
+        self._order = [given.index(role) for role in self._roles]
         self._checked = set()
 
     def _check(self, tensors):
@@ -60,10 +64,8 @@ class AttentionLauncher:
         B, H, T, _ = q.shape
         o = torch.empty_like(q)
         lse = torch.empty((B, H, T), dtype=torch.float32, device=q.device)
-        by_role = {"q": q, "k": k, "v": v, "row_ptr": row_ptr,
-                   "col_idx": col_idx, "seq_lens": seq_lens, "o": o,
-                   "lse": lse}
-        tensors = [by_role[role] for role in self._roles]
+        given = (q, k, v, row_ptr, col_idx, seq_lens, o, lse)
+        tensors = [given[i] for i in self._order]
         shapes = [t.shape for t in tensors]
         # The checks depend on shapes, dtypes and strides, except that NNZ
         # (col_idx's last size, new with every pattern) does not matter as
