@@ -35,6 +35,11 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
   TilePattern(const TypeConverter &converter, const KernelContext &k)
       : OpConversionPattern<Op>(converter, contextOf(k)), k(k) {}
 
+  /// The ring slot (i32) of ring step `step`.
+  Value slotOf(HopperBuilder &h, Value step) const {
+    return slotAndParity(h, step).first;
+  }
+
   /// The ring slot (i32) and mbarrier parity (i32) of ring step `step`.
   std::pair<Value, Value> slotAndParity(HopperBuilder &h, Value step) const {
     Value step32 = h.toI32(step);
@@ -125,7 +130,7 @@ struct LoadKVLowering : public TilePattern<LoadKVOp> {
   matchAndRewrite(LoadKVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     HopperBuilder h(rewriter, op.getLoc());
-    auto [slot, parity] = slotAndParity(h, adaptor.getStep());
+    Value slot = slotOf(h, adaptor.getStep());
     Value row = arith::MulIOp::create(rewriter, op.getLoc(),
                                       h.toI32(adaptor.getKeyBlock()),
                                       h.i32(L::kTileRows));
@@ -178,7 +183,7 @@ struct QKLowering : public TilePattern<QKOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     HopperBuilder h(rewriter, loc);
-    auto [slot, parity] = slotAndParity(h, adaptor.getStep());
+    Value slot = slotOf(h, adaptor.getStep());
     Value keys =
         arith::AddIOp::create(rewriter, loc, k.smemAddr, keyOffset(h, slot));
     Value queries = arith::AddIOp::create(
@@ -362,7 +367,7 @@ struct PVLowering : public TilePattern<PVOp> {
     // The operand type of the P.V products.
     Type pvType =
         precision == PVPrecision::f16 ? Type(rewriter.getF16Type()) : bf16;
-    auto [slot, parity] = slotAndParity(h, adaptor.getStep());
+    Value slot = slotOf(h, adaptor.getStep());
     Value valueOffset = arith::AddIOp::create(rewriter, loc, keyOffset(h, slot),
                                               h.i32(L::kTileBytes));
     Value values =
