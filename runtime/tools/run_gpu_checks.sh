@@ -68,6 +68,15 @@ sliding_window_retrieval 5 0 3 0.5 0.75
 sliding_window_retrieval 7 0 4 0.2 1.0
 EOF
 
+# Dense causal through CSR at T = 8192, and B * H = 512.
+check "${k[@]}" --name causal-8192 --batch 2 --heads 16 --seq 8192 \
+  --family causal --seq-lens 8192,7000 --time
+check "${k[@]}" --name bh512-retrieval --batch 8 --heads 64 --seq 2048 \
+  --family sliding_window_retrieval --window 4 --retrieval 2 \
+  --seq-lens random:0.625 --seed 5
+check "${k[@]}" --name bh512-adversarial --batch 4 --heads 128 --seq 1024 \
+  --family adversarial --seq-lens 1,127,129,1024 --seed 6
+
 # Kernels with static shapes: static patterns, and CSR with fixed sizes.
 for name in sliding_window sliding_window_global; do
   check --cubin "$dir/$name.cubin" --manifest "$dir/$name.json" \
