@@ -277,6 +277,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   Value group = arith::ShRUIOp::create(builder, loc, k.tid, h.i32(7));
   k.groupQOffset =
       arith::MulIOp::create(builder, loc, group, h.i32(L::kGroupRows * 128));
+  k.convertValues =
+      tile.getPv() == PVPrecision::f16 && tile.getElementType().isBF16();
   k.isLeader = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
                                      k.tid, h.i32(0));
 
@@ -297,14 +299,18 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   k.smemAddr =
       LLVM::PtrToIntOp::create(builder, loc, builder.getI32Type(), k.smemBase);
 
-  // Thread 0 sets up the Q barrier and one per K/V slot, each expecting one
-  // arrival (its own, with the transaction bytes).
+  // Thread 0 sets up the mbarriers.
   {
     auto ifOp = scf::IfOp::create(builder, loc, k.isLeader, false);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(ifOp.thenBlock());
+    // Q and the slots' "full" barriers expect thread 0's arrival with the
+    // transaction bytes; "empty" and "converted" ones expect every thread.
     for (int64_t i = 0; i <= L::kStages; ++i)
       h.mbarrierInit(h.sharedPtr(k, h.i32(L::kBarrierOffset + 8 * i)), 1);
+    for (int64_t i = L::kStages + 1; i <= 3 * L::kStages; ++i)
+      h.mbarrierInit(h.sharedPtr(k, h.i32(L::kBarrierOffset + 8 * i)),
+                     L::kThreads);
     NVVM::FenceMbarrierInitOp::create(builder, loc);
   }
   NVVM::Barrier0Op::create(builder, loc);

@@ -77,6 +77,10 @@ void HopperBuilder::mbarrierInit(Value barrier, int64_t count) {
   NVVM::MBarrierInitOp::create(b, loc, barrier, i32(count), Value());
 }
 
+void HopperBuilder::mbarrierArrive(Value barrier) {
+  NVVM::MBarrierArriveOp::create(b, loc, Type(), barrier, Value());
+}
+
 void HopperBuilder::mbarrierExpectTx(Value barrier, int64_t bytes) {
   NVVM::MBarrierArriveExpectTxOp::create(
       b, loc, Type(), barrier, i32(bytes),

@@ -32,9 +32,13 @@ struct KernelLayout {
   /// Slot s holds K at kKVOffset + s * kSlotBytes and V kTileBytes later.
   static constexpr int64_t kKVOffset = kTileBytes;
   static constexpr int64_t kSlotBytes = 2 * kTileBytes;
-  /// mbarriers: Q at +0, K/V slot s at +8 * (s + 1).
+  /// mbarriers: Q at +0; for slot s, "full" (loaded) at +8 * (1 + s),
+  /// "empty" (released by every thread) at +8 * (1 + kStages + s) and
+  /// "converted" (V in f16, by every thread) at +8 * (1 + 2 * kStages + s).
   static constexpr int64_t kBarrierOffset = kKVOffset + kStages * kSlotBytes;
-  static constexpr int64_t kSharedBytes = kBarrierOffset + 1024;
+  static constexpr int64_t kSharedBytes =
+      kBarrierOffset + 8 * (1 + 3 * kStages);
+  static_assert(kSharedBytes <= 227 * 1024, "over sm_90's shared memory");
   /// Bytes one K/V step brings in (K and V tiles).
   static constexpr int64_t kKVStepBytes = 2 * kTileBytes;
 };
@@ -61,6 +65,8 @@ struct KernelContext {
   Value chunkCol;
   /// i32 offset of this warpgroup's 64 Q rows inside a Q half (in bytes).
   Value groupQOffset;
+  /// Whether P.V converts V (bf16 inputs, f16 products).
+  bool convertValues;
   /// i1: thread 0 issues the TMA loads.
   Value isLeader;
   /// i32 block coordinates.
@@ -96,6 +102,7 @@ public:
   Value wgmmaDescriptor(Value address);
 
   void mbarrierInit(Value barrier, int64_t count);
+  void mbarrierArrive(Value barrier);
   void mbarrierExpectTx(Value barrier, int64_t bytes);
   void mbarrierWait(Value barrier, Value parity);
   /// TMA load of one 128x64 box of a [B, H, T, D] tensor at

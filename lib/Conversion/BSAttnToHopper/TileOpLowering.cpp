@@ -62,9 +62,25 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
     return h.sharedPtr(k, h.i32(L::kBarrierOffset));
   }
 
+  /// The mbarrier that completes when the slot's K and V have landed.
   Value slotBarrier(HopperBuilder &h, Value slot) const {
+    return barrierAt(h, 8, slot);
+  }
+
+  /// The mbarrier that completes when every thread released the slot.
+  Value emptyBarrier(HopperBuilder &h, Value slot) const {
+    return barrierAt(h, 8 * (1 + L::kStages), slot);
+  }
+
+  /// The mbarrier that completes when every thread converted its share of
+  /// the slot's V to f16.
+  Value convertedBarrier(HopperBuilder &h, Value slot) const {
+    return barrierAt(h, 8 * (1 + 2 * L::kStages), slot);
+  }
+
+  Value barrierAt(HopperBuilder &h, int64_t first, Value slot) const {
     Value offset = arith::AddIOp::create(
-        h.b, h.loc, h.i32(L::kBarrierOffset + 8),
+        h.b, h.loc, h.i32(L::kBarrierOffset + first),
         arith::MulIOp::create(h.b, h.loc, slot, h.i32(8)));
     return h.sharedPtr(k, offset);
   }
@@ -130,7 +146,7 @@ struct LoadKVLowering : public TilePattern<LoadKVOp> {
   matchAndRewrite(LoadKVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     HopperBuilder h(rewriter, op.getLoc());
-    Value slot = slotOf(h, adaptor.getStep());
+    auto [slot, parity] = slotAndParity(h, adaptor.getStep());
     Value row = arith::MulIOp::create(rewriter, op.getLoc(),
                                       h.toI32(adaptor.getKeyBlock()),
                                       h.i32(L::kTileRows));
@@ -138,6 +154,12 @@ struct LoadKVLowering : public TilePattern<LoadKVOp> {
     Value values = arith::AddIOp::create(rewriter, op.getLoc(), keys,
                                          h.i32(L::kTileBytes));
     inLeader(h, [&] {
+      // The slot's previous step must be released by every thread; the
+      // first use of a slot waits on the phase before the barrier's first
+      // one, which counts as complete.
+      h.mbarrierWait(
+          emptyBarrier(h, slot),
+          arith::XOrIOp::create(rewriter, op.getLoc(), parity, h.i32(1)));
       Value barrier = slotBarrier(h, slot);
       h.mbarrierExpectTx(barrier, L::kKVStepBytes);
       loadTile(h, k.tmapK, keys, barrier, row);
@@ -150,6 +172,30 @@ struct LoadKVLowering : public TilePattern<LoadKVOp> {
 
 struct WaitKVLowering : public TilePattern<WaitKVOp> {
   using TilePattern::TilePattern;
+
+  /// P.V in f16 with bf16 inputs: as soon as the tile has landed, the 256
+  /// threads convert V to f16 in place (elementwise, so the swizzled layout
+  /// stays), 16 bytes each at a time, make their writes visible to the
+  /// tensor cores' proxy and arrive on the slot's "converted" barrier,
+  /// which P.V waits on much later: the warpgroups never wait for each
+  /// other here.
+  void convertValues(HopperBuilder &h, Value slot) const {
+    Value offset = arith::AddIOp::create(h.b, h.loc, keyOffset(h, slot),
+                                         h.i32(L::kTileBytes));
+    Value threadOffset = arith::AddIOp::create(
+        h.b, h.loc, offset,
+        arith::MulIOp::create(h.b, h.loc, k.tid, h.i32(16)));
+    for (int64_t i = 0; i < L::kTileBytes / (16 * L::kThreads); ++i)
+      h.convertBF16ToF16InPlace(
+          h.sharedPtr(k, arith::AddIOp::create(h.b, h.loc, threadOffset,
+                                               h.i32(i * 16 * L::kThreads))));
+    NVVM::FenceProxyOp::create(
+        h.b, h.loc,
+        NVVM::ProxyKindAttr::get(h.ctx, NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(h.ctx, NVVM::SharedSpace::shared_cta));
+    h.mbarrierArrive(convertedBarrier(h, slot));
+  }
+
   LogicalResult
   matchAndRewrite(WaitKVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -159,6 +205,8 @@ struct WaitKVLowering : public TilePattern<WaitKVOp> {
     // first phase again returns at once.
     h.mbarrierWait(queryBarrier(h), h.i32(0));
     h.mbarrierWait(slotBarrier(h, slot), parity);
+    if (k.convertValues)
+      convertValues(h, slot);
     rewriter.eraseOp(op);
     return success();
   }
@@ -167,10 +215,12 @@ struct WaitKVLowering : public TilePattern<WaitKVOp> {
 struct ReleaseKVLowering : public TilePattern<ReleaseKVOp> {
   using TilePattern::TilePattern;
   LogicalResult
-  matchAndRewrite(ReleaseKVOp op, OpAdaptor,
+  matchAndRewrite(ReleaseKVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    // Every wgmma that read the slot was waited for before this point.
-    NVVM::Barrier0Op::create(rewriter, op.getLoc());
+    // Every wgmma of this thread's warpgroup that read the slot was waited
+    // for before this point; the two warpgroups release independently.
+    HopperBuilder h(rewriter, op.getLoc());
+    h.mbarrierArrive(emptyBarrier(h, slotOf(h, adaptor.getStep())));
     rewriter.eraseOp(op);
     return success();
   }
@@ -337,25 +387,6 @@ struct OnlineSoftmaxLowering : public TilePattern<OnlineSoftmaxOp> {
 struct PVLowering : public TilePattern<PVOp> {
   using TilePattern::TilePattern;
 
-  /// P.V in f16 with bf16 inputs: the V tile at `offset` is converted to
-  /// f16 in place (elementwise, so the swizzled layout stays) by all 256
-  /// threads, 16 bytes at a time; then the writes are made visible to the
-  /// tensor cores' proxy and both warpgroups wait for each other.
-  void convertValues(HopperBuilder &h, Value offset) const {
-    Value threadOffset = arith::AddIOp::create(
-        h.b, h.loc, offset,
-        arith::MulIOp::create(h.b, h.loc, k.tid, h.i32(16)));
-    for (int64_t i = 0; i < L::kTileBytes / (16 * L::kThreads); ++i)
-      h.convertBF16ToF16InPlace(
-          h.sharedPtr(k, arith::AddIOp::create(h.b, h.loc, threadOffset,
-                                               h.i32(i * 16 * L::kThreads))));
-    NVVM::FenceProxyOp::create(
-        h.b, h.loc,
-        NVVM::ProxyKindAttr::get(h.ctx, NVVM::ProxyKind::async_shared),
-        NVVM::SharedSpaceAttr::get(h.ctx, NVVM::SharedSpace::shared_cta));
-    NVVM::Barrier0Op::create(h.b, h.loc);
-  }
-
   LogicalResult
   matchAndRewrite(PVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -367,13 +398,13 @@ struct PVLowering : public TilePattern<PVOp> {
     // The operand type of the P.V products.
     Type pvType =
         precision == PVPrecision::f16 ? Type(rewriter.getF16Type()) : bf16;
-    Value slot = slotOf(h, adaptor.getStep());
+    auto [slot, parity] = slotAndParity(h, adaptor.getStep());
     Value valueOffset = arith::AddIOp::create(rewriter, loc, keyOffset(h, slot),
                                               h.i32(L::kTileBytes));
+    if (k.convertValues)
+      h.mbarrierWait(convertedBarrier(h, slot), parity);
     Value values =
         arith::AddIOp::create(rewriter, loc, k.smemAddr, valueOffset);
-    if (pvType != tile.getElementType())
-      convertValues(h, valueOffset);
 
     SmallVector<Value> alpha = h.unpack(adaptor.getAlpha());
     SmallVector<Value> acc = h.unpack(adaptor.getAcc());

@@ -1,14 +1,18 @@
 // RUN: bsattn-opt %s --convert-bsattn-to-hopper -split-input-file | FileCheck %s
 
-// pv = f16 with bf16 inputs: before the P.V wgmmas, the 256 threads convert
-// the V tile to f16 in place (16 bytes each, 8 times), make the writes
-// visible to the async proxy and wait for each other; P is packed to f16x2
-// and there is one register-A wgmma per k16 step and 64-column half.
+// pv = f16 with bf16 inputs: once the tile has landed (wait_kv), the 256
+// threads convert V to f16 in place (16 bytes each, 8 times), make the
+// writes visible to the async proxy and arrive on the slot's "converted"
+// barrier; P.V waits on it. P is packed to f16x2 and there is one
+// register-A wgmma per k16 step and 64-column half.
 
-// CHECK: nvvm.wgmma.mma_async {{.*}}, A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-COUNT-8: llvm.fptrunc %{{.*}} : vector<8xf32> to vector<8xf16>
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
-// CHECK-NEXT: nvvm.barrier0
+// CHECK: nvvm.mbarrier.arrive
+// CHECK: nvvm.wgmma.mma_async {{.*}}, A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: llvm.fptrunc %{{.*}} : vector<2xf32> to vector<2xf16>
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16

@@ -19,17 +19,20 @@
 // CHECK-SAME: bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}
 // CHECK-SAME: {arg = 0 : i64, dim = 2 : i64, kind = "dim", name = "seq_limit"}]
 // CHECK-SAME: bsattn.block = [256, 1, 1]
-// CHECK-SAME: bsattn.shared_bytes = 164864
+// CHECK-SAME: bsattn.shared_bytes = 163896
 // CHECK-SAME: nvvm.kernel, nvvm.minctasm = 1 : i32, nvvm.reqntid = array<i32: 256, 1, 1>
 
-// Thread 0 initializes the Q barrier and the two K/V slot barriers.
+// Thread 0 initializes the mbarriers: Q and each slot's "full" one (one
+// arrival, with the transaction bytes), each slot's "empty" and "converted"
+// ones (256 arrivals).
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
 // CHECK: %[[QB:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
 // CHECK: %[[HEAD:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
 // CHECK: %[[BATCH:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
 // CHECK: llvm.mlir.addressof @bsattn_smem : !llvm.ptr<3>
 // CHECK: scf.if
-// CHECK-COUNT-3: nvvm.mbarrier.init
+// CHECK-COUNT-3: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c256_i32
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK: nvvm.barrier0
 
@@ -42,7 +45,9 @@
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]], %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]], %{{.*}}, box[%c64_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
 
-// load_kv: K and V of the key block, 64 KiB on the slot's barrier.
+// load_kv: once every thread released the slot's previous step, K and V
+// of the key block, 64 KiB on the slot's "full" barrier.
+// CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c65536_i32
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TK]]
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TV]]
@@ -74,8 +79,11 @@
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 
-// release_kv
-// CHECK: nvvm.barrier0
+// release_kv: each thread arrives on the slot's "empty" barrier; no CTA
+// barrier, so the two warpgroups run independently.
+// CHECK-NOT: nvvm.barrier0
+// CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
+// CHECK-NOT: nvvm.barrier0
 
 // store_output: lse = ln(2) * (max + log2(sum)); bf16x2 stores of o.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
