@@ -119,6 +119,21 @@ def static_rows(sparsity, QB):
     return rows
 
 
+def seq_limit(seq_len, T):
+    """seq_len clamped to [0, T], as the kernel takes it."""
+    return max(0, min(int(seq_len), T))
+
+
+def used_blocks(rp, ci, b, h, qb, valid):
+    """The key blocks query block qb uses, as listed (duplicates count):
+    row offsets clamped to [0, NNZ], entries outside 0 <= j <= qb or at or
+    past the first invalid block ignored."""
+    nnz = ci.shape[2]
+    lo = min(max(int(rp[b, h, qb]), 0), nnz)
+    hi = min(max(int(rp[b, h, qb + 1]), lo), nnz)
+    return [int(j) for j in ci[b, h, lo:hi] if 0 <= j <= qb and j < valid]
+
+
 def reference(q, k, v, row_ptr, col_idx, seq_lens, scale):
     """fp32 reference of the contract (entries counted as listed)."""
     B, H, T, _ = q.shape
@@ -127,18 +142,14 @@ def reference(q, k, v, row_ptr, col_idx, seq_lens, scale):
     lse = torch.full((B, H, T), -math.inf, device=q.device)
     rp, ci = row_ptr.cpu().numpy(), col_idx.cpu().numpy()
     tok = torch.arange(T, device=q.device)
-    nnz = ci.shape[2]
     for b in range(B):
-        L = max(0, min(int(seq_lens[b]), T))
+        L = seq_limit(seq_lens[b], T)
         valid = -(-L // BLOCK)
         for h in range(H):
             counts = np.zeros((QB, QB), np.float32)
             for qb in range(QB):
-                lo = min(max(int(rp[b, h, qb]), 0), nnz)
-                hi = min(max(int(rp[b, h, qb + 1]), lo), nnz)
-                for j in ci[b, h, lo:hi]:
-                    if 0 <= j <= qb and j < valid:
-                        counts[qb, j] += 1
+                for j in used_blocks(rp, ci, b, h, qb, valid):
+                    counts[qb, j] += 1
             weight = torch.from_numpy(counts).to(q.device)
             weight = weight.repeat_interleave(BLOCK, 0).repeat_interleave(
                 BLOCK, 1)
@@ -181,13 +192,10 @@ def used_pairs(row_ptr, col_idx, seq_lens, QB):
     rp, ci = row_ptr.cpu().numpy(), col_idx.cpu().numpy()
     B, H = rp.shape[:2]
     for b in range(B):
-        valid = -(-min(int(seq_lens[b]), QB * BLOCK) // BLOCK)
+        valid = -(-seq_limit(seq_lens[b], QB * BLOCK) // BLOCK)
         for h in range(H):
             for qb in range(min(QB, valid)):
-                lo = min(max(int(rp[b, h, qb]), 0), ci.shape[2])
-                hi = min(max(int(rp[b, h, qb + 1]), lo), ci.shape[2])
-                total += sum(1 for j in ci[b, h, lo:hi] if 0 <= j <= qb < valid
-                             and j < valid)
+                total += len(used_blocks(rp, ci, b, h, qb, valid))
     return total
 
 

@@ -201,7 +201,6 @@ class Kernel:
                       for g in manifest["grid"]]
         self._pointers, self._map_params = [], []
         dims = {}
-        self._storage = []
         addresses = []
         for index, param in enumerate(manifest["params"]):
             if param["kind"] == "tensor_map":
@@ -216,7 +215,6 @@ class Kernel:
                 self._pointers.append((value, param["arg"]))
             else:
                 dims.setdefault(param["arg"], []).append((value, param["dim"]))
-            self._storage.append(value)
             addresses.append(ctypes.addressof(value))
         self._params = (ctypes.c_void_p * len(addresses))(*addresses)
         self._maps = [None] * len(self._map_params)
