@@ -75,9 +75,11 @@ class TensorMap:
     """A 128-byte, 64-byte aligned CUtensorMap for a [B, H, T, D] tensor."""
 
     def __init__(self, address, shape, dtype, box, swizzle):
-        self._storage = (ctypes.c_uint8 * (128 + 64))()
-        base = ctypes.addressof(self._storage)
+        # 16 words of map plus room to align them to 64 bytes.
+        self._words = (ctypes.c_uint64 * 24)()
+        base = ctypes.addressof(self._words)
         self.address = (base + 63) // 64 * 64
+        self._first_word = (self.address - base) // 8
         elem = _ELEMENT_BYTES[dtype]
         rank = len(shape)
         # The driver counts dimensions innermost first.
@@ -89,13 +91,41 @@ class TensorMap:
         stride_arr = (ctypes.c_uint64 * (rank - 1))(*strides)
         box_arr = (ctypes.c_uint32 * rank)(*box)
         ones = (ctypes.c_uint32 * rank)(*([1] * rank))
-        self.shape = shape
         _check(_CU["cuTensorMapEncodeTiled"](
             ctypes.c_void_p(self.address), _TENSOR_MAP_DTYPES[dtype], rank,
             ctypes.c_void_p(address), dims, stride_arr, box_arr, ones, 0,
             _SWIZZLES[swizzle], _L2_PROMOTION_256B, 0),
             f"cuTensorMapEncodeTiled(shape={list(shape)}, box={list(box)})")
         self.global_address = address
+        self._address_word = self._find_address_word()
+
+    def _replace_address(self, address):
+        _check(_CU["cuTensorMapReplaceAddress"](self.address, address),
+               "cuTensorMapReplaceAddress")
+
+    def _find_address_word(self):
+        """The index in self._words of the word that holds the global
+        address, if the driver keeps it there unchanged and nothing else
+        depends on it: then retargeting is one store instead of a driver
+        call (which the challenge's runtime guard makes costly). Checked
+        against cuTensorMapReplaceAddress itself, so that any other layout
+        falls back to the driver call."""
+        words = self._words
+        span = range(self._first_word, self._first_word + 16)
+        address = self.global_address
+        found = [i for i in span if words[i] == address]
+        if len(found) != 1:
+            return None
+        before = [words[i] for i in span]
+        moved = address ^ (1 << 20)
+        self._replace_address(moved)
+        expected = [moved if i == found[0] else word
+                    for i, word in zip(span, before)]
+        same = [words[i] for i in span] == expected
+        self._replace_address(address)
+        if not same or [words[i] for i in span] != before:
+            return None
+        return found[0]
 
     def retarget(self, address):
         """Points the map at another tensor of the same shape."""
@@ -103,8 +133,10 @@ class TensorMap:
             if address % 16:
                 raise ArgumentError("tensors read by TMA must be 16-byte "
                                     "aligned")
-            _check(_CU["cuTensorMapReplaceAddress"](self.address, address),
-                   "cuTensorMapReplaceAddress")
+            if self._address_word is None:
+                self._replace_address(address)
+            else:
+                self._words[self._address_word] = address
             self.global_address = address
 
 
@@ -162,34 +194,43 @@ class Kernel:
         """Launches on `stream` (a CUstream handle) with one device address
         and one shape per function argument. The fast path: no checks (call
         check_arguments once per distinct set of shapes); per call it only
-        writes addresses and sizes into the parameter block and retargets
-        the tensor maps."""
+        writes addresses into the parameter block and retargets the tensor
+        maps, and sizes, maps and grid only for arguments whose shape
+        changed."""
         last = self._last_shapes
-        for arg, dims in self._dims:
-            shape = shapes[arg]
-            if shape != last[arg]:
-                last[arg] = shape
-                for value, dim in dims:
-                    value.value = shape[dim]
+        reshaped = False
+        for arg in self._shaped_args:
+            if shapes[arg] != last[arg]:
+                self._reshape(arg, shapes[arg], addresses[arg])
+                reshaped = True
+        if reshaped:
+            for value, (arg, dim, div) in zip(self._grid_size, self._grid):
+                value.value = shapes[arg][dim] // div
         for value, arg in self._pointers:
             value.value = addresses[arg]
-        for slot, (index, arg, dtype, box, swizzle) in enumerate(self._map_params):
-            tmap = self._maps[slot]
-            shape = shapes[arg]
-            if tmap is None or tmap.shape != shape:
-                tmap = self._maps[slot] = TensorMap(
-                    addresses[arg], shape, dtype, box, swizzle)
-                self._params[index] = tmap.address
-            else:
-                tmap.retarget(addresses[arg])
-        gx, gy, gz = [shapes[arg][dim] // div for arg, dim, div in self._grid]
-        bx, by, bz = self._block
-        result = _CU["cuLaunchKernel"](
-            self._function, gx, gy, gz, bx, by, bz, self._shared, stream,
-            self._params, None)
+        for slot, arg in self._map_args:
+            self._maps[slot].retarget(addresses[arg])
+        # Every argument but the stream is a ready ctypes value: nothing to
+        # convert per call.
+        result = _CU["cuLaunchKernel"](*self._launch_config, stream,
+                                       self._params, None)
         if result:
-            _check(result, f"cuLaunchKernel(grid={[gx, gy, gz]}, "
+            _check(result, "cuLaunchKernel(grid="
+                           f"{[v.value for v in self._grid_size]}, "
                            f"block={self._block})")
+
+    def _reshape(self, arg, shape, address):
+        """Argument `arg` has a new shape: rewrites its sizes and re-encodes
+        its tensor maps."""
+        self._last_shapes[arg] = shape
+        for value, dim in self._dims.get(arg, ()):
+            value.value = shape[dim]
+        for slot, (index, map_arg, dtype, box, swizzle) in enumerate(
+                self._map_params):
+            if map_arg == arg:
+                tmap = self._maps[slot] = TensorMap(address, shape, dtype,
+                                                    box, swizzle)
+                self._params[index] = tmap.address
 
     def _build_parameter_block(self):
         """Storage for every kernel parameter, allocated once."""
@@ -218,6 +259,16 @@ class Kernel:
             addresses.append(ctypes.addressof(value))
         self._params = (ctypes.c_void_p * len(addresses))(*addresses)
         self._maps = [None] * len(self._map_params)
-        # Sizes are rewritten only for arguments whose shape changed.
-        self._dims = list(dims.items())
+        self._map_args = [(slot, map_param[1])
+                          for slot, map_param in enumerate(self._map_params)]
+        self._dims = dims
+        # The arguments whose shape the parameters or the grid depend on.
+        self._shaped_args = sorted(
+            set(dims) | {m[1] for m in self._map_params} |
+            {g[0] for g in self._grid})
         self._last_shapes = [None] * len(specs)
+        self._grid_size = [ctypes.c_uint() for _ in range(3)]
+        self._launch_config = (
+            self._function, *self._grid_size,
+            *[ctypes.c_uint(size) for size in self._block],
+            ctypes.c_uint(self._shared))

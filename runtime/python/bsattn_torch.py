@@ -15,11 +15,13 @@ _DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16", torch.float32: "f32",
            torch.int32: "i32"}
 
 
-def _current_stream(device):
+def _stream_getter():
+    """A function from a device index to torch's current stream there (a
+    CUstream handle), the cheapest the installed torch offers."""
     raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)
     if raw is not None:
-        return raw(device)
-    return torch.cuda.current_stream(device).cuda_stream
+        return raw
+    return lambda device: torch.cuda.current_stream(device).cuda_stream
 
 
 class AttentionLauncher:
@@ -31,6 +33,7 @@ class AttentionLauncher:
         given = ("q", "k", "v", "row_ptr", "col_idx", "seq_lens", "o", "lse")
         self._order = [given.index(role) for role in self._roles]
         self._checked = set()
+        self._current_stream = _stream_getter()
 
     def _check(self, tensors):
         by_role = dict(zip(self._roles, tensors))
@@ -61,17 +64,18 @@ class AttentionLauncher:
              for t in tensors])
 
     def __call__(self, q, k, v, row_ptr, col_idx, seq_lens):
-        B, H, T, _ = q.shape
+        shape = q.shape
+        device = q.device
         o = torch.empty_like(q)
-        lse = torch.empty((B, H, T), dtype=torch.float32, device=q.device)
+        lse = torch.empty(shape[:3], dtype=torch.float32, device=device)
         given = (q, k, v, row_ptr, col_idx, seq_lens, o, lse)
         tensors = [given[i] for i in self._order]
         shapes = [t.shape for t in tensors]
         # The checks depend on shapes, dtypes and strides, except that NNZ
         # (col_idx's last size, new with every pattern) does not matter as
         # long as col_idx is contiguous.
-        key = (q.shape, k.shape, v.shape, q.dtype, q.stride(), k.stride(), v.stride(),
-               k.dtype, v.dtype, row_ptr.shape, row_ptr.dtype,
+        key = (shape, k.shape, v.shape, q.dtype, q.stride(), k.stride(),
+               v.stride(), k.dtype, v.dtype, row_ptr.shape, row_ptr.dtype,
                row_ptr.stride(), seq_lens.shape, seq_lens.dtype,
                col_idx.shape[:2], col_idx.dtype, col_idx.is_contiguous())
         if key not in self._checked:
@@ -80,5 +84,5 @@ class AttentionLauncher:
                 self._checked.clear()
             self._checked.add(key)
         self._kernel.launch([t.data_ptr() for t in tensors], shapes,
-                            _current_stream(q.device.index))
+                            self._current_stream(device.index))
         return o, lse

@@ -1,7 +1,11 @@
 """Drives runtime/python/bsattn_cuda.Kernel.launch against a fake libcuda
 that prints the calls the launcher makes (no GPU needed).
 
-  python3 fake_driver_launch.py RUNTIME_PYTHON_DIR MANIFEST
+  python3 fake_driver_launch.py RUNTIME_PYTHON_DIR MANIFEST opaque|word1
+
+With `opaque` the fake driver keeps a map's global address where the
+launcher cannot find it; with `word1` it keeps it as is in the map's second
+64-bit word, which the launcher then rewrites itself.
 """
 
 import ctypes
@@ -12,27 +16,45 @@ sys.path.insert(0, sys.argv[1])
 import bsattn_cuda  # noqa: E402
 
 maps = {}
+layout = sys.argv[3]
+
+
+def words(tmap):
+    return (ctypes.c_uint64 * 16).from_address(tmap)
+
+
+def store_address(tmap, address):
+    # `opaque`: a scrambled copy the launcher cannot recognise.
+    words(tmap)[1] = address if layout == "word1" else address ^ 0xff
 
 
 def encode(tmap, dtype, rank, address, dims, strides, box, elem, interleave,
            swizzle, l2, oob):
     maps[tmap.value] = f"map{len(maps)}"
+    store_address(tmap.value, address.value)
     print(f"encode dims={list(dims[:rank])} box={list(box[:rank])} "
           f"swizzle={swizzle}")
     return 0
 
 
 def retarget(tmap, address):
+    store_address(tmap, address)
     print(f"retarget {maps[tmap]} -> {hex(address)}")
     return 0
 
 
-def launch(function, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+def launch(function, *args):
+    # What ctypes would pass to C: plain numbers for the ctypes values.
+    gx, gy, gz, bx, by, bz, shared, stream, params, extra = [
+        getattr(arg, "value", arg) for arg in args]
     values = []
     for i, param in enumerate(manifest["params"]):
         pointer = params[i]
         if param["kind"] == "tensor_map":
-            values.append(maps[pointer])
+            address = words(pointer)[1]
+            if layout == "opaque":
+                address ^= 0xff
+            values.append(f"{maps[pointer]}@{hex(address)}")
         elif param["kind"] == "pointer":
             values.append(hex(ctypes.c_uint64.from_address(pointer).value))
         else:
