@@ -7,10 +7,18 @@ driver changes when the map is retargeted.
 
 Prints one JSON line per piece: the median microseconds over 2000 calls.
 """
-import ctypes, json, statistics, sys, time
+import ctypes
+import json
+import statistics
+import sys
+import time
+
 import torch
+
 sys.path.insert(0, sys.argv[1])
-import submission, bsattn_cuda, bsattn_torch
+import bsattn_cuda  # noqa: E402
+import submission  # noqa: E402
+
 B, H, T, D = 1, 16, 4096, 128
 dev = torch.device("cuda")
 q, k, v = (torch.randn(B, H, T, D, device=dev).to(torch.bfloat16) for _ in range(3))
@@ -22,11 +30,16 @@ submission.block_sparse_attn_fwd(q, k, v, row_ptr, col_idx, seq_lens)
 torch.cuda.synchronize()
 L = submission._launcher
 kern = L._kernel
+
+
 def t(name, fn, n=2000):
     xs = []
     for i in range(n):
-        s = time.perf_counter(); fn(); xs.append(time.perf_counter() - s)
-        if i % 64 == 0: torch.cuda.synchronize()
+        start = time.perf_counter()
+        fn()
+        xs.append(time.perf_counter() - start)
+        if i % 64 == 0:
+            torch.cuda.synchronize()
     torch.cuda.synchronize()
     print(json.dumps({name: round(statistics.median(xs) * 1e6, 3)}))
 t("empty_like", lambda: torch.empty_like(q))
