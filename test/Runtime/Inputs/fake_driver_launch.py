@@ -1,11 +1,13 @@
 """Drives runtime/python/bsattn_cuda.Kernel.launch against a fake libcuda
 that prints the calls the launcher makes (no GPU needed).
 
-  python3 fake_driver_launch.py RUNTIME_PYTHON_DIR MANIFEST opaque|word1
+  python3 fake_driver_launch.py RUNTIME_PYTHON_DIR MANIFEST opaque|word1|derived
 
 With `opaque` the fake driver keeps a map's global address where the
 launcher cannot find it; with `word1` it keeps it as is in the map's second
-64-bit word, which the launcher then rewrites itself.
+64-bit word, which the launcher then rewrites itself; with `derived` it
+keeps it there too but also a value derived from it in the third word, so
+that a store into the second alone would be wrong.
 """
 
 import ctypes
@@ -25,7 +27,9 @@ def words(tmap):
 
 def store_address(tmap, address):
     # `opaque`: a scrambled copy the launcher cannot recognise.
-    words(tmap)[1] = address if layout == "word1" else address ^ 0xff
+    words(tmap)[1] = address ^ 0xff if layout == "opaque" else address
+    if layout == "derived":
+        words(tmap)[2] = address >> 4
 
 
 def encode(tmap, dtype, rank, address, dims, strides, box, elem, interleave,
@@ -54,6 +58,8 @@ def launch(function, *args):
             address = words(pointer)[1]
             if layout == "opaque":
                 address ^= 0xff
+            elif layout == "derived" and words(pointer)[2] != address >> 4:
+                address = "inconsistent"
             values.append(f"{maps[pointer]}@{hex(address)}")
         elif param["kind"] == "pointer":
             values.append(hex(ctypes.c_uint64.from_address(pointer).value))
