@@ -156,8 +156,9 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
   for (auto [i, role] : llvm::enumerate(roles))
     if (role == "q")
       queryArg = i;
-  // One CTA per (query tile, head, batch entry): x = T / 128, y = H, z = B,
-  // all read off q's shape.
+  // The tiles (query tile, head, batch entry): x = T / 128, y = H, z = B,
+  // all read off q's shape; one CTA each, or for a persistent kernel one
+  // CTA per SM looping over them.
   llvm::json::Array grid{
       llvm::json::Object{{"arg", queryArg}, {"dim", 2}, {"divide_by", 128}},
       llvm::json::Object{{"arg", queryArg}, {"dim", 1}, {"divide_by", 1}},
@@ -171,6 +172,7 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
       {"block", intsOf((*kernel)->getAttr("bsattn.block"))},
       {"cluster", llvm::json::Array{1, 1, 1}},
       {"grid", std::move(grid)},
+      {"persistent", (*kernel)->hasAttr("bsattn.persistent")},
       {"shared_bytes",
        cast<IntegerAttr>((*kernel)->getAttr("bsattn.shared_bytes")).getInt()},
       {"sparsity", stringOf((*kernel)->getAttr("bsattn.sparsity"))},

@@ -9,9 +9,11 @@
 #include "bsattn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cmath>
 #include <limits>
@@ -26,11 +28,23 @@ using namespace mlir::bsattn;
 
 namespace {
 
+/// The key-block schedule of one query tile: the loop that lists its
+/// entries and, for another tile than the loop's own, the values that
+/// stand for the loop's operands and captured values (a clone of the
+/// query tile's prologue) and the (b, h) its blocks are loaded from.
+struct Schedule {
+  KeyBlockLoopOp loop;
+  IRMapping mapping;
+  SmallVector<Value, 2> batchHead;
+
+  Value count() { return mapping.lookupOrDefault(loop.getCount()); }
+};
+
 /// Clones the loop body for entry `n` at the builder's insertion point and
 /// returns the key block and validity it yields.
-std::pair<Value, Value> emitEntry(OpBuilder &b, KeyBlockLoopOp loop, Value n) {
-  Block &body = loop.getBody().front();
-  IRMapping mapping;
+std::pair<Value, Value> emitEntry(OpBuilder &b, Schedule &schedule, Value n) {
+  Block &body = schedule.loop.getBody().front();
+  IRMapping mapping = schedule.mapping;
   mapping.map(body.getArgument(0), n);
   for (Operation &op : body.without_terminator())
     b.clone(op, mapping);
@@ -39,23 +53,71 @@ std::pair<Value, Value> emitEntry(OpBuilder &b, KeyBlockLoopOp loop, Value n) {
           mapping.lookupOrDefault(yield.getValid())};
 }
 
+/// Issues the load of entry `n` as ring step `step` if the entry is used.
+void emitLoadIfUsed(OpBuilder &b, Location loc, Schedule &schedule, Value n,
+                    Value step) {
+  auto [block, valid] = emitEntry(b, schedule, n);
+  auto ifValid = scf::IfOp::create(b, loc, valid, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifValid.thenBlock());
+  LoadKVOp::create(b, loc, block, step, schedule.batchHead);
+}
+
 /// Issues the load of entry `n` as ring step `step` if `n < count` and the
 /// entry is used.
-void emitPrefetch(OpBuilder &b, Location loc, KeyBlockLoopOp loop, Value n,
+void emitPrefetch(OpBuilder &b, Location loc, Schedule &schedule, Value n,
                   Value step) {
   Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, n,
-                                        loop.getCount());
+                                        schedule.count());
   auto ifInRange = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifInRange.thenBlock());
-  auto [block, valid] = emitEntry(b, loop, n);
-  auto ifValid = scf::IfOp::create(b, loc, valid, /*withElse=*/false);
-  b.setInsertionPointToStart(ifValid.thenBlock());
-  LoadKVOp::create(b, loc, block, step);
+  emitLoadIfUsed(b, loc, schedule, n, step);
 }
 
-void fuseLoop(KeyBlockLoopOp loop) {
+/// Builds `then` under `if (condition)` at the builder's point.
+void emitIf(OpBuilder &b, Location loc, Value condition,
+            function_ref<void()> then) {
+  auto ifOp = scf::IfOp::create(b, loc, condition, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  then();
+}
+
+/// The schedule of the tile the CTA computes after this one: the query
+/// tile's `prologue` (the ops before the loop, which compute the schedule
+/// from b, h, qb and the captures) evaluated at the next tile's
+/// coordinates.
+FailureOr<Schedule> emitNextSchedule(OpBuilder &b, QueryTileOp tile,
+                                     KeyBlockLoopOp loop,
+                                     ArrayRef<Operation *> prologue,
+                                     NextTileOp next) {
+  Schedule schedule{loop, {}, {next.getBatch(), next.getHead()}};
+  schedule.mapping.map(tile.getBatchIndex(), next.getBatch());
+  schedule.mapping.map(tile.getHeadIndex(), next.getHead());
+  schedule.mapping.map(tile.getQueryBlockIndex(), next.getQueryBlock());
+  for (Operation *op : prologue) {
+    if (!isMemoryEffectFree(op) && !isa<memref::LoadOp>(op))
+      return op->emitOpError()
+             << "has side effects, so the persistent query tile cannot "
+                "evaluate the next tile's schedule ahead";
+    b.clone(*op, schedule.mapping);
+  }
+  return schedule;
+}
+
+LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   auto tile = loop->getParentOfType<QueryTileOp>();
+  if (loop->getParentOp() != tile)
+    return loop.emitOpError()
+           << "must be directly in the query tile's body to be fused";
+  bool persistent = tile.getTuning().getPersistent();
+  SmallVector<Operation *> prologue;
+  for (Operation &op : tile.getBody().front()) {
+    if (&op == loop.getOperation())
+      break;
+    prologue.push_back(&op);
+  }
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   int64_t rows = tile.getTuning().getBlockQ();
@@ -79,13 +141,47 @@ void fuseLoop(KeyBlockLoopOp loop) {
   Value sum0 = SplatOp::create(b, loc, rowsType, zeroF);
   Value acc0 = SplatOp::create(b, loc, accType, zeroF);
 
-  LoadQOp::create(b, loc);
-  emitPrefetch(b, loc, loop, zero, zero);
+  Schedule current{loop, {}, {}};
+  std::optional<Schedule> next;
+  Value hasNext, firstStep = zero;
+  if (persistent) {
+    // The previous tile of the CTA loaded this one's Q and first K/V block;
+    // this one loads the next tile's.
+    Type index = b.getIndexType();
+    auto start = RingStartOp::create(b, loc, b.getI1Type(), index);
+    auto nextTile =
+        NextTileOp::create(b, loc, index, index, index, b.getI1Type());
+    firstStep = start.getStep();
+    hasNext = nextTile.getHasNext();
+    FailureOr<Schedule> schedule =
+        emitNextSchedule(b, tile, loop, prologue, nextTile);
+    if (failed(schedule))
+      return failure();
+    next = std::move(*schedule);
+    emitIf(b, loc, start.getFirst(), [&] {
+      LoadQOp::create(b, loc, ValueRange{});
+      emitPrefetch(b, loc, current, zero, firstStep);
+    });
+    emitIf(b, loc, hasNext, [&] {
+      LoadQOp::create(b, loc,
+                      SmallVector<Value>{nextTile.getBatch(),
+                                         nextTile.getHead(),
+                                         nextTile.getQueryBlock()});
+    });
+    // A tile without entries hands the next one its first block at once.
+    Value noEntries = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            loop.getCount(), zero);
+    emitIf(b, loc, arith::AndIOp::create(b, loc, noEntries, hasNext),
+           [&] { emitPrefetch(b, loc, *next, zero, firstStep); });
+  } else {
+    LoadQOp::create(b, loc, ValueRange{});
+    emitPrefetch(b, loc, current, zero, zero);
+  }
 
   // Carried: running max, running sum, accumulator and the ring step of the
   // next used entry.
   auto forOp = scf::ForOp::create(b, loc, zero, loop.getCount(), one,
-                                  ValueRange{max0, sum0, acc0, zero});
+                                  ValueRange{max0, sum0, acc0, firstStep});
   {
     OpBuilder::InsertionGuard guard(b);
     Block *body = forOp.getBody();
@@ -94,14 +190,28 @@ void fuseLoop(KeyBlockLoopOp loop) {
     Value max = body->getArgument(1), sum = body->getArgument(2),
           acc = body->getArgument(3), step = body->getArgument(4);
 
-    auto [keyBlock, valid] = emitEntry(b, loop, n);
+    auto [keyBlock, valid] = emitEntry(b, current, n);
     // The next used entry's load goes to the slot after this one's.
     Value nextStep = arith::AddIOp::create(
         b, loc, step,
         arith::IndexCastOp::create(
             b, loc, b.getIndexType(),
             arith::ExtUIOp::create(b, loc, b.getI64Type(), valid)));
-    emitPrefetch(b, loc, loop, arith::AddIOp::create(b, loc, n, one), nextStep);
+    Value nextEntry = arith::AddIOp::create(b, loc, n, one);
+    if (persistent) {
+      // After the last entry comes the next tile's first.
+      Value inTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           nextEntry, loop.getCount());
+      auto ifInTile = scf::IfOp::create(b, loc, inTile, /*withElse=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifInTile.thenBlock());
+      emitLoadIfUsed(b, loc, current, nextEntry, nextStep);
+      b.setInsertionPointToStart(ifInTile.elseBlock());
+      emitIf(b, loc, hasNext,
+             [&] { emitPrefetch(b, loc, *next, zero, nextStep); });
+    } else {
+      emitPrefetch(b, loc, current, nextEntry, nextStep);
+    }
 
     auto ifValid =
         scf::IfOp::create(b, loc, TypeRange{rowsType, rowsType, accType}, valid,
@@ -130,7 +240,10 @@ void fuseLoop(KeyBlockLoopOp loop) {
   }
   StoreOutputOp::create(b, loc, forOp.getResult(2), forOp.getResult(0),
                         forOp.getResult(1), loop.getSeqLen());
+  if (persistent)
+    RingEndOp::create(b, loc, forOp.getResult(3));
   loop.erase();
+  return success();
 }
 
 struct BSAttnFuseSoftmaxPass
@@ -139,7 +252,8 @@ struct BSAttnFuseSoftmaxPass
     SmallVector<KeyBlockLoopOp> loops;
     getOperation().walk([&](KeyBlockLoopOp loop) { loops.push_back(loop); });
     for (KeyBlockLoopOp loop : loops)
-      fuseLoop(loop);
+      if (failed(fuseLoop(loop)))
+        return signalPassFailure();
   }
 };
 

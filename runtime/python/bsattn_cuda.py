@@ -15,6 +15,7 @@ _ELEMENT_BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i32": 4}
 _SWIZZLES = {0: 0, 32: 1, 64: 2, 128: 3}  # CUtensorMapSwizzle
 _L2_PROMOTION_256B = 3
 _MAX_DYNAMIC_SHARED_SIZE_BYTES = 8  # CUfunction_attribute
+_MULTIPROCESSOR_COUNT = 16  # CUdevice_attribute
 
 
 class CudaError(RuntimeError):
@@ -38,6 +39,7 @@ def load_driver():
     lib = ctypes.CDLL("libcuda.so.1")
     names = ["cuInit", "cuGetErrorName", "cuCtxGetCurrent",
              "cuDevicePrimaryCtxRetain", "cuCtxSetCurrent", "cuDeviceGet",
+             "cuCtxGetDevice", "cuDeviceGetAttribute",
              "cuModuleLoadData", "cuModuleGetFunction", "cuFuncSetAttribute",
              "cuTensorMapEncodeTiled", "cuTensorMapReplaceAddress",
              "cuLaunchKernel"]
@@ -159,6 +161,12 @@ class Kernel:
             self._function, _MAX_DYNAMIC_SHARED_SIZE_BYTES,
             manifest["shared_bytes"]),
             f"cuFuncSetAttribute(shared_bytes={manifest['shared_bytes']})")
+        handle, count = ctypes.c_int(), ctypes.c_int()
+        _check(_CU["cuCtxGetDevice"](ctypes.byref(handle)), "cuCtxGetDevice")
+        _check(_CU["cuDeviceGetAttribute"](
+            ctypes.byref(count), _MULTIPROCESSOR_COUNT, handle),
+            "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)")
+        self._multiprocessors = count.value
         self._build_parameter_block()
 
     @classmethod
@@ -204,8 +212,12 @@ class Kernel:
                 self._reshape(arg, shapes[arg], addresses[arg])
                 reshaped = True
         if reshaped:
-            for value, (arg, dim, div) in zip(self._grid_size, self._grid):
-                value.value = shapes[arg][dim] // div
+            tiles = [shapes[arg][dim] // div for arg, dim, div in self._grid]
+            if self._persistent:
+                tiles = [min(tiles[0] * tiles[1] * tiles[2],
+                             self._multiprocessors), 1, 1]
+            for value, size in zip(self._grid_size, tiles):
+                value.value = size
         for value, arg in self._pointers:
             value.value = addresses[arg]
         for slot, arg in self._map_args:
@@ -238,8 +250,11 @@ class Kernel:
         specs = manifest["arguments"]
         self._shared = manifest["shared_bytes"]
         self._block = manifest["block"]
+        # The grid's tiles: one CTA each, or for a persistent kernel one
+        # CTA per SM (self._multiprocessors) looping over them.
         self._grid = [(g["arg"], g["dim"], g["divide_by"])
                       for g in manifest["grid"]]
+        self._persistent = manifest.get("persistent", False)
         self._pointers, self._map_params = [], []
         dims = {}
         addresses = []

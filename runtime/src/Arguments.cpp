@@ -4,6 +4,8 @@
 #include "bsattn/runtime/Contract.h"
 #include "bsattn/runtime/Error.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 using namespace bsattn::runtime;
@@ -107,6 +109,17 @@ void checkContract(const Manifest &manifest,
 
 } // namespace
 
+/// The number of tiles along each grid axis.
+static std::array<int64_t, 3> tilesOf(const Manifest &manifest,
+                                      const std::vector<TensorArg> &args) {
+  std::array<int64_t, 3> tiles;
+  for (size_t i = 0; i < 3; ++i) {
+    const GridDim &dim = manifest.grid[i];
+    tiles[i] = args[dim.arg].shape[dim.dim] / dim.divideBy;
+  }
+  return tiles;
+}
+
 void bsattn::runtime::checkArguments(const Manifest &manifest,
                                      const std::vector<TensorArg> &args) {
   if (args.size() != manifest.arguments.size()) {
@@ -140,16 +153,23 @@ void bsattn::runtime::checkArguments(const Manifest &manifest,
            std::to_string(size / dim.divideBy) + " exceeds CUDA's limit " +
            std::to_string(limits[i]));
   }
+  // A persistent kernel numbers its tiles with 32-bit integers.
+  std::array<int64_t, 3> tiles = tilesOf(manifest, args);
+  if (manifest.persistent && tiles[0] * tiles[1] * tiles[2] > INT32_MAX)
+    fail("grid of " + std::to_string(tiles[0] * tiles[1] * tiles[2]) +
+         " tiles exceeds the persistent kernel's limit " +
+         std::to_string(INT32_MAX));
 }
 
 std::array<unsigned, 3>
 bsattn::runtime::gridOf(const Manifest &manifest,
-                        const std::vector<TensorArg> &args) {
-  std::array<unsigned, 3> grid;
-  for (size_t i = 0; i < 3; ++i) {
-    const GridDim &dim = manifest.grid[i];
-    grid[i] =
-        static_cast<unsigned>(args[dim.arg].shape[dim.dim] / dim.divideBy);
-  }
-  return grid;
+                        const std::vector<TensorArg> &args,
+                        unsigned multiprocessors) {
+  std::array<int64_t, 3> tiles = tilesOf(manifest, args);
+  if (manifest.persistent)
+    return {static_cast<unsigned>(std::min<int64_t>(
+                tiles[0] * tiles[1] * tiles[2], multiprocessors)),
+            1, 1};
+  return {static_cast<unsigned>(tiles[0]), static_cast<unsigned>(tiles[1]),
+          static_cast<unsigned>(tiles[2])};
 }

@@ -80,6 +80,13 @@ Kernel::Kernel(const std::string &cubin, Manifest manifestIn)
             "cuFuncSetAttribute('" + manifest.entry +
                 "', MAX_DYNAMIC_SHARED_SIZE_BYTES, " +
                 std::to_string(manifest.sharedBytes) + ")");
+  CUdevice device;
+  checkCuda(cuCtxGetDevice(&device), "cuCtxGetDevice");
+  int count = 0;
+  checkCuda(cuDeviceGetAttribute(
+                &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
+            "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
+  multiprocessors = static_cast<unsigned>(count);
 }
 
 void Kernel::launch(const std::vector<TensorArg> &args, CUstream stream) {
@@ -116,7 +123,7 @@ void Kernel::launch(const std::vector<TensorArg> &args, CUstream stream) {
     }
   }
   bsattn::runtime::launch(function, "'" + manifest.entry + "'",
-                          gridOf(manifest, args), manifest.block,
-                          manifest.sharedBytes, stream, params.data(),
-                          manifest.cluster);
+                          gridOf(manifest, args, multiprocessors),
+                          manifest.block, manifest.sharedBytes, stream,
+                          params.data(), manifest.cluster);
 }

@@ -100,6 +100,13 @@ public:
     return value.getNumber();
   }
 
+  bool boolean() const {
+    if (!value.isBool())
+      fail(std::string("expected a boolean, got ") +
+           json::Value::describe(value.getKind()));
+    return value.getBool();
+  }
+
   const std::string &string() const {
     if (!value.isString())
       fail(std::string("expected a string, got ") +
@@ -267,6 +274,10 @@ Manifest bsattn::runtime::parseManifest(std::string_view text,
     dim.divideBy = field.member("divide_by").integer(1, kInt32Max);
     manifest.grid.push_back(dim);
   }
+
+  // Optional: manifests without it have one CTA per tile.
+  if (document.get("persistent"))
+    manifest.persistent = root.member("persistent").boolean();
 
   for (const Field &field : root.member("params").elements(1, 256))
     manifest.params.push_back(parseParam(field, manifest.arguments));

@@ -38,7 +38,15 @@ protected:
 
 TEST_F(Arguments, WellFormed) {
   EXPECT_EQ(check(args), "no error");
-  EXPECT_EQ(gridOf(manifest, args), (std::array<unsigned, 3>{32, 16, 2}));
+  EXPECT_EQ(gridOf(manifest, args, 132), (std::array<unsigned, 3>{32, 16, 2}));
+}
+
+TEST_F(Arguments, PersistentGrid) {
+  // One CTA per SM, or per tile when there are fewer tiles than SMs.
+  manifest.persistent = true;
+  EXPECT_EQ(gridOf(manifest, args, 132), (std::array<unsigned, 3>{132, 1, 1}));
+  std::vector<TensorArg> small = challengeArgs(1, 2, 256, 4);
+  EXPECT_EQ(gridOf(manifest, small, 132), (std::array<unsigned, 3>{4, 1, 1}));
 }
 
 TEST_F(Arguments, Count) {

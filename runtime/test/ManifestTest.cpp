@@ -43,6 +43,8 @@ TEST(Manifest, ChallengeKernel) {
   EXPECT_EQ(manifest.grid[0].dim, 2);
   EXPECT_EQ(manifest.grid[0].divideBy, 128);
   EXPECT_EQ(manifest.grid[2].dim, 0);
+  // Written before persistent kernels: one CTA per tile.
+  EXPECT_FALSE(manifest.persistent);
 
   ASSERT_EQ(manifest.params.size(), 23u);
   const Param &q = manifest.params[0];
@@ -162,6 +164,8 @@ TEST(Manifest, MalformedFields) {
        "k.json: manifest.grid[0].dim: 4 is outside [0, 3]"},
       {[](json::Value &m) { at(at(at(m, "grid"), 1), "divide_by") = 0; },
        "k.json: manifest.grid[1].divide_by: 0 is outside [1, 2147483647]"},
+      {[](json::Value &m) { m.set("persistent", 1); },
+       "k.json: manifest.persistent: expected a boolean, got an integer"},
       {[](json::Value &m) { at(at(at(m, "params"), 0), "kind") = "scalar"; },
        "k.json: manifest.params[0].kind: unknown parameter kind \"scalar\" "
        "(expected tensor_map, pointer or dim)"},
@@ -192,6 +196,12 @@ TEST(Manifest, MalformedFields) {
   };
   for (const Case &c : cases)
     EXPECT_EQ(mutatedError(c.mutate), c.message);
+}
+
+TEST(Manifest, Persistent) {
+  json::Value document = json::parse(inputText("challenge.json"));
+  document.set("persistent", true);
+  EXPECT_TRUE(parseManifest(document.serialize(), "k.json").persistent);
 }
 
 } // namespace

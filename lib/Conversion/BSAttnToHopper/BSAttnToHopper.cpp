@@ -81,6 +81,15 @@ private:
   MemRefArg memRefArg(OpBuilder &builder, Location loc, MemRefType type,
                       unsigned first);
   void lowerCaptureLoads(Block *body, const DenseMap<Value, MemRefArg> &args);
+  /// Clones the tile's body at the builder's point, with (b, h, qb) the
+  /// tile coordinates of `k`; returns the clone of its `bsattn.ring_end`
+  /// operand (null if it has none).
+  Value cloneBody(OpBuilder &builder, const KernelContext &k,
+                  IRMapping &mapping);
+  /// A persistent kernel: each CTA loops over tiles blockIdx.x,
+  /// blockIdx.x + gridDim.x, ... and fills in the tile values of `k`.
+  LogicalResult buildTileLoop(OpBuilder &builder, KernelContext &k,
+                              IRMapping &mapping);
 
   func::FuncOp func;
   QueryTileOp tile;
@@ -185,6 +194,136 @@ void KernelBuilder::lowerCaptureLoads(Block *body,
   }
 }
 
+Value KernelBuilder::cloneBody(OpBuilder &builder, const KernelContext &k,
+                               IRMapping &mapping) {
+  Location loc = tile.getLoc();
+  Type index = builder.getIndexType();
+  mapping.map(tile.getBatchIndex(),
+              arith::IndexCastOp::create(builder, loc, index, k.batch));
+  mapping.map(tile.getHeadIndex(),
+              arith::IndexCastOp::create(builder, loc, index, k.head));
+  mapping.map(tile.getQueryBlockIndex(),
+              arith::IndexCastOp::create(builder, loc, index, k.queryBlock));
+  Value ringEnd;
+  for (Operation &op : tile.getBody().front()) {
+    if (auto end = dyn_cast<RingEndOp>(op))
+      ringEnd = mapping.lookup(end.getStep());
+    else if (!isa<RingStartOp, NextTileOp>(op)) // Mapped by the tile loop.
+      builder.clone(op, mapping);
+  }
+  return ringEnd;
+}
+
+/// The (b, h, qb) of linear tile `index` (i32) of `tiles` = B * H * QB
+/// tiles: query blocks vary fastest, last block first, so that the longest
+/// rows of causal schedules start early.
+static std::array<Value, 3> tileCoordinates(HopperBuilder &h, Value index,
+                                            Value heads, Value queryBlocks) {
+  OpBuilder &b = h.b;
+  Value row = arith::DivUIOp::create(b, h.loc, index, queryBlocks);
+  Value fromLast = arith::RemUIOp::create(b, h.loc, index, queryBlocks);
+  Value queryBlock = arith::SubIOp::create(
+      b, h.loc, arith::SubIOp::create(b, h.loc, queryBlocks, h.i32(1)),
+      fromLast);
+  return {arith::DivUIOp::create(b, h.loc, row, heads),
+          arith::RemUIOp::create(b, h.loc, row, heads), queryBlock};
+}
+
+LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, KernelContext &k,
+                                           IRMapping &mapping) {
+  Location loc = tile.getLoc();
+  HopperBuilder h(builder, loc);
+  Type i32 = builder.getI32Type();
+  // Tiles of o's [B, H, T] (T a multiple of 128, checked by the runtimes).
+  auto narrow = [&](Value value) {
+    return arith::TruncIOp::create(builder, loc, i32, value);
+  };
+  Value heads = narrow(k.o.sizes[1]);
+  Value queryBlocks = arith::DivUIOp::create(builder, loc, narrow(k.o.sizes[2]),
+                                             h.i32(L::kTileRows));
+  Value tiles = arith::MulIOp::create(
+      builder, loc,
+      arith::MulIOp::create(builder, loc, narrow(k.o.sizes[0]), heads),
+      queryBlocks);
+  Value firstTile = NVVM::BlockIdXOp::create(builder, loc, i32);
+  Value stride = NVVM::GridDimXOp::create(builder, loc, i32);
+
+  // Carried: the tile, the ring step of its first K/V block and how many
+  // tiles the CTA computed before it.
+  Value zero = h.i32(0);
+  auto loop = scf::WhileOp::create(builder, loc, TypeRange{i32, i32, i32},
+                                   ValueRange{firstTile, zero, zero});
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    Block *before = builder.createBlock(&loop.getBefore(), {}, {i32, i32, i32},
+                                        {loc, loc, loc});
+    Value inRange = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, before->getArgument(0), tiles);
+    scf::ConditionOp::create(builder, loc, inRange, before->getArguments());
+  }
+  OpBuilder::InsertionGuard guard(builder);
+  Block *body = builder.createBlock(&loop.getAfter(), {}, {i32, i32, i32},
+                                    {loc, loc, loc});
+  Value current = body->getArgument(0), ringStep = body->getArgument(1),
+        count = body->getArgument(2);
+  auto [batch, head, queryBlock] =
+      tileCoordinates(h, current, heads, queryBlocks);
+  k.batch = batch;
+  k.head = head;
+  k.queryBlock = queryBlock;
+  k.queryBuffer = arith::AndIOp::create(builder, loc, count, h.i32(1));
+  k.queryParity = arith::AndIOp::create(
+      builder, loc, arith::ShRUIOp::create(builder, loc, count, h.i32(1)),
+      h.i32(1));
+  Value following = arith::AddIOp::create(builder, loc, current, stride);
+  Value hasNext = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                        following, tiles);
+  // Without a next tile, the current one's coordinates keep the body's
+  // reads in bounds.
+  auto [nextBatch, nextHead, nextQueryBlock] = tileCoordinates(
+      h, arith::SelectOp::create(builder, loc, hasNext, following, current),
+      heads, queryBlocks);
+  Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                      count, zero);
+
+  // Every thread is done with the previous tile, whose query buffer this
+  // tile's prologue refills with the next tile's Q.
+  NVVM::Barrier0Op::create(builder, loc);
+  Type index = builder.getIndexType();
+  auto toIndex = [&](Value value) {
+    return arith::IndexCastOp::create(builder, loc, index, value);
+  };
+  for (Operation &op : tile.getBody().front()) {
+    if (auto start = dyn_cast<RingStartOp>(op)) {
+      mapping.map(start.getFirst(), first);
+      mapping.map(start.getStep(), toIndex(ringStep));
+    } else if (auto next = dyn_cast<NextTileOp>(op)) {
+      mapping.map(next.getBatch(), toIndex(nextBatch));
+      mapping.map(next.getHead(), toIndex(nextHead));
+      mapping.map(next.getQueryBlock(), toIndex(nextQueryBlock));
+      mapping.map(next.getHasNext(), hasNext);
+    }
+  }
+  Value ringEnd = cloneBody(builder, k, mapping);
+  if (!ringEnd)
+    return tile.emitOpError()
+           << "is persistent but has no 'bsattn.ring_end' (run "
+              "bsattn-fuse-softmax before convert-bsattn-to-hopper)";
+  // A tile that never waited for its Q (no used key block) still must not
+  // leave the load in flight when the buffer is refilled.
+  Value queryBarrier = h.sharedPtr(
+      k, arith::AddIOp::create(
+             builder, loc, h.i32(L::kBarrierOffset),
+             arith::MulIOp::create(builder, loc, k.queryBuffer, h.i32(8))));
+  h.mbarrierWait(queryBarrier, k.queryParity);
+  scf::YieldOp::create(
+      builder, loc,
+      ValueRange{following,
+                 arith::IndexCastOp::create(builder, loc, i32, ringEnd),
+                 arith::AddIOp::create(builder, loc, count, h.i32(1))});
+  return success();
+}
+
 LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   MLIRContext *ctx = b.getContext();
   Location loc = tile.getLoc();
@@ -245,6 +384,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   kernel->setAttr("bsattn.scale", tile.getScaleAttr());
   kernel->setAttr("bsattn.function_type",
                   TypeAttr::get(func.getFunctionType()));
+  if (tile.getTuning().getPersistent())
+    kernel->setAttr("bsattn.persistent", b.getUnitAttr());
 
   Block *entry = kernel.addEntryBlock(builder);
   builder.setInsertionPointToStart(entry);
@@ -261,9 +402,6 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                     firstArg[tile.getLse()]);
   Type i32 = builder.getI32Type();
   k.tid = NVVM::ThreadIdXOp::create(builder, loc, i32);
-  k.queryBlock = NVVM::BlockIdXOp::create(builder, loc, i32);
-  k.head = NVVM::BlockIdYOp::create(builder, loc, i32);
-  k.batch = NVVM::BlockIdZOp::create(builder, loc, i32);
   k.lane = arith::AndIOp::create(builder, loc, k.tid, h.i32(31));
   Value warp = arith::ShRUIOp::create(builder, loc, k.tid, h.i32(5));
   // Warp w of the CTA is warp w % 4 of warpgroup w / 4; its 16 rows start
@@ -306,26 +444,17 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     builder.setInsertionPointToStart(ifOp.thenBlock());
     // Q and the slots' "full" barriers expect thread 0's arrival with the
     // transaction bytes; "empty" and "converted" ones expect every thread.
-    for (int64_t i = 0; i <= L::kStages; ++i)
-      h.mbarrierInit(h.sharedPtr(k, h.i32(L::kBarrierOffset + 8 * i)), 1);
-    for (int64_t i = L::kStages + 1; i <= 3 * L::kStages; ++i)
-      h.mbarrierInit(h.sharedPtr(k, h.i32(L::kBarrierOffset + 8 * i)),
-                     L::kThreads);
+    for (int64_t offset = 0; offset < L::kSharedBytes - L::kBarrierOffset;
+         offset += 8)
+      h.mbarrierInit(h.sharedPtr(k, h.i32(L::kBarrierOffset + offset)),
+                     offset < L::kEmptyBarriers ? 1 : L::kThreads);
     NVVM::FenceMbarrierInitOp::create(builder, loc);
   }
   NVVM::Barrier0Op::create(builder, loc);
 
-  // The tile's body, with (b, h, qb) from the block index and the captures
-  // from the kernel arguments.
+  // The captures from the kernel arguments.
   IRMapping mapping;
-  Block &tileBody = tile.getBody().front();
   Type index = builder.getIndexType();
-  mapping.map(tile.getBatchIndex(),
-              arith::IndexCastOp::create(builder, loc, index, k.batch));
-  mapping.map(tile.getHeadIndex(),
-              arith::IndexCastOp::create(builder, loc, index, k.head));
-  mapping.map(tile.getQueryBlockIndex(),
-              arith::IndexCastOp::create(builder, loc, index, k.queryBlock));
   DenseMap<Value, MemRefArg> captureArgs;
   SmallVector<Operation *> placeholders;
   for (auto [i, capture] : llvm::enumerate(tile.getCaptures())) {
@@ -347,8 +476,17 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                                                   entry->getArgument(first)));
     }
   }
-  for (Operation &op : tileBody)
-    builder.clone(op, mapping);
+  if (tile.getTuning().getPersistent()) {
+    if (failed(buildTileLoop(builder, k, mapping)))
+      return failure();
+  } else {
+    // One tile per CTA, at the block index.
+    k.queryBlock = NVVM::BlockIdXOp::create(builder, loc, i32);
+    k.head = NVVM::BlockIdYOp::create(builder, loc, i32);
+    k.batch = NVVM::BlockIdZOp::create(builder, loc, i32);
+    k.queryBuffer = k.queryParity = h.i32(0);
+    cloneBody(builder, k, mapping);
+  }
   LLVM::ReturnOp::create(builder, loc, ValueRange{});
   lowerCaptureLoads(entry, captureArgs);
   for (Operation *placeholder : placeholders) {

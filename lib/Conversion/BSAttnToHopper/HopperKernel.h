@@ -28,16 +28,23 @@ struct KernelLayout {
   static constexpr int64_t kHalfBytes = kTileRows * kHalfCols * 2;
   static constexpr int64_t kTileBytes = 2 * kHalfBytes;
   static constexpr int64_t kStages = 2;
+  /// Two query buffers: a persistent CTA loads its next tile's Q into one
+  /// while it computes with the other.
+  static constexpr int64_t kQBuffers = 2;
   static constexpr int64_t kQOffset = 0;
   /// Slot s holds K at kKVOffset + s * kSlotBytes and V kTileBytes later.
-  static constexpr int64_t kKVOffset = kTileBytes;
+  static constexpr int64_t kKVOffset = kQBuffers * kTileBytes;
   static constexpr int64_t kSlotBytes = 2 * kTileBytes;
-  /// mbarriers: Q at +0; for slot s, "full" (loaded) at +8 * (1 + s),
-  /// "empty" (released by every thread) at +8 * (1 + kStages + s) and
-  /// "converted" (V in f16, by every thread) at +8 * (1 + 2 * kStages + s).
+  /// mbarriers: Q buffer b at +8 * b; for slot s, "full" (loaded) at
+  /// kFullBarriers + 8 * s, "empty" (released by every thread) at
+  /// kEmptyBarriers + 8 * s and "converted" (V in f16, by every thread) at
+  /// kConvertedBarriers + 8 * s.
   static constexpr int64_t kBarrierOffset = kKVOffset + kStages * kSlotBytes;
+  static constexpr int64_t kFullBarriers = 8 * kQBuffers;
+  static constexpr int64_t kEmptyBarriers = kFullBarriers + 8 * kStages;
+  static constexpr int64_t kConvertedBarriers = kEmptyBarriers + 8 * kStages;
   static constexpr int64_t kSharedBytes =
-      kBarrierOffset + 8 * (1 + 3 * kStages);
+      kBarrierOffset + kConvertedBarriers + 8 * kStages;
   static_assert(kSharedBytes <= 227 * 1024, "over sm_90's shared memory");
   /// Bytes one K/V step brings in (K and V tiles).
   static constexpr int64_t kKVStepBytes = 2 * kTileBytes;
@@ -69,8 +76,11 @@ struct KernelContext {
   bool convertValues;
   /// i1: thread 0 issues the TMA loads.
   Value isLeader;
-  /// i32 block coordinates.
+  /// i32 coordinates of the tile being computed.
   Value batch, head, queryBlock;
+  /// i32 query buffer of the tile being computed and the parity of its
+  /// mbarrier's phase for this use (0 and 0 outside persistent kernels).
+  Value queryBuffer, queryParity;
   /// The shared-memory base and its 32-bit shared-window address.
   Value smemBase, smemAddr;
 };

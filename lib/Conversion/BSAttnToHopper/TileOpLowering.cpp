@@ -58,24 +58,32 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
         arith::MulIOp::create(h.b, h.loc, slot, h.i32(L::kSlotBytes)));
   }
 
-  Value queryBarrier(HopperBuilder &h) const {
-    return h.sharedPtr(k, h.i32(L::kBarrierOffset));
+  /// The mbarrier that completes when query buffer `buffer` has landed.
+  Value queryBarrier(HopperBuilder &h, Value buffer) const {
+    return barrierAt(h, 0, buffer);
+  }
+
+  /// Byte offset (i32) of query buffer `buffer`.
+  Value queryOffset(HopperBuilder &h, Value buffer) const {
+    return arith::AddIOp::create(
+        h.b, h.loc, h.i32(L::kQOffset),
+        arith::MulIOp::create(h.b, h.loc, buffer, h.i32(L::kTileBytes)));
   }
 
   /// The mbarrier that completes when the slot's K and V have landed.
   Value slotBarrier(HopperBuilder &h, Value slot) const {
-    return barrierAt(h, 8, slot);
+    return barrierAt(h, L::kFullBarriers, slot);
   }
 
   /// The mbarrier that completes when every thread released the slot.
   Value emptyBarrier(HopperBuilder &h, Value slot) const {
-    return barrierAt(h, 8 * (1 + L::kStages), slot);
+    return barrierAt(h, L::kEmptyBarriers, slot);
   }
 
   /// The mbarrier that completes when every thread converted its share of
   /// the slot's V to f16.
   Value convertedBarrier(HopperBuilder &h, Value slot) const {
-    return barrierAt(h, 8 * (1 + 2 * L::kStages), slot);
+    return barrierAt(h, L::kConvertedBarriers, slot);
   }
 
   Value barrierAt(HopperBuilder &h, int64_t first, Value slot) const {
@@ -95,13 +103,13 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
 
   /// Loads the 128-row tile starting at token `row` of `tmap` (two boxes).
   void loadTile(HopperBuilder &h, Value tmap, Value offset, Value barrier,
-                Value row) const {
+                Value row, Value head, Value batch) const {
     for (int64_t half = 0; half < 2; ++half) {
       Value dst =
           h.sharedPtr(k, arith::AddIOp::create(h.b, h.loc, offset,
                                                h.i32(half * L::kHalfBytes)));
-      h.tmaLoad(tmap, dst, barrier, h.i32(half * L::kHalfCols), row, k.head,
-                k.batch);
+      h.tmaLoad(tmap, dst, barrier, h.i32(half * L::kHalfCols), row, head,
+                batch);
     }
   }
 
@@ -125,15 +133,24 @@ struct SplatLowering : public TilePattern<SplatOp> {
 struct LoadQLowering : public TilePattern<LoadQOp> {
   using TilePattern::TilePattern;
   LogicalResult
-  matchAndRewrite(LoadQOp op, OpAdaptor,
+  matchAndRewrite(LoadQOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     HopperBuilder h(rewriter, op.getLoc());
-    Value row = arith::MulIOp::create(rewriter, op.getLoc(), k.queryBlock,
+    // The current tile's Q, or the next tile's into the other buffer.
+    Value batch = k.batch, head = k.head, queryBlock = k.queryBlock,
+          buffer = k.queryBuffer;
+    if (ValueRange next = adaptor.getNextTile(); !next.empty()) {
+      batch = h.toI32(next[0]);
+      head = h.toI32(next[1]);
+      queryBlock = h.toI32(next[2]);
+      buffer = arith::XOrIOp::create(rewriter, op.getLoc(), buffer, h.i32(1));
+    }
+    Value row = arith::MulIOp::create(rewriter, op.getLoc(), queryBlock,
                                       h.i32(L::kTileRows));
     inLeader(h, [&] {
-      Value barrier = queryBarrier(h);
+      Value barrier = queryBarrier(h, buffer);
       h.mbarrierExpectTx(barrier, L::kTileBytes);
-      loadTile(h, k.tmapQ, h.i32(L::kQOffset), barrier, row);
+      loadTile(h, k.tmapQ, queryOffset(h, buffer), barrier, row, head, batch);
     });
     rewriter.eraseOp(op);
     return success();
@@ -147,6 +164,11 @@ struct LoadKVLowering : public TilePattern<LoadKVOp> {
                   ConversionPatternRewriter &rewriter) const override {
     HopperBuilder h(rewriter, op.getLoc());
     auto [slot, parity] = slotAndParity(h, adaptor.getStep());
+    Value batch = k.batch, head = k.head;
+    if (ValueRange batchHead = adaptor.getBatchHead(); !batchHead.empty()) {
+      batch = h.toI32(batchHead[0]);
+      head = h.toI32(batchHead[1]);
+    }
     Value row = arith::MulIOp::create(rewriter, op.getLoc(),
                                       h.toI32(adaptor.getKeyBlock()),
                                       h.i32(L::kTileRows));
@@ -162,8 +184,8 @@ struct LoadKVLowering : public TilePattern<LoadKVOp> {
           arith::XOrIOp::create(rewriter, op.getLoc(), parity, h.i32(1)));
       Value barrier = slotBarrier(h, slot);
       h.mbarrierExpectTx(barrier, L::kKVStepBytes);
-      loadTile(h, k.tmapK, keys, barrier, row);
-      loadTile(h, k.tmapV, values, barrier, row);
+      loadTile(h, k.tmapK, keys, barrier, row, head, batch);
+      loadTile(h, k.tmapV, values, barrier, row, head, batch);
     });
     rewriter.eraseOp(op);
     return success();
@@ -201,9 +223,9 @@ struct WaitKVLowering : public TilePattern<WaitKVOp> {
                   ConversionPatternRewriter &rewriter) const override {
     HopperBuilder h(rewriter, op.getLoc());
     auto [slot, parity] = slotAndParity(h, adaptor.getStep());
-    // The Q barrier completes once and stays complete, so waiting on its
-    // first phase again returns at once.
-    h.mbarrierWait(queryBarrier(h), h.i32(0));
+    // The tile's Q barrier phase stays complete for the whole tile, so
+    // waiting on it again returns at once.
+    h.mbarrierWait(queryBarrier(h, k.queryBuffer), k.queryParity);
     h.mbarrierWait(slotBarrier(h, slot), parity);
     if (k.convertValues)
       convertValues(h, slot);
@@ -238,7 +260,7 @@ struct QKLowering : public TilePattern<QKOp> {
         arith::AddIOp::create(rewriter, loc, k.smemAddr, keyOffset(h, slot));
     Value queries = arith::AddIOp::create(
         rewriter, loc, k.smemAddr,
-        arith::AddIOp::create(rewriter, loc, h.i32(L::kQOffset),
+        arith::AddIOp::create(rewriter, loc, queryOffset(h, k.queryBuffer),
                               k.groupQOffset));
     QueryTileOp tile = k.tile;
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);

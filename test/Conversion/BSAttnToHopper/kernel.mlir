@@ -19,22 +19,24 @@
 // CHECK-SAME: bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}
 // CHECK-SAME: {arg = 0 : i64, dim = 2 : i64, kind = "dim", name = "seq_limit"}]
 // CHECK-SAME: bsattn.block = [256, 1, 1]
-// CHECK-SAME: bsattn.shared_bytes = 163896
+// CHECK-SAME: bsattn.shared_bytes = 196672
 // CHECK-SAME: nvvm.kernel, nvvm.minctasm = 1 : i32, nvvm.reqntid = array<i32: 256, 1, 1>
 
-// Thread 0 initializes the mbarriers: Q and each slot's "full" one (one
-// arrival, with the transaction bytes), each slot's "empty" and "converted"
-// ones (256 arrivals).
+// Thread 0 initializes the mbarriers: each query buffer's and each slot's
+// "full" one (one arrival, with the transaction bytes), each slot's "empty"
+// and "converted" ones (256 arrivals).
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
-// CHECK: %[[QB:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
-// CHECK: %[[HEAD:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
-// CHECK: %[[BATCH:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
 // CHECK: llvm.mlir.addressof @bsattn_smem : !llvm.ptr<3>
 // CHECK: scf.if
-// CHECK-COUNT-3: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c1_i32
 // CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c256_i32
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK: nvvm.barrier0
+
+// One tile per CTA: (qb, h, b) is the block index.
+// CHECK: %[[QB:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// CHECK: %[[HEAD:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
+// CHECK: %[[BATCH:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
 
 // seq_lens[b] is a plain global load.
 // CHECK: llvm.getelementptr %[[SL]]

@@ -81,3 +81,15 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op is persistent but has no 'bsattn.ring_end' (run bsattn-fuse-softmax before convert-bsattn-to-hopper)}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}

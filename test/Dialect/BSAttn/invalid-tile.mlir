@@ -168,3 +168,111 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.next_tile' op exists only in a 'bsattn.query_tile' with a persistent tuning}}
+    %nb, %nh, %nqb, %has_next = bsattn.next_tile
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.ring_start' op exists only in a 'bsattn.query_tile' with a persistent tuning}}
+    %first, %step = bsattn.ring_start
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.load_q' op loads the next tile only in a 'bsattn.query_tile' with a persistent tuning}}
+    bsattn.load_q next(%b, %h, %qb)
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.load_q' op takes no tile or the next tile's (b, h, qb), got 2 values}}
+    bsattn.load_q next(%b, %h)
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.load_kv' op loads another head's block only in a 'bsattn.query_tile' with a persistent tuning}}
+    bsattn.load_kv %qb, step %qb head(%b, %h)
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.load_kv' op takes no head or a (b, h) pair, got 1 values}}
+    bsattn.load_kv %qb, step %qb head(%b)
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %c: i1) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %true = arith.constant true
+    scf.if %true {
+      // expected-error @+1 {{'bsattn.ring_end' op must be directly in the query tile's body}}
+      bsattn.ring_end %qb
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op body holds more than one 'bsattn.ring_end'}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    bsattn.ring_end %qb
+    bsattn.ring_end %qb
+  }
+  return
+}

@@ -79,6 +79,7 @@ bsattn_cuda._CU.update({"cuTensorMapEncodeTiled": encode,
 kernel = bsattn_cuda.Kernel.__new__(bsattn_cuda.Kernel)
 kernel.manifest = manifest
 kernel._function = None
+kernel._multiprocessors = 132
 kernel._build_parameter_block()
 
 B, H, T = 1, 16, 4096

@@ -240,7 +240,7 @@ Type AttentionOp::getElementType() {
 TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
-  return TuningAttr::get(getContext(), 128, 128, 2, 2);
+  return TuningAttr::get(getContext(), 128, 128, 2, 2, false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -265,6 +265,9 @@ LogicalResult QueryTileOp::verify() {
     if (getCaptureArgument(i).getType() != capture.getType())
       return emitOpError() << "body argument for capture #" << i
                            << " must have its type " << capture.getType();
+  auto ringEnds = body.getOps<RingEndOp>();
+  if (std::distance(ringEnds.begin(), ringEnds.end()) > 1)
+    return emitOpError() << "body holds more than one 'bsattn.ring_end'";
   return success();
 }
 
@@ -304,8 +307,56 @@ LogicalResult KeyBlockLoopOp::verify() {
   return success();
 }
 
-LogicalResult LoadQOp::verify() { return getEnclosingQueryTile(*this); }
-LogicalResult LoadKVOp::verify() { return getEnclosingQueryTile(*this); }
+/// The persistent query tile `op` works for, or a diagnostic.
+static FailureOr<QueryTileOp> getPersistentQueryTile(Operation *op,
+                                                     StringRef what) {
+  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(op);
+  if (failed(tile))
+    return failure();
+  if (!tile->getTuning().getPersistent())
+    return op->emitOpError()
+           << what << " only in a 'bsattn.query_tile' with a persistent tuning";
+  return tile;
+}
+
+LogicalResult LoadQOp::verify() {
+  size_t count = getNextTile().size();
+  if (count != 0 && count != 3)
+    return emitOpError() << "takes no tile or the next tile's (b, h, qb), got "
+                         << count << " values";
+  if (count == 3 &&
+      failed(getPersistentQueryTile(*this, "loads the next tile")))
+    return failure();
+  return getEnclosingQueryTile(*this);
+}
+
+LogicalResult LoadKVOp::verify() {
+  size_t count = getBatchHead().size();
+  if (count != 0 && count != 2)
+    return emitOpError() << "takes no head or a (b, h) pair, got " << count
+                         << " values";
+  if (count == 2 &&
+      failed(getPersistentQueryTile(*this, "loads another head's block")))
+    return failure();
+  return getEnclosingQueryTile(*this);
+}
+
+LogicalResult NextTileOp::verify() {
+  return getPersistentQueryTile(*this, "exists");
+}
+
+LogicalResult RingStartOp::verify() {
+  return getPersistentQueryTile(*this, "exists");
+}
+
+LogicalResult RingEndOp::verify() {
+  FailureOr<QueryTileOp> tile = getPersistentQueryTile(*this, "exists");
+  if (failed(tile))
+    return failure();
+  if ((*this)->getParentOp() != *tile)
+    return emitOpError() << "must be directly in the query tile's body";
+  return success();
+}
 LogicalResult WaitKVOp::verify() { return getEnclosingQueryTile(*this); }
 LogicalResult ReleaseKVOp::verify() { return getEnclosingQueryTile(*this); }
 

@@ -27,9 +27,11 @@ struct TensorArg {
 void checkArguments(const Manifest &manifest,
                     const std::vector<TensorArg> &args);
 
-/// The launch grid that the manifest derives from `args` (checked ones).
+/// The launch grid that the manifest derives from `args` (checked ones): its
+/// tiles, or for a persistent kernel (min(tiles, multiprocessors), 1, 1).
 std::array<unsigned, 3> gridOf(const Manifest &manifest,
-                               const std::vector<TensorArg> &args);
+                               const std::vector<TensorArg> &args,
+                               unsigned multiprocessors);
 
 /// "[2, 16, 8192, 128]".
 std::string formatShape(const std::vector<int64_t> &shape);

@@ -39,6 +39,8 @@ private:
   Manifest manifest;
   std::unique_ptr<Module> module;
   CUfunction function = nullptr;
+  /// The SM count of the current context's device (persistent grids).
+  unsigned multiprocessors = 0;
   std::map<std::tuple<size_t, uint64_t, std::vector<int64_t>>, CUtensorMap>
       tensorMaps;
 };

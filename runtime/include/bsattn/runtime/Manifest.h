@@ -66,7 +66,10 @@ struct Manifest {
   std::string arch;
   std::array<unsigned, 3> block;
   std::array<unsigned, 3> cluster;
+  /// The grid's x * y * z tiles; a persistent kernel runs at most one CTA
+  /// per SM, each looping over tiles blockIdx.x, + gridDim.x, ...
   std::vector<GridDim> grid;
+  bool persistent = false;
   unsigned sharedBytes;
   std::string sparsity;
   std::string pv;

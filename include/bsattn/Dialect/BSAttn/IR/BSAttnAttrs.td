@@ -109,13 +109,17 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   let description = [{
     `block_q` x `block_k` is the tile a CTA computes per step, `stages` the
     depth of the shared-memory ring for K and V tiles, and `warpgroups` the
-    number of consumer warpgroups. Parameters left out take their defaults.
+    number of consumer warpgroups. With `persistent = true` the grid has
+    one CTA per SM and each CTA computes a sequence of query tiles, loading
+    the next tile's Q and first K/V block while it finishes the current one.
+    Parameters left out take their defaults.
   }];
   let parameters = (ins
     DefaultValuedParameter<"int64_t", "128">:$block_q,
     DefaultValuedParameter<"int64_t", "128">:$block_k,
     DefaultValuedParameter<"int64_t", "2">:$stages,
-    DefaultValuedParameter<"int64_t", "2">:$warpgroups
+    DefaultValuedParameter<"int64_t", "2">:$warpgroups,
+    DefaultValuedParameter<"bool", "false">:$persistent
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -107,7 +107,8 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     The captures are the values the body's key-block schedule reads
     (sequence lengths, CSR indices); `capture_names` names each one
     (`seq_lens`, `seq_limit`, `row_ptr`, `col_idx`, `nnz`) for the kernel
-    manifest.
+    manifest. With a `persistent` tuning each CTA computes a sequence of
+    instances (`bsattn.next_tile`, `bsattn.ring_start`, `bsattn.ring_end`).
   }];
   let arguments = (ins
     BSAttn_SparsityAttrInterface:$sparsity,
@@ -185,22 +186,31 @@ class BSAttn_TileLevelOp<string mnemonic, list<Trait> traits = []>
 }
 
 def BSAttn_LoadQOp : BSAttn_TileLevelOp<"load_q"> {
-  let summary = "Start loading the query tile into shared memory";
+  let summary = "Start loading a query tile into shared memory";
   let description = [{
     Asynchronously loads the `block_q x D` query tile of the enclosing
-    `bsattn.query_tile` instance; the first `bsattn.qk` waits for it.
+    `bsattn.query_tile` instance; the first `bsattn.qk` waits for it. With
+    `next(%b, %h, %qb)` (persistent query tiles only) it loads the tile the
+    CTA computes next, into the other query buffer.
   }];
-  let assemblyFormat = "attr-dict";
+  let arguments = (ins Variadic<Index>:$next_tile);
+  let assemblyFormat = "(`next` `(` $next_tile^ `)`)? attr-dict";
 }
 
 def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv"> {
   let summary = "Start loading key block `key_block` into ring slot `n`";
   let description = [{
     Asynchronously loads the K and V tiles of key block `key_block` into
-    the shared-memory ring slot of schedule step `n` (`n mod stages`).
+    the shared-memory ring slot of schedule step `n` (`n mod stages`). The
+    block is the current tile's batch entry and head's, or with
+    `head(%b, %h)` (persistent query tiles only) those of batch entry `b`
+    and head `h`: the next tile's first block is loaded that way.
   }];
-  let arguments = (ins Index:$key_block, Index:$step);
-  let assemblyFormat = "$key_block `,` `step` $step attr-dict";
+  let arguments = (ins Index:$key_block, Index:$step,
+                       Variadic<Index>:$batch_head);
+  let assemblyFormat = [{
+    $key_block `,` `step` $step (`head` `(` $batch_head^ `)`)? attr-dict
+  }];
 }
 
 def BSAttn_WaitKVOp : BSAttn_TileLevelOp<"wait_kv"> {
@@ -216,6 +226,41 @@ def BSAttn_ReleaseKVOp : BSAttn_TileLevelOp<"release_kv"> {
   }];
   let arguments = (ins Index:$step);
   let assemblyFormat = "`step` $step attr-dict";
+}
+
+def BSAttn_NextTileOp : BSAttn_TileLevelOp<"next_tile", [Pure]> {
+  let summary = "The query tile this CTA computes after the current one";
+  let description = [{
+    In a persistent `bsattn.query_tile` each CTA computes a sequence of
+    tiles. The results are the batch entry, head and query block of the
+    next one and whether there is one; when there is none they repeat the
+    current tile's, so that reads indexed by them stay in bounds.
+  }];
+  let results = (outs Index:$batch, Index:$head, Index:$query_block,
+                      I1:$has_next);
+  let assemblyFormat = "attr-dict";
+}
+
+def BSAttn_RingStartOp : BSAttn_TileLevelOp<"ring_start", [Pure]> {
+  let summary = "Where the current tile starts in its CTA's sequence";
+  let description = [{
+    In a persistent `bsattn.query_tile`: `first` is true for the first tile
+    a CTA computes, which loads its own query tile and first K/V block (the
+    previous tile loads them for every later one), and `step` is the ring
+    step of the tile's first K/V block.
+  }];
+  let results = (outs I1:$first, Index:$step);
+  let assemblyFormat = "attr-dict";
+}
+
+def BSAttn_RingEndOp : BSAttn_TileLevelOp<"ring_end"> {
+  let summary = "The ring step after the current tile's last K/V block";
+  let description = [{
+    In a persistent `bsattn.query_tile`, directly in its body: the next
+    tile's `bsattn.ring_start` step.
+  }];
+  let arguments = (ins Index:$step);
+  let assemblyFormat = "$step attr-dict";
 }
 
 def BSAttn_QKOp : BSAttn_TileLevelOp<"qk", [Pure]> {

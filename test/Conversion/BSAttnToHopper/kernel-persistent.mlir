@@ -1,0 +1,60 @@
+// RUN: bsattn-opt %s --bsattn-fuse-softmax --convert-bsattn-to-hopper | FileCheck %s
+
+// A persistent query tile: one CTA per SM loops over the B * H * T/128
+// tiles, blockIdx.x, + gridDim.x, ... The ring step and the count of tiles
+// done are carried; the count picks the query buffer and its barrier phase.
+
+// CHECK: llvm.func @persistent(
+// CHECK-SAME: bsattn.persistent
+// CHECK: nvvm.barrier0
+// Tiles of o: 1 * 2 * (512 / 128).
+// CHECK: %[[QBS:.*]] = arith.divui %{{.*}}, %c128_i32
+// CHECK: %[[TILES:.*]] = arith.muli %{{.*}}, %[[QBS]]
+// CHECK: %[[FIRSTTILE:.*]] = nvvm.read.ptx.sreg.ctaid.x
+// CHECK: %[[STRIDE:.*]] = nvvm.read.ptx.sreg.nctaid.x
+// CHECK: scf.while (%[[T0:.*]] = %[[FIRSTTILE]], %{{.*}} = %[[ZERO:.*]], %{{.*}} = %[[ZERO]])
+// CHECK: arith.cmpi ult, %{{.*}}, %[[TILES]]
+// CHECK: } do {
+// CHECK: ^bb0(%[[TILE:.*]]: i32, %[[RING:.*]]: i32, %[[DONE:.*]]: i32):
+// Query blocks vary fastest, last one first.
+// CHECK: %[[ROW:.*]] = arith.divui %[[TILE]], %[[QBS]]
+// CHECK: %[[FROMLAST:.*]] = arith.remui %[[TILE]], %[[QBS]]
+// CHECK: %[[BUF:.*]] = arith.andi %[[DONE]], %c1_i32
+// CHECK: %[[FOLLOWING:.*]] = arith.addi %[[TILE]], %[[STRIDE]]
+// CHECK: %[[HASNEXT:.*]] = arith.cmpi ult, %[[FOLLOWING]], %[[TILES]]
+// CHECK: arith.select %[[HASNEXT]], %[[FOLLOWING]], %[[TILE]]
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[DONE]], %[[ZERO]]
+// CHECK: nvvm.barrier0
+// The first tile loads its own Q; each loads the next tile's into the other
+// buffer.
+// CHECK: scf.if %[[FIRST]] {
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: scf.if %[[HASNEXT]] {
+// CHECK: arith.xori %[[BUF]], %c1_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// Before the buffer is refilled, its load must have landed, used or not.
+// CHECK: %[[TILEEND:.*]]:4 = scf.for
+// CHECK: llvm.store %{{.*}} : f32, !llvm.ptr<1>
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK-NEXT: %[[RINGEND:.*]] = arith.index_cast %[[TILEEND]]#3 : index to i32
+// CHECK: %[[DONE1:.*]] = arith.addi %[[DONE]], %c1_i32
+// CHECK-NEXT: scf.yield %[[FOLLOWING]], %[[RINGEND]], %[[DONE1]]
+!act = memref<1x2x512x128xbf16>
+func.func @persistent(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                      %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}

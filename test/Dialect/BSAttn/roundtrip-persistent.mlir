@@ -1,0 +1,36 @@
+// RUN: bsattn-opt %s | bsattn-opt | FileCheck %s
+// RUN: bsattn-opt %s -mlir-print-op-generic | bsattn-opt | FileCheck %s
+
+// The ops of a persistent query tile in their custom form.
+
+// CHECK: tuning = #bsattn.tuning<persistent = true>
+// CHECK: %[[FIRST:.*]], %[[STEP:.*]] = bsattn.ring_start
+// CHECK: %[[B:.*]], %[[H:.*]], %[[QB:.*]], %[[HAS:.*]] = bsattn.next_tile
+// CHECK: scf.if %[[FIRST]] {
+// CHECK-NEXT: bsattn.load_q{{$}}
+// CHECK: scf.if %[[HAS]] {
+// CHECK-NEXT: bsattn.load_q next(%[[B]], %[[H]], %[[QB]])
+// CHECK-NEXT: bsattn.load_kv %[[QB]], step %[[STEP]] head(%[[B]], %[[H]])
+// CHECK: bsattn.ring_end %[[STEP]]
+
+!act = memref<?x?x?x128xbf16>
+func.func @attn(%q: !act, %k: !act, %v: !act, %o: !act,
+                %lse: memref<?x?x?xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act) outs(%o, %lse : !act, memref<?x?x?xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %first, %step = bsattn.ring_start
+    %nb, %nh, %nqb, %has_next = bsattn.next_tile
+    scf.if %first {
+      bsattn.load_q
+    }
+    scf.if %has_next {
+      bsattn.load_q next(%nb, %nh, %nqb)
+      bsattn.load_kv %nqb, step %step head(%nb, %nh)
+    }
+    bsattn.ring_end %step
+  }
+  return
+}

@@ -1,0 +1,106 @@
+// RUN: bsattn-opt %s --bsattn-fuse-softmax -split-input-file -verify-diagnostics | FileCheck %s
+
+// A persistent query tile: the first tile of a CTA loads its own Q and
+// entry 0; every tile loads the next tile's Q at once and, after its last
+// entry (or at once if it has none), the next tile's entry 0 -- whose
+// schedule is the tile's prologue evaluated at the next tile's (b, h, qb).
+// Ring steps continue from the tile's ring_start to its ring_end.
+
+// CHECK-LABEL: func.func @persistent
+// CHECK: ^bb0(%[[B:.*]]: index, %[[H:.*]]: index, %[[QB:.*]]: index, %[[LENS:.*]]: memref<?xi32>):
+// CHECK: %[[LEN:.*]] = memref.load %[[LENS]][%[[B]]]
+// CHECK: %[[COUNT:.*]] = arith.index_cast %[[LEN]]
+// CHECK: %[[FIRST:.*]], %[[BASE:.*]] = bsattn.ring_start
+// CHECK: %[[NB:.*]], %[[NH:.*]], %[[NQB:.*]], %[[HAS:.*]] = bsattn.next_tile
+// CHECK: %[[NLEN:.*]] = memref.load %[[LENS]][%[[NB]]]
+// CHECK: %[[NCOUNT:.*]] = arith.index_cast %[[NLEN]]
+// CHECK: scf.if %[[FIRST]] {
+// CHECK-NEXT: bsattn.load_q{{$}}
+// CHECK: arith.cmpi slt, %{{.*}}, %[[COUNT]]
+// CHECK: arith.cmpi sle, %{{.*}}, %[[QB]]
+// CHECK: bsattn.load_kv %{{.*}}, step %[[BASE]]{{$}}
+// CHECK: scf.if %[[HAS]] {
+// CHECK-NEXT: bsattn.load_q next(%[[NB]], %[[NH]], %[[NQB]])
+// CHECK: %[[NONE:.*]] = arith.cmpi eq, %[[COUNT]], %{{.*}}
+// CHECK: %[[HANDOFF:.*]] = arith.andi %[[NONE]], %[[HAS]]
+// CHECK: scf.if %[[HANDOFF]] {
+// CHECK: arith.cmpi slt, %{{.*}}, %[[NCOUNT]]
+// CHECK: arith.cmpi sle, %{{.*}}, %[[NQB]]
+// CHECK: bsattn.load_kv %{{.*}}, step %[[BASE]] head(%[[NB]], %[[NH]])
+// CHECK: %[[R:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %[[COUNT]] step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[STEP:.*]] = %[[BASE]])
+// CHECK:   %[[NEXTSTEP:.*]] = arith.addi %[[STEP]], %{{.*}}
+// CHECK:   %[[INTILE:.*]] = arith.cmpi slt, %{{.*}}, %[[COUNT]]
+// CHECK:   scf.if %[[INTILE]] {
+// CHECK:     bsattn.load_kv %{{.*}}, step %[[NEXTSTEP]]{{$}}
+// CHECK:   } else {
+// CHECK:     scf.if %[[HAS]] {
+// CHECK:       bsattn.load_kv %{{.*}}, step %[[NEXTSTEP]] head(%[[NB]], %[[NH]])
+// CHECK:   bsattn.wait_kv step %[[STEP]]
+// CHECK: bsattn.store_output
+// CHECK-NEXT: bsattn.ring_end %[[R]]#3
+!act = memref<1x2x512x128xbf16>
+func.func @persistent(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                      %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}
+
+// -----
+
+// The next tile's schedule is its prologue run ahead: an op with effects
+// there cannot be.
+!act = memref<1x2x512x128xbf16>
+func.func @effects(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                   %buf: memref<4xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%buf : memref<4xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["buf"],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %m: memref<4xi32>):
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : i32
+    // expected-error @+1 {{'memref.store' op has side effects, so the persistent query tile cannot evaluate the next tile's schedule ahead}}
+    memref.store %c1, %m[%c0] : memref<4xi32>
+    bsattn.key_block_loop count(%qb) seq_len(%qb) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}
+
+// -----
+
+!act = memref<1x2x512x128xbf16>
+func.func @nested(%q: !act, %o: !act, %lse: memref<1x2x512xf32>, %c: i1) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      attributes {block_size = 128 : i64, capture_names = [],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %true = arith.constant true
+    scf.if %true {
+      // expected-error @+1 {{'bsattn.key_block_loop' op must be directly in the query tile's body to be fused}}
+      bsattn.key_block_loop count(%qb) seq_len(%qb) {
+      ^bb0(%e: index):
+        bsattn.yield_key_block %e, %true
+      }
+    }
+  }
+  return
+}
