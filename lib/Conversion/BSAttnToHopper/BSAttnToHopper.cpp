@@ -234,16 +234,17 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, KernelContext &k,
   Location loc = tile.getLoc();
   HopperBuilder h(builder, loc);
   Type i32 = builder.getI32Type();
-  // Tiles of o's [B, H, T] (T a multiple of 128, checked by the runtimes).
+  // Tiles of lse's [B, H, T] (T a multiple of 128, checked by the
+  // runtimes).
   auto narrow = [&](Value value) {
     return arith::TruncIOp::create(builder, loc, i32, value);
   };
-  Value heads = narrow(k.o.sizes[1]);
-  Value queryBlocks = arith::DivUIOp::create(builder, loc, narrow(k.o.sizes[2]),
-                                             h.i32(L::kTileRows));
+  Value heads = narrow(k.lse.sizes[1]);
+  Value queryBlocks = arith::DivUIOp::create(
+      builder, loc, narrow(k.lse.sizes[2]), h.i32(L::kTileRows));
   Value tiles = arith::MulIOp::create(
       builder, loc,
-      arith::MulIOp::create(builder, loc, narrow(k.o.sizes[0]), heads),
+      arith::MulIOp::create(builder, loc, narrow(k.lse.sizes[0]), heads),
       queryBlocks);
   Value firstTile = NVVM::BlockIdXOp::create(builder, loc, i32);
   Value stride = NVVM::GridDimXOp::create(builder, loc, i32);
@@ -287,7 +288,8 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, KernelContext &k,
                                       count, zero);
 
   // Every thread is done with the previous tile, whose query buffer this
-  // tile's prologue refills with the next tile's Q.
+  // tile's prologue refills with the next tile's Q (its store_output waited
+  // for that buffer's load and for the TMA store that read o out of it).
   NVVM::Barrier0Op::create(builder, loc);
   Type index = builder.getIndexType();
   auto toIndex = [&](Value value) {
@@ -309,13 +311,6 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, KernelContext &k,
     return tile.emitOpError()
            << "is persistent but has no 'bsattn.ring_end' (run "
               "bsattn-fuse-softmax before convert-bsattn-to-hopper)";
-  // A tile that never waited for its Q (no used key block) still must not
-  // leave the load in flight when the buffer is refilled.
-  Value queryBarrier = h.sharedPtr(
-      k, arith::AddIOp::create(
-             builder, loc, h.i32(L::kBarrierOffset),
-             arith::MulIOp::create(builder, loc, k.queryBuffer, h.i32(8))));
-  h.mbarrierWait(queryBarrier, k.queryParity);
   scf::YieldOp::create(
       builder, loc,
       ValueRange{following,
@@ -328,7 +323,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   MLIRContext *ctx = b.getContext();
   Location loc = tile.getLoc();
 
-  // Tensor maps for q, k, v, passed by value as __grid_constant__ params.
+  // Tensor maps for q, k, v (loaded by 128-row boxes) and o (stored by
+  // each warpgroup's 64 rows), passed by value as __grid_constant__ params.
   auto tmapAttrs = b.getDictionaryAttr(
       {b.getNamedAttr(
            LLVM::LLVMDialect::getByValAttrName(),
@@ -337,8 +333,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                       b.getI64IntegerAttr(64)),
        b.getNamedAttr(NVVM::NVVMDialect::getGridConstantAttrName(),
                       b.getUnitAttr())});
-  for (auto [value, name] :
-       {std::pair{tile.getQ(), "q"}, {tile.getK(), "k"}, {tile.getV(), "v"}}) {
+  for (auto [value, name, rows] : {std::tuple{tile.getQ(), "q", L::kTileRows},
+                                   {tile.getK(), "k", L::kTileRows},
+                                   {tile.getV(), "v", L::kTileRows},
+                                   {tile.getO(), "o", L::kGroupRows}}) {
     FailureOr<int64_t> number = funcArgNumber(value, name);
     if (failed(number))
       return failure();
@@ -346,12 +344,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     argAttrs.push_back(tmapAttrs);
     abi.push_back(abiEntry(
         b, "tensor_map", name, *number,
-        {b.getNamedAttr("box",
-                        b.getI64ArrayAttr({L::kHalfCols, L::kTileRows, 1, 1})),
+        {b.getNamedAttr("box", b.getI64ArrayAttr({L::kHalfCols, rows, 1, 1})),
          b.getNamedAttr("swizzle", b.getI64IntegerAttr(128))}));
   }
-  if (failed(addMemRef(tile.getO(), "o")) ||
-      failed(addMemRef(tile.getLse(), "lse")))
+  if (failed(addMemRef(tile.getLse(), "lse")))
     return failure();
   for (auto [capture, name] :
        llvm::zip(tile.getCaptures(), tile.getCaptureNames())) {
@@ -396,8 +392,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   k.tmapQ = entry->getArgument(0);
   k.tmapK = entry->getArgument(1);
   k.tmapV = entry->getArgument(2);
-  k.o = memRefArg(builder, loc, cast<MemRefType>(tile.getO().getType()),
-                  firstArg[tile.getO()]);
+  k.tmapO = entry->getArgument(3);
   k.lse = memRefArg(builder, loc, cast<MemRefType>(tile.getLse().getType()),
                     firstArg[tile.getLse()]);
   Type i32 = builder.getI32Type();

@@ -103,6 +103,13 @@ void HopperBuilder::tmaLoad(Value tmap, Value dst, Value barrier, Value d,
       b.getBoolAttr(false), NVVM::CTAGroupKindAttr(), Value());
 }
 
+void HopperBuilder::tmaStore(Value tmap, Value src, Value d, Value t, Value h,
+                             Value batch) {
+  NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+      b, loc, tmap, src, ValueRange{d, t, h, batch}, Value(),
+      NVVM::TMAStoreMode::TILE, Value());
+}
+
 /// The NVVM wgmma operand type of a 16-bit float type.
 static NVVM::WGMMATypesAttr wgmmaType(MLIRContext *ctx, Type type) {
   return NVVM::WGMMATypesAttr::get(ctx, type.isBF16() ? NVVM::WGMMATypes::bf16

@@ -61,8 +61,8 @@ struct MemRefArg {
 /// kernel's entry block.
 struct KernelContext {
   QueryTileOp tile;
-  Value tmapQ, tmapK, tmapV;
-  MemRefArg o, lse;
+  Value tmapQ, tmapK, tmapV, tmapO;
+  MemRefArg lse;
   /// i32 thread values: thread id, lane, and the first of the two rows a
   /// thread holds in accumulator fragments (row0 and row0 + 8, counted in
   /// the query tile).
@@ -119,6 +119,9 @@ public:
   /// (d, t, h, b) into shared memory.
   void tmaLoad(Value tmap, Value dst, Value barrier, Value d, Value t, Value h,
                Value batch);
+  /// TMA store of one box of a [B, H, T, D] tensor at (d, t, h, b) from
+  /// shared memory, in the issuing thread's bulk group.
+  void tmaStore(Value tmap, Value src, Value d, Value t, Value h, Value batch);
 
   /// S (m64n128, f32) = A . B^T over k16 steps; both operands K-major, of
   /// 16-bit type `inputType` (bf16 or f16).

@@ -535,22 +535,79 @@ struct StoreOutputLowering : public TilePattern<StoreOutputOp> {
           minusInf);
     }
 
+    // The warpgroup's 64 rows of o go through its rows of the tile's query
+    // buffer (Q is read no more), laid out as a 128B-swizzled TMA box: in
+    // row r, 16-byte chunk c lands at chunk c ^ (r % 8), and r % 8 is the
+    // thread's lane / 4. Then one TMA store per 64-column half.
+    // A tile that used no key block never waited for its Q, which may
+    // still be landing in the buffer about to be overwritten.
+    h.mbarrierWait(queryBarrier(h, k.queryBuffer), k.queryParity);
     QueryTileOp tile = k.tile;
     Type elementType = tile.getElementType();
+    Value groupRow =
+        arith::AndIOp::create(rewriter, loc, k.row0, h.i32(L::kGroupRows - 1));
+    Value swizzle = arith::ShLIOp::create(
+        rewriter, loc, arith::ShRUIOp::create(rewriter, loc, k.lane, h.i32(2)),
+        h.i32(4));
+    Value staging = arith::AddIOp::create(
+        rewriter, loc, queryOffset(h, k.queryBuffer), k.groupQOffset);
     for (int64_t i = 0; i < 64; i += 2) {
-      int64_t half = rowHalf(i);
-      int64_t column = (i / 32) * L::kHalfCols + fragmentColumn(i % 32);
-      Value col =
-          arith::AddIOp::create(rewriter, loc, k.chunkCol, h.i32(column));
-      Value address = elementAddress(h, k.o, elementType,
-                                     {k.batch, k.head, rows[half], col});
-      Value lo = arith::MulFOp::create(rewriter, loc, acc[i], inverse[half]);
+      Value row =
+          arith::AddIOp::create(rewriter, loc, groupRow, h.i32(8 * rowHalf(i)));
+      Value byteInRow = arith::MulIOp::create(
+          rewriter, loc,
+          arith::AddIOp::create(rewriter, loc, k.chunkCol,
+                                h.i32(fragmentColumn(i % 32))),
+          h.i32(2));
+      Value offset = arith::AddIOp::create(
+          rewriter, loc,
+          arith::AddIOp::create(rewriter, loc, staging,
+                                h.i32((i / 32) * L::kHalfBytes)),
+          arith::AddIOp::create(
+              rewriter, loc,
+              arith::MulIOp::create(rewriter, loc, row, h.i32(128)),
+              arith::XOrIOp::create(rewriter, loc, byteInRow, swizzle)));
+      Value lo =
+          arith::MulFOp::create(rewriter, loc, acc[i], inverse[rowHalf(i)]);
       Value hi =
-          arith::MulFOp::create(rewriter, loc, acc[i + 1], inverse[half]);
-      Value packed = LLVM::BitcastOp::create(rewriter, loc,
-                                             VectorType::get({2}, elementType),
-                                             h.packPair(lo, hi, elementType));
-      LLVM::StoreOp::create(rewriter, loc, packed, address, /*alignment=*/4);
+          arith::MulFOp::create(rewriter, loc, acc[i + 1], inverse[rowHalf(i)]);
+      LLVM::StoreOp::create(rewriter, loc, h.packPair(lo, hi, elementType),
+                            h.sharedPtr(k, offset), /*alignment=*/4);
+    }
+    // The tensor cores' proxy reads the box: fence the generic writes, wait
+    // for the warpgroup's 128 threads (named barrier 1 + group), and let its
+    // first thread store, waiting only until the box has been read out.
+    NVVM::FenceProxyOp::create(
+        rewriter, loc,
+        NVVM::ProxyKindAttr::get(h.ctx, NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(h.ctx, NVVM::SharedSpace::shared_cta));
+    Value group = arith::ShRUIOp::create(rewriter, loc, k.tid, h.i32(7));
+    NVVM::BarrierOp::create(
+        rewriter, loc, Type(),
+        arith::AddIOp::create(rewriter, loc, group, h.i32(1)),
+        h.i32(L::kThreads / 2), NVVM::BarrierReductionAttr(), Value());
+    Value groupLeader = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq,
+        arith::AndIOp::create(rewriter, loc, k.tid, h.i32(127)), h.i32(0));
+    auto storeIf = scf::IfOp::create(rewriter, loc, groupLeader,
+                                     /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(storeIf.thenBlock());
+      Value groupFirstRow = arith::AddIOp::create(
+          rewriter, loc,
+          arith::MulIOp::create(rewriter, loc, k.queryBlock,
+                                h.i32(L::kTileRows)),
+          arith::MulIOp::create(rewriter, loc, group, h.i32(L::kGroupRows)));
+      for (int64_t half = 0; half < 2; ++half)
+        h.tmaStore(
+            k.tmapO,
+            h.sharedPtr(k, arith::AddIOp::create(rewriter, loc, staging,
+                                                 h.i32(half * L::kHalfBytes))),
+            h.i32(half * L::kHalfCols), groupFirstRow, k.head, k.batch);
+      NVVM::CpAsyncBulkCommitGroupOp::create(rewriter, loc);
+      NVVM::CpAsyncBulkWaitGroupOp::create(
+          rewriter, loc, rewriter.getI32IntegerAttr(0), rewriter.getUnitAttr());
     }
 
     // One lane of each quad writes the quad's two lse values.

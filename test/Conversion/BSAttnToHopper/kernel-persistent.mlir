@@ -32,11 +32,12 @@
 // CHECK: scf.if %[[HASNEXT]] {
 // CHECK: arith.xori %[[BUF]], %c1_i32
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
-// Before the buffer is refilled, its load must have landed, used or not.
+// store_output waits for the tile's Q load (used or not) and for its TMA
+// store to have read o out of the buffer, so the next tile may refill it.
 // CHECK: %[[TILEEND:.*]]:4 = scf.for
-// CHECK: llvm.store %{{.*}} : f32, !llvm.ptr<1>
 // CHECK: nvvm.mbarrier.try_wait.parity
-// CHECK-NEXT: %[[RINGEND:.*]] = arith.index_cast %[[TILEEND]]#3 : index to i32
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: %[[RINGEND:.*]] = arith.index_cast %[[TILEEND]]#3 : index to i32
 // CHECK: %[[DONE1:.*]] = arith.addi %[[DONE]], %c1_i32
 // CHECK-NEXT: scf.yield %[[FOLLOWING]], %[[RINGEND]], %[[DONE1]]
 !act = memref<1x2x512x128xbf16>

@@ -7,16 +7,17 @@
 // CHECK: gpu.module @attn_kernels {
 // CHECK: llvm.mlir.global external @bsattn_smem() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
 
-// Tensor maps by value (__grid_constant__), then o, lse and seq_lens as
-// pointers with their dynamic sizes, then T.
+// Tensor maps by value (__grid_constant__) for q, k, v and o, then lse and
+// seq_lens as pointers with their dynamic sizes, then T.
 // CHECK: llvm.func @attn(
 // CHECK-SAME: %[[TQ:arg0]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
 // CHECK-SAME: %[[TK:arg1]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
 // CHECK-SAME: %[[TV:arg2]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
-// CHECK-SAME: %[[O:arg3]]: !llvm.ptr<1>, %arg4: i64, %arg5: i64, %arg6: i64,
-// CHECK-SAME: %[[LSE:arg7]]: !llvm.ptr<1>, %arg8: i64, %arg9: i64, %arg10: i64,
-// CHECK-SAME: %[[SL:arg11]]: !llvm.ptr<1>, %arg12: i64, %arg13: i64)
+// CHECK-SAME: %[[TO:arg3]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant},
+// CHECK-SAME: %[[LSE:arg4]]: !llvm.ptr<1>, %arg5: i64, %arg6: i64, %arg7: i64,
+// CHECK-SAME: %[[SL:arg8]]: !llvm.ptr<1>, %arg9: i64, %arg10: i64)
 // CHECK-SAME: bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}
+// CHECK-SAME: {arg = 4 : i64, box = [64, 64, 1, 1], kind = "tensor_map", name = "o", swizzle = 128 : i64}
 // CHECK-SAME: {arg = 0 : i64, dim = 2 : i64, kind = "dim", name = "seq_limit"}]
 // CHECK-SAME: bsattn.block = [256, 1, 1]
 // CHECK-SAME: bsattn.shared_bytes = 196672
@@ -87,10 +88,21 @@
 // CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
 // CHECK-NOT: nvvm.barrier0
 
-// store_output: lse = ln(2) * (max + log2(sum)); bf16x2 stores of o.
+// store_output: lse = ln(2) * (max + log2(sum)); once Q's load has landed
+// (a tile without used blocks never waited for it), o as bf16x2 into the
+// warpgroup's rows of the Q buffer in the swizzled box layout, a proxy
+// fence, the warpgroup's named barrier (1 + group, 128 threads), then its
+// first thread stores two 64x64 boxes by TMA and waits until they are read.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
-// CHECK: llvm.getelementptr %[[O]]
-// CHECK: llvm.store {{.*}} : vector<2xbf16>, !llvm.ptr<1>
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK-COUNT-32: llvm.store %{{.*}} : i32, !llvm.ptr<3>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c128_i32
+// CHECK: scf.if
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]], %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]], %{{.*}}, box[%c64_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
+// CHECK: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
 // CHECK: llvm.getelementptr %[[LSE]]
 // CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
 // CHECK: llvm.return
