@@ -93,12 +93,18 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
     return h.sharedPtr(k, offset);
   }
 
-  /// Runs `body` in thread 0 only.
-  void inLeader(HopperBuilder &h, function_ref<void()> body) const {
-    auto ifOp = scf::IfOp::create(h.b, h.loc, k.isLeader, /*withElse=*/false);
+  /// Runs `body` in the threads where `condition` holds.
+  void onlyWhere(HopperBuilder &h, Value condition,
+                 function_ref<void()> body) const {
+    auto ifOp = scf::IfOp::create(h.b, h.loc, condition, /*withElse=*/false);
     OpBuilder::InsertionGuard guard(h.b);
     h.b.setInsertionPointToStart(ifOp.thenBlock());
     body();
+  }
+
+  /// Runs `body` in thread 0 only.
+  void inLeader(HopperBuilder &h, function_ref<void()> body) const {
+    onlyWhere(h, k.isLeader, body);
   }
 
   /// Loads the 128-row tile starting at token `row` of `tmap` (two boxes).
@@ -589,11 +595,7 @@ struct StoreOutputLowering : public TilePattern<StoreOutputOp> {
     Value groupLeader = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::eq,
         arith::AndIOp::create(rewriter, loc, k.tid, h.i32(127)), h.i32(0));
-    auto storeIf = scf::IfOp::create(rewriter, loc, groupLeader,
-                                     /*withElse=*/false);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(storeIf.thenBlock());
+    onlyWhere(h, groupLeader, [&] {
       Value groupFirstRow = arith::AddIOp::create(
           rewriter, loc,
           arith::MulIOp::create(rewriter, loc, k.queryBlock,
@@ -608,24 +610,20 @@ struct StoreOutputLowering : public TilePattern<StoreOutputOp> {
       NVVM::CpAsyncBulkCommitGroupOp::create(rewriter, loc);
       NVVM::CpAsyncBulkWaitGroupOp::create(
           rewriter, loc, rewriter.getI32IntegerAttr(0), rewriter.getUnitAttr());
-    }
+    });
 
     // One lane of each quad writes the quad's two lse values.
     Value quadLeader = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::eq,
         arith::AndIOp::create(rewriter, loc, k.lane, h.i32(3)), h.i32(0));
-    auto ifOp = scf::IfOp::create(rewriter, loc, quadLeader,
-                                  /*withElse=*/false);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+    onlyWhere(h, quadLeader, [&] {
       for (int64_t half = 0; half < 2; ++half) {
         Value address = elementAddress(h, k.lse, h.f32Type(),
                                        {k.batch, k.head, rows[half]});
         LLVM::StoreOp::create(rewriter, loc, lse[half], address,
                               /*alignment=*/4);
       }
-    }
+    });
     rewriter.eraseOp(op);
     return success();
   }
