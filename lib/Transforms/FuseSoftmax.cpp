@@ -53,14 +53,21 @@ std::pair<Value, Value> emitEntry(OpBuilder &b, Schedule &schedule, Value n) {
           mapping.lookupOrDefault(yield.getValid())};
 }
 
+/// Builds `then` under `if (condition)` at the builder's point.
+void emitIf(OpBuilder &b, Location loc, Value condition,
+            function_ref<void()> then) {
+  auto ifOp = scf::IfOp::create(b, loc, condition, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  then();
+}
+
 /// Issues the load of entry `n` as ring step `step` if the entry is used.
 void emitLoadIfUsed(OpBuilder &b, Location loc, Schedule &schedule, Value n,
                     Value step) {
   auto [block, valid] = emitEntry(b, schedule, n);
-  auto ifValid = scf::IfOp::create(b, loc, valid, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifValid.thenBlock());
-  LoadKVOp::create(b, loc, block, step, schedule.batchHead);
+  emitIf(b, loc, valid,
+         [&] { LoadKVOp::create(b, loc, block, step, schedule.batchHead); });
 }
 
 /// Issues the load of entry `n` as ring step `step` if `n < count` and the
@@ -69,19 +76,7 @@ void emitPrefetch(OpBuilder &b, Location loc, Schedule &schedule, Value n,
                   Value step) {
   Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, n,
                                         schedule.count());
-  auto ifInRange = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifInRange.thenBlock());
-  emitLoadIfUsed(b, loc, schedule, n, step);
-}
-
-/// Builds `then` under `if (condition)` at the builder's point.
-void emitIf(OpBuilder &b, Location loc, Value condition,
-            function_ref<void()> then) {
-  auto ifOp = scf::IfOp::create(b, loc, condition, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  then();
+  emitIf(b, loc, inRange, [&] { emitLoadIfUsed(b, loc, schedule, n, step); });
 }
 
 /// The schedule of the tile the CTA computes after this one: the query

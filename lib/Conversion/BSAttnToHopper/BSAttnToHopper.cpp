@@ -437,8 +437,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     auto ifOp = scf::IfOp::create(builder, loc, k.isLeader, false);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(ifOp.thenBlock());
-    // Q and the slots' "full" barriers expect thread 0's arrival with the
-    // transaction bytes; "empty" and "converted" ones expect every thread.
+    // The Q buffers' and the slots' "full" barriers expect thread 0's
+    // arrival with the transaction bytes; "empty" and "converted" ones
+    // expect every thread.
     for (int64_t offset = 0; offset < L::kSharedBytes - L::kBarrierOffset;
          offset += 8)
       h.mbarrierInit(h.sharedPtr(k, h.i32(L::kBarrierOffset + offset)),

@@ -217,6 +217,12 @@ std::pair<Value, Value> HopperBuilder::unpackPair(Value packed, Type type) {
           LLVM::ExtractElementOp::create(b, loc, wide, i32(1))};
 }
 
+void HopperBuilder::fenceSharedForAsyncProxy() {
+  NVVM::FenceProxyOp::create(
+      b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
+      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+}
+
 void HopperBuilder::convertBF16ToF16InPlace(Value ptr) {
   auto bf16x8 = VectorType::get({8}, b.getBF16Type());
   auto f32x8 = VectorType::get({8}, f32Type());

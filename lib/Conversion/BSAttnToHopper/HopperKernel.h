@@ -142,6 +142,9 @@ public:
   Value packPair(Value lo, Value hi, Type type);
   /// Widens the two 16-bit halves of type `type` of an i32 back to f32.
   std::pair<Value, Value> unpackPair(Value packed, Type type);
+  /// Orders this thread's generic-proxy writes to shared memory before
+  /// later reads by the async proxy (TMA, wgmma).
+  void fenceSharedForAsyncProxy();
   /// Converts 8 bf16 at shared address `ptr` (16 bytes) to f16 in place.
   void convertBF16ToF16InPlace(Value ptr);
 

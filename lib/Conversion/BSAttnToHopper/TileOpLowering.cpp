@@ -217,10 +217,7 @@ struct WaitKVLowering : public TilePattern<WaitKVOp> {
       h.convertBF16ToF16InPlace(
           h.sharedPtr(k, arith::AddIOp::create(h.b, h.loc, threadOffset,
                                                h.i32(i * 16 * L::kThreads))));
-    NVVM::FenceProxyOp::create(
-        h.b, h.loc,
-        NVVM::ProxyKindAttr::get(h.ctx, NVVM::ProxyKind::async_shared),
-        NVVM::SharedSpaceAttr::get(h.ctx, NVVM::SharedSpace::shared_cta));
+    h.fenceSharedForAsyncProxy();
     h.mbarrierArrive(convertedBarrier(h, slot));
   }
 
@@ -583,10 +580,7 @@ struct StoreOutputLowering : public TilePattern<StoreOutputOp> {
     // The tensor cores' proxy reads the box: fence the generic writes, wait
     // for the warpgroup's 128 threads (named barrier 1 + group), and let its
     // first thread store, waiting only until the box has been read out.
-    NVVM::FenceProxyOp::create(
-        rewriter, loc,
-        NVVM::ProxyKindAttr::get(h.ctx, NVVM::ProxyKind::async_shared),
-        NVVM::SharedSpaceAttr::get(h.ctx, NVVM::SharedSpace::shared_cta));
+    h.fenceSharedForAsyncProxy();
     Value group = arith::ShRUIOp::create(rewriter, loc, k.tid, h.i32(7));
     NVVM::BarrierOp::create(
         rewriter, loc, Type(),
