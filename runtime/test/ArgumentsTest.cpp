@@ -131,6 +131,17 @@ TEST_F(Arguments, GridLimits) {
   EXPECT_EQ(check(args), "grid y = 70000 exceeds CUDA's limit 65535");
 }
 
+TEST_F(Arguments, PersistentTileCount) {
+  // A grid of one tile per token (x = T) fits CUDA's per-axis limits, but a
+  // persistent kernel numbers its 65535 * 65536 tiles with 32-bit integers.
+  manifest.grid[0].divideBy = 1;
+  args = challengeArgs(1, 65535, 65536, 1);
+  EXPECT_EQ(check(args), "no error");
+  manifest.persistent = true;
+  EXPECT_EQ(check(args), "grid of 4294901760 tiles exceeds the persistent "
+                         "kernel's limit 2147483647");
+}
+
 TEST_F(Arguments, TensorMapStrides) {
   // With a dynamic head size, D = 4 gives q rows of 8 bytes: no tensor map.
   json::Value document = json::parse(inputText("challenge.json"));
