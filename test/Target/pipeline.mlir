@@ -5,6 +5,7 @@
 
 // CHECK: gpu.binary @window_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">
 // CHECK-SAME: assembly = "
+// CHECK-SAME: prefetch.param.tensormap
 // CHECK-SAME: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 
 // KERNEL: gpu.module @window_kernels

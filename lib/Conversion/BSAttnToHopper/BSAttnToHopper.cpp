@@ -437,6 +437,13 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     auto ifOp = scf::IfOp::create(builder, loc, k.isLeader, false);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(ifOp.thenBlock());
+    // Fetch the tensor maps now rather than on each one's first TMA
+    // instruction, which would wait for it.
+    for (Value tmap : {k.tmapQ, k.tmapK, k.tmapV, k.tmapO})
+      NVVM::PrefetchOp::create(builder, loc, /*cacheLevel=*/nullptr,
+                               /*evictPriority=*/nullptr, tmap,
+                               /*predicate=*/Value(), /*tensormap=*/true,
+                               /*uniform=*/false, /*in_param_space=*/true);
     // The Q buffers' and the slots' "full" barriers expect thread 0's
     // arrival with the transaction bytes; "empty" and "converted" ones
     // expect every thread.

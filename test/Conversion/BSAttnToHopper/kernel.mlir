@@ -23,12 +23,17 @@
 // CHECK-SAME: bsattn.shared_bytes = 196672
 // CHECK-SAME: nvvm.kernel, nvvm.minctasm = 1 : i32, nvvm.reqntid = array<i32: 256, 1, 1>
 
-// Thread 0 initializes the mbarriers: each query buffer's and each slot's
-// "full" one (one arrival, with the transaction bytes), each slot's "empty"
-// and "converted" ones (256 arrivals).
+// Thread 0 fetches the four tensor maps from parameter space, then
+// initializes the mbarriers: each query buffer's and each slot's "full" one
+// (one arrival, with the transaction bytes), each slot's "empty" and
+// "converted" ones (256 arrivals).
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
 // CHECK: llvm.mlir.addressof @bsattn_smem : !llvm.ptr<3>
 // CHECK: scf.if
+// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TQ]] : !llvm.ptr
+// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TK]] : !llvm.ptr
+// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TV]] : !llvm.ptr
+// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TO]] : !llvm.ptr
 // CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c1_i32
 // CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c256_i32
 // CHECK: nvvm.fence.mbarrier.init
