@@ -77,9 +77,11 @@ class TensorMap:
     """A 128-byte, 64-byte aligned CUtensorMap for a [B, H, T, D] tensor."""
 
     def __init__(self, address, shape, dtype, box, swizzle):
+        if address % 16:
+            raise ArgumentError("tensors read by TMA must be 16-byte aligned")
         # 16 words of map plus room to align them to 64 bytes.
-        self._words = (ctypes.c_uint64 * 24)()
-        base = ctypes.addressof(self._words)
+        self.words = (ctypes.c_uint64 * 24)()
+        base = ctypes.addressof(self.words)
         self.address = (base + 63) // 64 * 64
         self._first_word = (self.address - base) // 8
         elem = _ELEMENT_BYTES[dtype]
@@ -99,20 +101,20 @@ class TensorMap:
             _SWIZZLES[swizzle], _L2_PROMOTION_256B, 0),
             f"cuTensorMapEncodeTiled(shape={list(shape)}, box={list(box)})")
         self.global_address = address
-        self._address_word = self._find_address_word()
+        self.address_word = self._find_address_word()
 
     def _replace_address(self, address):
         _check(_CU["cuTensorMapReplaceAddress"](self.address, address),
                "cuTensorMapReplaceAddress")
 
     def _find_address_word(self):
-        """The index in self._words of the word that holds the global
+        """The index in self.words of the word that holds the global
         address, if the driver keeps it there unchanged and nothing else
         depends on it: then retargeting is one store instead of a driver
         call (which the challenge's runtime guard makes costly). Checked
         against cuTensorMapReplaceAddress itself, so that any other layout
         falls back to the driver call."""
-        words = self._words
+        words = self.words
         span = range(self._first_word, self._first_word + 16)
         address = self.global_address
         found = [i for i in span if words[i] == address]
@@ -130,15 +132,14 @@ class TensorMap:
         return found[0]
 
     def retarget(self, address):
-        """Points the map at another tensor of the same shape."""
+        """Points the map at another tensor of the same shape through the
+        driver (where address_word is known, storing the address there does
+        the same without a call)."""
         if address != self.global_address:
             if address % 16:
                 raise ArgumentError("tensors read by TMA must be 16-byte "
                                     "aligned")
-            if self._address_word is None:
-                self._replace_address(address)
-            else:
-                self._words[self._address_word] = address
+            self._replace_address(address)
             self.global_address = address
 
 
@@ -167,6 +168,8 @@ class Kernel:
             ctypes.byref(count), _MULTIPROCESSOR_COUNT, handle),
             "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)")
         self._multiprocessors = count.value
+        # The device (ordinal) whose context the module was loaded into.
+        self.device = handle.value
         self._build_parameter_block()
 
     @classmethod
@@ -202,26 +205,19 @@ class Kernel:
         """Launches on `stream` (a CUstream handle) with one device address
         and one shape per function argument. The fast path: no checks (call
         check_arguments once per distinct set of shapes); per call it only
-        writes addresses into the parameter block and retargets the tensor
-        maps, and sizes, maps and grid only for arguments whose shape
-        changed."""
-        last = self._last_shapes
-        reshaped = False
-        for arg in self._shaped_args:
-            if shapes[arg] != last[arg]:
-                self._reshape(arg, shapes[arg], addresses[arg])
-                reshaped = True
-        if reshaped:
-            tiles = [shapes[arg][dim] // div for arg, dim, div in self._grid]
-            if self._persistent:
-                tiles = [min(tiles[0] * tiles[1] * tiles[2],
-                             self._multiprocessors), 1, 1]
-            for value, size in zip(self._grid_size, tiles):
-                value.value = size
-        for value, arg in self._pointers:
-            value.value = addresses[arg]
-        for slot, arg in self._map_args:
-            self._maps[slot].retarget(addresses[arg])
+        stores addresses into the parameter block and the tensor maps, and
+        redoes sizes, maps and grid only when a shape changed."""
+        shapes = tuple(shapes)
+        if shapes != self._last_shapes:
+            self._reshape(shapes, addresses)
+        for words, index, arg, align in self._address_stores:
+            address = addresses[arg]
+            if address & align:
+                raise ArgumentError("tensors read by TMA must be 16-byte "
+                                    "aligned")
+            words[index] = address
+        for tmap, arg in self._driver_retargets:
+            tmap.retarget(addresses[arg])
         # Every argument but the stream is a ready ctypes value: nothing to
         # convert per call.
         result = _CU["cuLaunchKernel"](*self._launch_config, stream,
@@ -231,18 +227,41 @@ class Kernel:
                            f"{[v.value for v in self._grid_size]}, "
                            f"block={self._block})")
 
-    def _reshape(self, arg, shape, address):
-        """Argument `arg` has a new shape: rewrites its sizes and re-encodes
-        its tensor maps."""
-        self._last_shapes[arg] = shape
-        for value, dim in self._dims.get(arg, ()):
-            value.value = shape[dim]
-        for slot, (index, map_arg, dtype, box, swizzle) in enumerate(
+    def _reshape(self, shapes, addresses):
+        """Some arguments have new shapes: rewrites their sizes, re-encodes
+        their tensor maps and recomputes the grid."""
+        last = self._last_shapes or (None,) * len(shapes)
+        changed = {arg for arg in self._shaped_args
+                   if shapes[arg] != last[arg]}
+        for arg in changed:
+            for value, dim in self._dims.get(arg, ()):
+                value.value = shapes[arg][dim]
+        for slot, (index, arg, dtype, box, swizzle) in enumerate(
                 self._map_params):
-            if map_arg == arg:
-                tmap = self._maps[slot] = TensorMap(address, shape, dtype,
-                                                    box, swizzle)
+            if arg in changed:
+                tmap = self._maps[slot] = TensorMap(addresses[arg],
+                                                    shapes[arg], dtype, box,
+                                                    swizzle)
                 self._params[index] = tmap.address
+        tiles = [shapes[arg][dim] // div for arg, dim, div in self._grid]
+        if self._persistent:
+            tiles = [min(tiles[0] * tiles[1] * tiles[2],
+                         self._multiprocessors), 1, 1]
+        for value, size in zip(self._grid_size, tiles):
+            value.value = size
+        # Per call, every pointer and every map whose address word is known
+        # is one store (with the 16-byte alignment TMA needs checked for the
+        # maps); the other maps go through the driver.
+        stores = [(self._pointer_values, i, arg, 0)
+                  for i, arg in enumerate(self._pointer_args)]
+        self._driver_retargets = []
+        for tmap, (_, arg, _, _, _) in zip(self._maps, self._map_params):
+            if tmap.address_word is None:
+                self._driver_retargets.append((tmap, arg))
+            else:
+                stores.append((tmap.words, tmap.address_word, arg, 15))
+        self._address_stores = stores
+        self._last_shapes = shapes
 
     def _build_parameter_block(self):
         """Storage for every kernel parameter, allocated once."""
@@ -255,33 +274,38 @@ class Kernel:
         self._grid = [(g["arg"], g["dim"], g["divide_by"])
                       for g in manifest["grid"]]
         self._persistent = manifest.get("persistent", False)
-        self._pointers, self._map_params = [], []
+        params = manifest["params"]
+        self._map_params = []
+        self._pointer_args = [p["arg"] for p in params
+                              if p["kind"] == "pointer"]
+        # All pointers in one array, so that a call stores into it by index.
+        self._pointer_values = (ctypes.c_uint64 * len(self._pointer_args))()
+        pointer_base = ctypes.addressof(self._pointer_values)
         dims = {}
         addresses = []
-        for index, param in enumerate(manifest["params"]):
+        pointers = 0
+        for index, param in enumerate(params):
             if param["kind"] == "tensor_map":
                 self._map_params.append(
                     (index, param["arg"], specs[param["arg"]]["dtype"],
                      param["box"], param["swizzle"]))
                 addresses.append(None)
-                continue
-            value = (ctypes.c_uint64() if param["kind"] == "pointer"
-                     else ctypes.c_int64())
-            if param["kind"] == "pointer":
-                self._pointers.append((value, param["arg"]))
+            elif param["kind"] == "pointer":
+                addresses.append(pointer_base + 8 * pointers)
+                pointers += 1
             else:
+                value = ctypes.c_int64()
                 dims.setdefault(param["arg"], []).append((value, param["dim"]))
-            addresses.append(ctypes.addressof(value))
+                addresses.append(ctypes.addressof(value))
         self._params = (ctypes.c_void_p * len(addresses))(*addresses)
         self._maps = [None] * len(self._map_params)
-        self._map_args = [(slot, map_param[1])
-                          for slot, map_param in enumerate(self._map_params)]
         self._dims = dims
         # The arguments whose shape the parameters or the grid depend on.
         self._shaped_args = sorted(
             set(dims) | {m[1] for m in self._map_params} |
             {g[0] for g in self._grid})
-        self._last_shapes = [None] * len(specs)
+        self._last_shapes = None
+        self._address_stores, self._driver_retargets = [], []
         self._grid_size = [ctypes.c_uint() for _ in range(3)]
         self._launch_config = (
             self._function, *self._grid_size,

@@ -7,6 +7,8 @@ per-shape work (argument checks, parameter block, tensor maps) is done once
 per distinct set of shapes; a call then only reads addresses.
 """
 
+import operator
+
 import torch
 
 import bsattn_cuda
@@ -28,10 +30,11 @@ class AttentionLauncher:
     def __init__(self, kernel):
         self._kernel = kernel
         self._roles = [a["role"] for a in kernel.manifest["arguments"]]
-        # Where each function argument is among (q, k, v, row_ptr, col_idx,
-        # seq_lens, o, lse).
+        # Picks the function arguments, in order, out of (q, k, v, row_ptr,
+        # col_idx, seq_lens, o, lse).
         given = ("q", "k", "v", "row_ptr", "col_idx", "seq_lens", "o", "lse")
-        self._order = [given.index(role) for role in self._roles]
+        self._pick = operator.itemgetter(
+            *[given.index(role) for role in self._roles])
         self._checked = set()
         self._current_stream = _stream_getter()
 
@@ -56,6 +59,10 @@ class AttentionLauncher:
             if not tensor.is_cuda or not tensor.is_contiguous():
                 raise bsattn_cuda.ArgumentError(
                     f"'{role}' must be a contiguous CUDA tensor")
+            if tensor.get_device() != self._kernel.device:
+                raise bsattn_cuda.ArgumentError(
+                    f"'{role}' is on {tensor.device}, the kernel on "
+                    f"cuda:{self._kernel.device}")
             if tensor.dtype not in _DTYPES:
                 raise bsattn_cuda.ArgumentError(
                     f"'{role}' has unsupported dtype {tensor.dtype}")
@@ -64,25 +71,31 @@ class AttentionLauncher:
              for t in tensors])
 
     def __call__(self, q, k, v, row_ptr, col_idx, seq_lens):
-        shape = q.shape
-        device = q.device
         o = torch.empty_like(q)
-        lse = torch.empty(shape[:3], dtype=torch.float32, device=device)
-        given = (q, k, v, row_ptr, col_idx, seq_lens, o, lse)
-        tensors = [given[i] for i in self._order]
-        shapes = [t.shape for t in tensors]
-        # The checks depend on shapes, dtypes and strides, except that NNZ
-        # (col_idx's last size, new with every pattern) does not matter as
-        # long as col_idx is contiguous.
-        key = (shape, k.shape, v.shape, q.dtype, q.stride(), k.stride(),
-               v.stride(), k.dtype, v.dtype, row_ptr.shape, row_ptr.dtype,
-               row_ptr.stride(), seq_lens.shape, seq_lens.dtype,
-               col_idx.shape[:2], col_idx.dtype, col_idx.is_contiguous())
+        lse = q.new_empty(q.shape[:3], dtype=torch.float32)
+        shape = q.shape
+        device = q.get_device()
+        # What the checks depend on: every input's shape (except NNZ, col_idx's
+        # last size, which changes with every pattern), dtype, layout and
+        # device. The outputs follow from q.
+        key = (shape, k.shape, v.shape, row_ptr.shape, seq_lens.shape,
+               col_idx.shape[:2], q.dtype, k.dtype, v.dtype, row_ptr.dtype,
+               col_idx.dtype, seq_lens.dtype, q.is_contiguous(),
+               k.is_contiguous(), v.is_contiguous(), row_ptr.is_contiguous(),
+               col_idx.is_contiguous(), seq_lens.is_contiguous(), device,
+               k.get_device(), v.get_device(), row_ptr.get_device(),
+               col_idx.get_device(), seq_lens.get_device())
+        pick = self._pick
         if key not in self._checked:
-            self._check(tensors)
+            self._check(pick((q, k, v, row_ptr, col_idx, seq_lens, o, lse)))
             if len(self._checked) > 64:
                 self._checked.clear()
             self._checked.add(key)
-        self._kernel.launch([t.data_ptr() for t in tensors], shapes,
-                            self._current_stream(device.index))
+        self._kernel.launch(
+            pick((q.data_ptr(), k.data_ptr(), v.data_ptr(), row_ptr.data_ptr(),
+                  col_idx.data_ptr(), seq_lens.data_ptr(), o.data_ptr(),
+                  lse.data_ptr())),
+            pick((shape, k.shape, v.shape, row_ptr.shape, col_idx.shape,
+                  seq_lens.shape, shape, lse.shape)),
+            self._current_stream(device))
         return o, lse
