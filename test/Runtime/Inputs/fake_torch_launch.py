@@ -95,6 +95,9 @@ def call(name, args):
 
 call("first", inputs())
 call("new tensors, another NNZ", inputs(nnz=90))
+current_stream[0] = 0x6000
+call("another stream", inputs())
+current_stream[0] = 0x5000
 call("k in f16", inputs(k=Tensor((1, 16, 4096, 128), "f16")))
 call("v not contiguous",
      inputs(v=Tensor((1, 16, 4096, 128), "bf16", contiguous=False)))
