@@ -18,8 +18,8 @@ class Tensor:
     def __init__(self, shape, dtype, device=0, contiguous=True):
         self.shape = tuple(shape)
         self.dtype = dtype
-        self.device = f"cuda:{device}"
-        self.is_cuda = True
+        self.device = f"cuda:{device}" if device >= 0 else "cpu"
+        self.is_cuda = device >= 0
         self._device = device
         self._contiguous = contiguous
         self._address = next(addresses)
@@ -110,5 +110,6 @@ call("col_idx of another head count",
      inputs(col_idx=Tensor((1, 8, 86), "i32")))
 call("all on another device",
      [Tensor(t.shape, t.dtype, device=1) for t in inputs()])
+call("q on the CPU", inputs(q=Tensor((1, 16, 4096, 128), "bf16", device=-1)))
 call("q misaligned", inputs(q=Tensor((1, 16, 4096, 128), "bf16").misaligned()))
 call("another T", inputs(T=2048))
