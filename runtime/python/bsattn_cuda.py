@@ -16,6 +16,7 @@ _SWIZZLES = {0: 0, 32: 1, 64: 2, 128: 3}  # CUtensorMapSwizzle
 _L2_PROMOTION_256B = 3
 _MAX_DYNAMIC_SHARED_SIZE_BYTES = 8  # CUfunction_attribute
 _MULTIPROCESSOR_COUNT = 16  # CUdevice_attribute
+_TMA_MISALIGNED = "tensors read by TMA must be 16-byte aligned"
 
 
 class CudaError(RuntimeError):
@@ -78,7 +79,7 @@ class TensorMap:
 
     def __init__(self, address, shape, dtype, box, swizzle):
         if address % 16:
-            raise ArgumentError("tensors read by TMA must be 16-byte aligned")
+            raise ArgumentError(_TMA_MISALIGNED)
         # 16 words of map plus room to align them to 64 bytes.
         self.words = (ctypes.c_uint64 * 24)()
         base = ctypes.addressof(self.words)
@@ -137,8 +138,7 @@ class TensorMap:
         the same without a call)."""
         if address != self.global_address:
             if address % 16:
-                raise ArgumentError("tensors read by TMA must be 16-byte "
-                                    "aligned")
+                raise ArgumentError(_TMA_MISALIGNED)
             self._replace_address(address)
             self.global_address = address
 
@@ -213,8 +213,7 @@ class Kernel:
         for words, index, arg, align in self._address_stores:
             address = addresses[arg]
             if address & align:
-                raise ArgumentError("tensors read by TMA must be 16-byte "
-                                    "aligned")
+                raise ArgumentError(_TMA_MISALIGNED)
             words[index] = address
         for tmap, arg in self._driver_retargets:
             tmap.retarget(addresses[arg])
