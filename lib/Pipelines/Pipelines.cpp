@@ -2,6 +2,7 @@
 
 #include "bsattn/Pipelines/Pipelines.h"
 #include "bsattn/Conversion/Passes.h"
+#include "bsattn/Schedule/Passes.h"
 #include "bsattn/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -13,12 +14,19 @@
 
 using namespace mlir;
 
-void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
+void bsattn::buildBSAttnToSchedulePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnTile());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnFuseSoftmax());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(bsattn::createConvertBSAttnToHopper());
+  pm.addPass(bsattn::createConvertBSAttnToSchedule());
+}
+
+void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
+  buildBSAttnToSchedulePipeline(pm);
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnAllocateShared());
+  kernels.addPass(bsattn::createConvertBSAttnScheduleToNVVM());
 }
 
 void bsattn::buildKernelToBinaryPipeline(OpPassManager &pm,
@@ -45,6 +53,11 @@ void bsattn::buildKernelToBinaryPipeline(OpPassManager &pm,
 }
 
 void bsattn::registerBSAttnPipelines() {
+  PassPipelineRegistration<>(
+      "bsattn-to-schedule",
+      "Lower bsattn.attention to schedule-level kernels (buffers, mbarrier "
+      "pipelines, TMA, asynchronous wgmma as IR)",
+      [](OpPassManager &pm) { buildBSAttnToSchedulePipeline(pm); });
   PassPipelineRegistration<>(
       "bsattn-to-kernel",
       "Lower bsattn.attention to sm_90a kernels in NVVM (llvm.func in "

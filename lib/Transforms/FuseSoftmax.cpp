@@ -215,7 +215,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     WaitKVOp::create(b, loc, step);
     Value scores = QKOp::create(b, loc, scoresType, step);
     Value masked =
-        MaskOp::create(b, loc, scoresType, scores, keyBlock, loop.getSeqLen());
+        MaskOp::create(b, loc, scoresType, scores, keyBlock, loop.getSeqLen(),
+                       /*queryBlock=*/Value());
     auto softmax =
         OnlineSoftmaxOp::create(b, loc, scoresType, rowsType, rowsType,
                                 rowsType, masked, max, sum, scaleLog2);

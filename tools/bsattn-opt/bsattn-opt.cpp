@@ -7,6 +7,7 @@
 #include "bsattn/Conversion/Passes.h"
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
 #include "bsattn/Pipelines/Pipelines.h"
+#include "bsattn/Schedule/Passes.h"
 #include "bsattn/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::bsattn::registerBSAttnTransformsPasses();
   mlir::bsattn::registerBSAttnConversionPasses();
+  mlir::bsattn::registerBSAttnSchedulePasses();
   mlir::bsattn::registerBSAttnPipelines();
 
   mlir::DialectRegistry registry;

@@ -5,32 +5,55 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertBSAttnToHopper : Pass<"convert-bsattn-to-hopper", "ModuleOp"> {
-  let summary = "Lower fused query tiles to sm_90a kernels (TMA + WGMMA)";
+def ConvertBSAttnToSchedule : Pass<"convert-bsattn-to-schedule", "ModuleOp"> {
+  let summary = "Outline fused query tiles into schedule-level sm_90a kernels";
   let description = [{
     Outlines every function that holds a `bsattn.query_tile` (as produced
     by `bsattn-tile` and `bsattn-fuse-softmax`) into an `llvm.func` kernel
     in a `gpu.module` named `<function>_kernels`, and erases the host
-    function. One CTA of 256 threads (two consumer warpgroups of 64 query
-    rows each) computes one query tile:
+    function. The kernel's structure becomes IR:
 
-    - `q`, `k`, `v` are read by TMA (`cp.async.bulk.tensor`) as 128x64
-      boxes with 128-byte swizzle through tensor maps passed by value
-      (`__grid_constant__`), completing on `mbarrier`s; K and V go through
-      a two-slot ring so the next key block loads while one is computed.
-    - `S = Q.K^T` is `wgmma.m64n128k16` with both operands in shared memory;
-      `P.V` is the register-A form `wgmma.m64n64k16` (through inline PTX,
-      which NVVM lacks), with P as bf16 or as bf16 hi + lo parts.
-    - The softmax runs on the accumulator registers (`ex2.approx.ftz`,
-      quad shuffles); `o` and `lse` are stored from registers.
+    - tensor maps for q, k, v and o passed by value (`bsattn.tensor_map`);
+    - shared-memory buffers (`bsattn.shared_alloc`): the Q buffer(s) and a
+      K/V ring of the tuning's `stages` slots, 128-byte swizzled;
+    - `nvgpu` mbarrier groups (Q landed; slot full, empty, converted) and
+      TMA loads issued by thread 0, TMA stores of o by each warpgroup's
+      first thread;
+    - asynchronous warpgroup products (`bsattn.wgmma_ss` for Q.K^T,
+      `bsattn.wgmma_rs` for P.V) between `nvvm` fences and commits, retired
+      by `bsattn.wgmma_wait`;
+    - the consumers' register math (`bsattn.mask`, `bsattn.online_softmax`,
+      `bsattn.rescale`, `bsattn.truncf` / `bsattn.split_bf16`,
+      `bsattn.normalize`).
 
-    The kernel carries `bsattn.*` attributes (grid, block, shared memory,
-    argument ABI) from which `bsattn-translate --emit-manifest` writes the
-    manifest. Unsupported configurations are diagnosed.
+    One CTA of 256 threads (two consumer warpgroups of 64 query rows each)
+    computes a query tile, or with a persistent tuning a sequence of them.
+    The kernel carries the `bsattn.*` attributes (ABI, block, sparsity, pv,
+    scale, tuning) from which the manifest is written. Unsupported
+    configurations are diagnosed.
   }];
   let dependentDialects = ["arith::ArithDialect", "gpu::GPUDialect",
-                           "LLVM::LLVMDialect", "NVVM::NVVMDialect",
+                           "LLVM::LLVMDialect", "memref::MemRefDialect",
+                           "NVVM::NVVMDialect", "nvgpu::NVGPUDialect",
                            "scf::SCFDialect"];
+}
+
+def ConvertBSAttnScheduleToNVVM
+    : Pass<"convert-bsattn-schedule-to-nvvm", "gpu::GPUModuleOp"> {
+  let summary = "Lower schedule-level kernels to NVVM and LLVM";
+  let description = [{
+    Lowers every schedule-level op 1:1 to the instructions of the threads
+    that run it, together with the upstream `nvgpu` (mbarriers, TMA) and
+    `memref` (views, loads) ops of the kernel. Register tiles become
+    per-thread `!llvm.struct`s: an f32 tile holds the thread's wgmma
+    accumulator fragment (half the columns of two rows), a 16-bit tile
+    those values rounded and packed in pairs. Needs the shared buffers'
+    offsets (`bsattn-allocate-shared`). `arith`, `scf` and `index` are left
+    to the upstream conversions that follow.
+  }];
+  let dependentDialects = ["affine::AffineDialect", "arith::ArithDialect",
+                           "LLVM::LLVMDialect", "memref::MemRefDialect",
+                           "NVVM::NVVMDialect", "scf::SCFDialect"];
 }
 
 #endif // BSATTN_CONVERSION_PASSES_TD

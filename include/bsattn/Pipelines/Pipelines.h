@@ -45,6 +45,10 @@ struct BSAttnToPTXOptions : public PassPipelineOptions<BSAttnToPTXOptions> {
   }
 };
 
+/// bsattn.attention -> schedule-level kernels: buffers, mbarrier pipelines,
+/// TMA copies and asynchronous warpgroup products as IR.
+void buildBSAttnToSchedulePipeline(OpPassManager &pm);
+
 /// bsattn.attention -> query tiles -> fused online softmax -> an llvm.func
 /// kernel with NVVM ops in a gpu.module.
 void buildBSAttnToKernelPipeline(OpPassManager &pm);

@@ -31,4 +31,8 @@ void BSAttnDialect::initialize() {
 #define GET_OP_LIST
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.cpp.inc"
       >();
+  addOperations<
+#define GET_OP_LIST
+#include "bsattn/Dialect/BSAttn/IR/BSAttnScheduleOps.cpp.inc"
+      >();
 }

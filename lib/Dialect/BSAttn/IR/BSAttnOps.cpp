@@ -368,11 +368,19 @@ LogicalResult QKOp::verify() {
   return checkTile(*this, getScores().getType(), "scores", block, block);
 }
 
-LogicalResult MaskOp::verify() { return getEnclosingQueryTile(*this); }
+LogicalResult MaskOp::verify() {
+  bool inTile = (*this)->getParentOfType<QueryTileOp>() != nullptr;
+  if (inTile && getQueryBlock())
+    return emitOpError() << "takes no 'query_block' inside a "
+                            "'bsattn.query_tile' (the tile gives it)";
+  if (!inTile && !getQueryBlock())
+    return emitOpError() << "needs a 'query_block' outside a "
+                            "'bsattn.query_tile'";
+  return success();
+}
 
+// The softmax step is the same at the tile and the schedule level.
 LogicalResult OnlineSoftmaxOp::verify() {
-  if (failed(getEnclosingQueryTile(*this)))
-    return failure();
   TileType scores = getScores().getType();
   return checkRows(*this, getMax().getType(), "row state", scores.getRows());
 }

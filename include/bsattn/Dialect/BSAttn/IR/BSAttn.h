@@ -4,6 +4,10 @@
 #define BSATTN_DIALECT_BSATTN_IR_BSATTN_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
@@ -24,5 +28,8 @@
 
 #define GET_OP_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.h.inc"
+
+#define GET_OP_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnScheduleOps.h.inc"
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTN_H

@@ -23,6 +23,10 @@ def BSAttn_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 1;
+  // The schedule level's ops carry these dialects' types.
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect"];
 }
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTNDIALECT_TD

@@ -273,17 +273,19 @@ def BSAttn_QKOp : BSAttn_TileLevelOp<"qk", [Pure]> {
 def BSAttn_MaskOp : BSAttn_TileLevelOp<"mask", [Pure, AllTypesMatch<["scores", "result"]>]> {
   let summary = "Set invisible scores of key block `key_block` to -inf";
   let description = [{
-    Key `t` of block `key_block` is invisible to query `s` of the enclosing
-    query tile if the block is the diagonal block and `t > s`, or if
+    Key `t` of block `key_block` is invisible to query `s` of the query
+    tile if the block is the diagonal block and `t > s`, or if
     `t >= seq_len`. Blocks that need no mask pass through unchanged (the
-    lowering tests this at run time).
+    lowering tests this at run time). The query tile is the enclosing
+    `bsattn.query_tile`'s, or at the schedule level, which has none, the
+    one of block `query_block`.
   }];
   let arguments = (ins BSAttn_TileType:$scores, Index:$key_block,
-                       Index:$seq_len);
+                       Index:$seq_len, Optional<Index>:$query_block);
   let results = (outs BSAttn_TileType:$result);
   let assemblyFormat = [{
-    $scores `,` `key_block` $key_block `,` `seq_len` $seq_len attr-dict `:`
-    type($scores)
+    $scores `,` `key_block` $key_block `,` `seq_len` $seq_len
+    (`,` `query_block` $query_block^)? attr-dict `:` type($scores)
   }];
 }
 

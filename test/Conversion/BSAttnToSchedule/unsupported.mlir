@@ -1,9 +1,9 @@
-// RUN: bsattn-opt %s --convert-bsattn-to-hopper -split-input-file -verify-diagnostics
+// RUN: bsattn-opt %s --convert-bsattn-to-schedule -split-input-file -verify-diagnostics
 
 // Each configuration the Hopper lowering does not support gets its own message.
 
 func.func @f(%q: memref<1x2x256x64xbf16>, %o: memref<1x2x256x64xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-hopper does not support head dimension 64 (only 128) yet}}
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support head dimension 64 (only 128) yet}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x64xbf16>, memref<1x2x256x64xbf16>, memref<1x2x256x64xbf16>) outs(%o, %lse : memref<1x2x256x64xbf16>, memref<1x2x256xf32>)
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
@@ -15,10 +15,10 @@ func.func @f(%q: memref<1x2x256x64xbf16>, %o: memref<1x2x256x64xbf16>, %lse: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-hopper does not support tuning block_q = 128, block_k = 128, stages = 3, warpgroups = 2 (only 128, 128, 2, 2) yet}}
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support a K/V ring of 1 stage (at least 2) yet}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
-      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<stages = 3>} {
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<stages = 1>} {
   ^bb0(%b: index, %h: index, %qb: index):
   }
   return
@@ -39,21 +39,6 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
 
 // -----
 
-func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %s: memref<?xi32>) {
-  // expected-error @+1 {{a captured memref is used by something other than memref.load}}
-  bsattn.query_tile #bsattn.causal pv = split_bf16
-      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
-      captures(%s : memref<?xi32>)
-      attributes {block_size = 128 : i64, capture_names = ["seq_lens"], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
-  ^bb0(%b: index, %h: index, %qb: index, %sl: memref<?xi32>):
-    %c0 = arith.constant 0 : index
-    %d = memref.dim %sl, %c0 : memref<?xi32>
-  }
-  return
-}
-
-// -----
-
 // expected-error @+1 {{'q' must be a function argument to be passed to the kernel}}
 func.func @f(%o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
   %a = memref.alloc() : memref<1x2x256x128xbf16>
@@ -67,7 +52,7 @@ func.func @f(%o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
 
 // -----
 
-// expected-error @+1 {{convert-bsattn-to-hopper makes one kernel per function, but this one holds 2 query tiles}}
+// expected-error @+1 {{convert-bsattn-to-schedule makes one kernel per function, but this one holds 2 query tiles}}
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
@@ -85,7 +70,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'bsattn.query_tile' op is persistent but has no 'bsattn.ring_end' (run bsattn-fuse-softmax before convert-bsattn-to-hopper)}}
+  // expected-error @+1 {{'bsattn.query_tile' op is persistent but has no 'bsattn.ring_end' (run bsattn-fuse-softmax before convert-bsattn-to-schedule)}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {

@@ -1,6 +1,6 @@
-//===- HopperKernel.cpp - sm_90a instruction sequences ----------*- C++ -*-===//
+//===- HopperBuilder.cpp - sm_90a instruction sequences ---------*- C++ -*-===//
 
-#include "HopperKernel.h"
+#include "HopperBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -28,6 +28,8 @@ LLVM::LLVMStructType HopperBuilder::fragmentType(int64_t count) {
 Value HopperBuilder::toI32(Value value) {
   if (value.getType().isIndex())
     return arith::IndexCastOp::create(b, loc, b.getI32Type(), value);
+  if (value.getType().getIntOrFloatBitWidth() > 32)
+    return arith::TruncIOp::create(b, loc, b.getI32Type(), value);
   return value;
 }
 
@@ -48,15 +50,19 @@ SmallVector<Value> HopperBuilder::unpack(Value fragment) {
 }
 
 Value HopperBuilder::pack(ArrayRef<Value> values) {
-  Value result = LLVM::PoisonOp::create(b, loc, fragmentType(values.size()));
+  SmallVector<Type> types;
+  for (Value value : values)
+    types.push_back(value.getType());
+  Value result = LLVM::PoisonOp::create(
+      b, loc, LLVM::LLVMStructType::getLiteral(ctx, types));
   for (auto [i, value] : llvm::enumerate(values))
     result = LLVM::InsertValueOp::create(b, loc, result, value, i);
   return result;
 }
 
-Value HopperBuilder::sharedPtr(const KernelContext &k, Value offset) {
+Value HopperBuilder::sharedPtr(Value base, Value offset) {
   auto sharedPtrType = LLVM::LLVMPointerType::get(ctx, 3);
-  return LLVM::GEPOp::create(b, loc, sharedPtrType, b.getI8Type(), k.smemBase,
+  return LLVM::GEPOp::create(b, loc, sharedPtrType, b.getI8Type(), base,
                              ValueRange{offset});
 }
 
@@ -71,43 +77,6 @@ Value HopperBuilder::wgmmaDescriptor(Value address) {
   int64_t fixedBits =
       (int64_t(1) << 16) | (int64_t(1024 >> 4) << 32) | (int64_t(1) << 62);
   return arith::OrIOp::create(b, loc, start, i64(fixedBits));
-}
-
-void HopperBuilder::mbarrierInit(Value barrier, int64_t count) {
-  NVVM::MBarrierInitOp::create(b, loc, barrier, i32(count), Value());
-}
-
-void HopperBuilder::mbarrierArrive(Value barrier) {
-  NVVM::MBarrierArriveOp::create(b, loc, Type(), barrier, Value());
-}
-
-void HopperBuilder::mbarrierExpectTx(Value barrier, int64_t bytes) {
-  NVVM::MBarrierArriveExpectTxOp::create(
-      b, loc, Type(), barrier, i32(bytes),
-      NVVM::MemScopeKindAttr::get(ctx, NVVM::MemScopeKind::CTA),
-      b.getBoolAttr(false), Value());
-}
-
-void HopperBuilder::mbarrierWait(Value barrier, Value parity) {
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, parity, i32(10000000));
-}
-
-void HopperBuilder::tmaLoad(Value tmap, Value dst, Value barrier, Value d,
-                            Value t, Value h, Value batch) {
-  Value clusterDst = LLVM::AddrSpaceCastOp::create(
-      b, loc, LLVM::LLVMPointerType::get(ctx, 7), dst);
-  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-      b, loc, clusterDst, tmap, ValueRange{d, t, h, batch}, barrier,
-      ValueRange{}, Value(), Value(),
-      NVVM::TMALoadModeAttr::get(ctx, NVVM::TMALoadMode::TILE),
-      b.getBoolAttr(false), NVVM::CTAGroupKindAttr(), Value());
-}
-
-void HopperBuilder::tmaStore(Value tmap, Value src, Value d, Value t, Value h,
-                             Value batch) {
-  NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
-      b, loc, tmap, src, ValueRange{d, t, h, batch}, Value(),
-      NVVM::TMAStoreMode::TILE, Value());
 }
 
 /// The NVVM wgmma operand type of a 16-bit float type.
@@ -215,12 +184,6 @@ std::pair<Value, Value> HopperBuilder::unpackPair(Value packed, Type type) {
   Value wide = LLVM::FPExtOp::create(b, loc, f32x2, narrow);
   return {LLVM::ExtractElementOp::create(b, loc, wide, i32(0)),
           LLVM::ExtractElementOp::create(b, loc, wide, i32(1))};
-}
-
-void HopperBuilder::fenceSharedForAsyncProxy() {
-  NVVM::FenceProxyOp::create(
-      b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
-      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
 }
 
 void HopperBuilder::convertBF16ToF16InPlace(Value ptr) {

@@ -1,11 +1,14 @@
-// RUN: bsattn-opt %s --convert-bsattn-to-hopper | FileCheck %s
+// RUN: bsattn-opt %s --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-allocate-shared), convert-bsattn-schedule-to-nvvm))' | FileCheck %s
 
 // One query tile with a single key block, every tile op once.
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-NOT: func.func @attn
 // CHECK: gpu.module @attn_kernels {
-// CHECK: llvm.mlir.global external @bsattn_smem() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
+// The nvgpu mbarrier groups are static shared arrays; the buffers live in
+// the dynamic shared memory.
+// CHECK-DAG: llvm.mlir.global private @__mbarrier{{.*}}addr_space = 3
+// CHECK-DAG: llvm.mlir.global external @bsattn_smem() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
 
 // Tensor maps by value (__grid_constant__) for q, k, v and o, then lse and
 // seq_lens as pointers with their dynamic sizes, then T.
@@ -20,68 +23,52 @@
 // CHECK-SAME: {arg = 4 : i64, box = [64, 64, 1, 1], kind = "tensor_map", name = "o", swizzle = 128 : i64}
 // CHECK-SAME: {arg = 0 : i64, dim = 2 : i64, kind = "dim", name = "seq_limit"}]
 // CHECK-SAME: bsattn.block = [256, 1, 1]
-// CHECK-SAME: bsattn.shared_bytes = 196672
+// One Q buffer (32 KiB), two K/V slots (64 KiB each), 1 KiB to align.
+// CHECK-SAME: bsattn.shared_bytes = 164864
 // CHECK-SAME: nvvm.kernel, nvvm.minctasm = 1 : i32, nvvm.reqntid = array<i32: 256, 1, 1>
 
-// Thread 0 fetches the four tensor maps from parameter space, then
-// initializes the mbarriers: each query buffer's and each slot's "full" one
-// (one arrival, with the transaction bytes), each slot's "empty" and
-// "converted" ones (256 arrivals).
-// CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
-// CHECK: llvm.mlir.addressof @bsattn_smem : !llvm.ptr<3>
+// Thread 0 fetches the four tensor maps, then initializes the mbarriers:
+// the Q buffer's and each slot's "full" one (one arrival, with the
+// transaction bytes), each slot's "empty" one (256 arrivals).
+// CHECK: nvvm.read.ptx.sreg.tid.x : i32
 // CHECK: scf.if
-// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TQ]] : !llvm.ptr
-// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TK]] : !llvm.ptr
-// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TV]] : !llvm.ptr
-// CHECK-NEXT: nvvm.prefetch tensormap in_param_space, %[[TO]] : !llvm.ptr
-// CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c1_i32
-// CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c256_i32
+// CHECK-COUNT-4: nvvm.prefetch tensormap
+// CHECK-COUNT-5: nvvm.mbarrier.init
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK: nvvm.barrier0
 
 // One tile per CTA: (qb, h, b) is the block index.
-// CHECK: %[[QB:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
-// CHECK: %[[HEAD:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
-// CHECK: %[[BATCH:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
+// CHECK: nvvm.read.ptx.sreg.ctaid.x : i32
+// CHECK: nvvm.read.ptx.sreg.ctaid.y : i32
+// CHECK: nvvm.read.ptx.sreg.ctaid.z : i32
 
-// seq_lens[b] is a plain global load.
-// CHECK: llvm.getelementptr %[[SL]]
-// CHECK: llvm.load
-
-// load_q: two 128x64 boxes of Q at (d, 128 * qb, h, b).
-// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c32768_i32
-// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]], %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
-// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]], %{{.*}}, box[%c64_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
-
-// load_kv: once every thread released the slot's previous step, K and V
-// of the key block, 64 KiB on the slot's "full" barrier.
+// load_q: two 128x64 boxes of Q; load_kv: once every thread released the
+// slot, K and V, 64 KiB on the slot's "full" barrier.
+// CHECK: nvvm.mbarrier.arrive.expect_tx
+// CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]]
 // CHECK: nvvm.mbarrier.try_wait.parity
-// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c65536_i32
+// CHECK: nvvm.mbarrier.arrive.expect_tx
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TK]]
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TV]]
 
-// wait_kv
-// CHECK: nvvm.mbarrier.try_wait.parity
-// CHECK: nvvm.mbarrier.try_wait.parity
-
-// qk: 8 k16 steps of m64n128k16, both operands K-major in shared memory;
-// the first step does not accumulate.
+// wait_kv, then qk: 8 k16 steps of m64n128k16, both operands K-major in
+// shared memory; the first step does not accumulate.
+// CHECK-COUNT-2: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <zero>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 // CHECK-COUNT-7: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 
-// mask: only for the diagonal block or one that reaches past seq_len.
-// CHECK: scf.if %{{.*}} -> (!llvm.struct<(f32, f32,
+// mask (the diagonal block) and online_softmax: quad max, ex2 with the
+// scale folded in, quad sum.
 // CHECK: arith.select
-
-// online_softmax: quad max, ex2 with the scale folded in, quad sum.
 // CHECK: nvvm.shfl.sync bfly
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK: llvm.intr.fma
 
-// pv: split bf16, so two register-A wgmmas per k16 step and 64-column half.
+// pv: split bf16, so two register-A wgmmas per k16 step and 64-column half,
+// all hi parts, then all lo parts.
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-32: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
@@ -93,22 +80,21 @@
 // CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
 // CHECK-NOT: nvvm.barrier0
 
-// store_output: lse = ln(2) * (max + log2(sum)); once Q's load has landed
-// (a tile without used blocks never waited for it), o as bf16x2 into the
-// warpgroup's rows of the Q buffer in the swizzled box layout, a proxy
-// fence, the warpgroup's named barrier (1 + group, 128 threads), then its
-// first thread stores two 64x64 boxes by TMA and waits until they are read.
+// store_output: lse = ln(2) * (max + log2(sum)); once Q's load has landed,
+// o as bf16x2 into the warpgroup's rows of the Q buffer in the swizzled
+// box layout, a proxy fence, the warpgroup's named barrier (1 + group, 128
+// threads), then its first thread stores two 64x64 boxes by TMA and waits
+// until they are read; one lane per quad writes lse.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-COUNT-32: llvm.store %{{.*}} : i32, !llvm.ptr<3>
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c128_i32
-// CHECK: scf.if
-// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]], %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
-// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]], %{{.*}}, box[%c64_i32{{.*}}, %{{.*}}, %[[HEAD]], %[[BATCH]]]
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]]
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]]
 // CHECK: nvvm.cp.async.bulk.commit.group
 // CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
-// CHECK: llvm.getelementptr %[[LSE]]
+// CHECK: llvm.getelementptr
 // CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
 // CHECK: llvm.return
 !act = memref<?x?x?x128xbf16>

@@ -1,4 +1,4 @@
-// RUN: bsattn-opt %s --convert-bsattn-to-hopper -split-input-file | FileCheck %s
+// RUN: bsattn-opt %s -split-input-file --convert-bsattn-to-schedule | bsattn-opt -split-input-file --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-allocate-shared), convert-bsattn-schedule-to-nvvm))' | FileCheck %s
 
 // pv = f16 with bf16 inputs: once the tile has landed (wait_kv), the 256
 // threads convert V to f16 in place (16 bytes each, 8 times), make the

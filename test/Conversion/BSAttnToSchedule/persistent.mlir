@@ -1,4 +1,4 @@
-// RUN: bsattn-opt %s --bsattn-fuse-softmax --convert-bsattn-to-hopper | FileCheck %s
+// RUN: bsattn-opt %s --bsattn-fuse-softmax --convert-bsattn-to-schedule | FileCheck %s
 
 // A persistent query tile: one CTA per SM loops over the B * H * T/128
 // tiles, blockIdx.x, + gridDim.x, ... The ring step and the count of tiles
@@ -6,40 +6,41 @@
 
 // CHECK: llvm.func @persistent(
 // CHECK-SAME: bsattn.persistent
+// Two Q buffers: the next tile's Q loads into the other one.
+// CHECK: bsattn.shared_alloc swizzle = 128 : memref<2x2x128x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: bsattn.shared_alloc swizzle = 128 : memref<2x2x2x128x64xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvvm.barrier0
-// Tiles of o: 1 * 2 * (512 / 128).
+// Tiles of o: 1 * 2 * (512 / 128), from lse's extents.
 // CHECK: %[[QBS:.*]] = arith.divui %{{.*}}, %c128_i32
 // CHECK: %[[TILES:.*]] = arith.muli %{{.*}}, %[[QBS]]
 // CHECK: %[[FIRSTTILE:.*]] = nvvm.read.ptx.sreg.ctaid.x
 // CHECK: %[[STRIDE:.*]] = nvvm.read.ptx.sreg.nctaid.x
-// CHECK: scf.while (%[[T0:.*]] = %[[FIRSTTILE]], %{{.*}} = %[[ZERO:.*]], %{{.*}} = %[[ZERO]])
+// CHECK: scf.while (%[[T0:.*]] = %[[FIRSTTILE]], %{{.*}} = %{{.*}}, %{{.*}} = %[[ZERO:.*]]) : (i32, index, i32)
 // CHECK: arith.cmpi ult, %{{.*}}, %[[TILES]]
 // CHECK: } do {
-// CHECK: ^bb0(%[[TILE:.*]]: i32, %[[RING:.*]]: i32, %[[DONE:.*]]: i32):
+// CHECK: ^bb0(%[[TILE:.*]]: i32, %[[RING:.*]]: index, %[[DONE:.*]]: i32):
 // Query blocks vary fastest, last one first.
-// CHECK: %[[ROW:.*]] = arith.divui %[[TILE]], %[[QBS]]
-// CHECK: %[[FROMLAST:.*]] = arith.remui %[[TILE]], %[[QBS]]
-// CHECK: %[[BUF:.*]] = arith.andi %[[DONE]], %c1_i32
+// CHECK: arith.divui %[[TILE]], %[[QBS]]
+// CHECK: arith.remui %[[TILE]], %[[QBS]]
+// CHECK: arith.andi %[[DONE]], %c1_i32
 // CHECK: %[[FOLLOWING:.*]] = arith.addi %[[TILE]], %[[STRIDE]]
 // CHECK: %[[HASNEXT:.*]] = arith.cmpi ult, %[[FOLLOWING]], %[[TILES]]
 // CHECK: arith.select %[[HASNEXT]], %[[FOLLOWING]], %[[TILE]]
 // CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[DONE]], %[[ZERO]]
 // CHECK: nvvm.barrier0
-// The first tile loads its own Q; each loads the next tile's into the other
-// buffer.
+// The first tile loads its own Q and first K/V block; each tile loads the
+// next tile's Q into the other buffer.
 // CHECK: scf.if %[[FIRST]] {
-// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvgpu.tma.async.load
 // CHECK: scf.if %[[HASNEXT]] {
-// CHECK: arith.xori %[[BUF]], %c1_i32
-// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: arith.xori %{{.*}}, %c1
+// CHECK: nvgpu.tma.async.load
 // store_output waits for the tile's Q load (used or not) and for its TMA
 // store to have read o out of the buffer, so the next tile may refill it.
 // CHECK: %[[TILEEND:.*]]:4 = scf.for
-// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvgpu.mbarrier.try_wait.parity
 // CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
-// CHECK: %[[RINGEND:.*]] = arith.index_cast %[[TILEEND]]#3 : index to i32
-// CHECK: %[[DONE1:.*]] = arith.addi %[[DONE]], %c1_i32
-// CHECK-NEXT: scf.yield %[[FOLLOWING]], %[[RINGEND]], %[[DONE1]]
+// CHECK: scf.yield %[[FOLLOWING]], %[[TILEEND]]#3, %{{.*}} : i32, index, i32
 !act = memref<1x2x512x128xbf16>
 func.func @persistent(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
                       %lens: memref<?xi32>) {

@@ -1,0 +1,272 @@
+//===- BSAttnScheduleOps.td - the kernel-schedule level ----*- tablegen -*-===//
+//
+// What `convert-bsattn-to-schedule` produces: a kernel whose structure is
+// IR. Shared-memory buffers are memrefs in workgroup memory, mbarrier
+// pipelines and TMA copies are upstream `nvgpu` ops, fences and barriers
+// are `nvvm` ops. The ops here are the ones neither dialect has; each says
+// why in its description.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BSATTN_DIALECT_BSATTN_IR_BSATTNSCHEDULEOPS_TD
+#define BSATTN_DIALECT_BSATTN_IR_BSATTNSCHEDULEOPS_TD
+
+include "bsattn/Dialect/BSAttn/IR/BSAttnTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/LLVMIR/LLVMOpBase.td"
+include "mlir/Dialect/NVGPU/IR/NVGPUTypes.td"
+include "mlir/IR/OpBase.td"
+
+class BSAttn_ScheduleOp<string mnemonic, list<Trait> traits = []>
+    : Op<BSAttn_Dialect, mnemonic, traits> {
+  let hasVerifier = 1;
+}
+
+def BSAttn_SharedMemRef : MemRefRankOf<[AnyType], [1, 2, 3, 4, 5]>;
+
+def BSAttn_SharedAllocOp : BSAttn_ScheduleOp<"shared_alloc"> {
+  let summary = "A statically shaped buffer in the CTA's dynamic shared memory";
+  let description = [{
+    A buffer of the kernel's dynamic shared memory, `swizzle` the TMA and
+    wgmma swizzle of its rows in bytes (0 or 128; a 128-byte swizzled
+    buffer's innermost dimension is 128 bytes). `bsattn-allocate-shared`
+    gives every buffer of a kernel its byte `offset` (a multiple of 1024,
+    as the 128-byte swizzle needs) and the kernel its
+    `bsattn.shared_bytes`.
+
+    Own op: `memref.alloc` / `memref.global` in workgroup memory become
+    static shared arrays, limited to 48 KiB and aligned to at most 16
+    bytes; these buffers are up to 224 KiB of 1024-aligned dynamic memory.
+
+    ```mlir
+    %kv = bsattn.shared_alloc swizzle = 128
+        : memref<2x2x2x128x64xbf16, #gpu.address_space<workgroup>>
+    ```
+  }];
+  let arguments = (ins DefaultValuedAttr<I64Attr, "0">:$swizzle,
+                       OptionalAttr<I64Attr>:$offset);
+  let results = (outs Res<BSAttn_SharedMemRef, "",
+                          [MemAlloc<DefaultResource>]>:$buffer);
+  let assemblyFormat = [{
+    `swizzle` `=` $swizzle (`offset` `=` $offset^)? attr-dict `:`
+    type($buffer)
+  }];
+  let extraClassDeclaration = [{
+    /// The buffer's size in bytes.
+    int64_t getByteSize();
+  }];
+}
+
+def BSAttn_TensorMapOp : BSAttn_ScheduleOp<"tensor_map", [Pure]> {
+  let summary = "A TMA descriptor passed by value as a kernel parameter";
+  let description = [{
+    Views a 128-byte `__grid_constant__` kernel parameter (an `llvm.ptr`
+    argument with `llvm.byval` and `nvvm.grid_constant`) as the tensor map
+    it holds, for `nvgpu.tma.async.load` / `store`.
+
+    Own op: `nvgpu` makes descriptors on the host
+    (`nvgpu.tma.create.descriptor`, which copies each one to global
+    memory); by value they need no copy per launch.
+  }];
+  let arguments = (ins LLVM_AnyPointer:$parameter);
+  let results = (outs NVGPU_TensorMapDescriptor:$descriptor);
+  let assemblyFormat = [{
+    $parameter attr-dict `:` type($parameter) `->` type($descriptor)
+  }];
+}
+
+def BSAttn_GlobalMemRefOp : BSAttn_ScheduleOp<"global_memref", [Pure]> {
+  let summary = "A contiguous memref from a pointer parameter and its sizes";
+  let description = [{
+    The kernel ABI passes a memref as its base pointer followed by one i64
+    per dynamic size; this op rebuilds the identity-layout memref they
+    describe, so that its reads are plain `memref.load`s.
+
+    Own op: the memref calling convention passes a whole descriptor (two
+    pointers, offset, sizes, strides) per memref.
+  }];
+  let arguments = (ins LLVM_PointerInAddressSpace<1>:$pointer,
+                       Variadic<I64>:$sizes);
+  let results = (outs AnyMemRef:$memref);
+  let assemblyFormat = [{
+    $pointer (`sizes` `(` $sizes^ `)`)? attr-dict `:` type($memref)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Warpgroup matrix products: asynchronous, retired by wgmma_wait
+//===----------------------------------------------------------------------===//
+
+def BSAttn_WgmmaSharedOp : BSAttn_ScheduleOp<"wgmma_ss"> {
+  let summary = "Issue S = A . B^T with both operands in shared memory";
+  let description = [{
+    Issues, without waiting, the warpgroup matrix products of
+    `result = A . B^T` (f32 accumulation): `a` and `b` are `2 x R x 64`
+    128-byte-swizzled buffers, two 64-column halves of a K-major `R x 128`
+    matrix. Consumer warpgroup `g` computes rows `64g .. 64g + 63` of the
+    result from its rows of `a`. The products must follow an
+    `nvvm.wgmma.fence.aligned`, be committed by
+    `nvvm.wgmma.commit.group.sync.aligned` and be retired by
+    `bsattn.wgmma_wait`, which is the result's only use.
+
+    Own op: `nvgpu.warpgroup.mma` fences, commits and waits inside every
+    op, so no product can stay in flight while other work runs.
+  }];
+  let arguments = (ins BSAttn_SharedMemRef:$a, BSAttn_SharedMemRef:$b);
+  let results = (outs BSAttn_TileType:$result);
+  let assemblyFormat = [{
+    $a `,` $b attr-dict `:` type($a) `,` type($b) `->` type($result)
+  }];
+}
+
+def BSAttn_WgmmaRegisterOp : BSAttn_ScheduleOp<"wgmma_rs",
+    [AllTypesMatch<["acc", "result"]>]> {
+  let summary = "Issue acc + A . B with A in registers";
+  let description = [{
+    Issues, without waiting, `result = acc + a . b`: `a` a tile of 16-bit
+    floats in registers (rounded probabilities), `b` a `2 x K x 64`
+    128-byte-swizzled buffer, the two 64-column halves of an N-major
+    `K x 128` matrix whose 16-bit elements are read as `a`'s element type.
+    `acc` is the result of `bsattn.wgmma_wait` or of an earlier
+    `bsattn.wgmma_rs` of the same group; the result's only use is the next
+    product or the `bsattn.wgmma_wait` that retires it.
+
+    Own op: `nvvm.wgmma.mma_async` and `nvgpu.warpgroup.mma` take A from
+    shared memory only.
+  }];
+  let arguments = (ins BSAttn_TileType:$acc, BSAttn_TileType:$a,
+                       BSAttn_SharedMemRef:$b);
+  let results = (outs BSAttn_TileType:$result);
+  let assemblyFormat = [{
+    $acc `,` $a `,` $b attr-dict `:` type($acc) `,` type($a) `,` type($b)
+  }];
+}
+
+def BSAttn_WgmmaWaitOp : BSAttn_ScheduleOp<"wgmma_wait",
+    [AllTypesMatch<["inputs", "results"]>]> {
+  let summary = "Wait until at most `pending` product groups are in flight";
+  let description = [{
+    `wgmma.wait_group pending`: the accumulators of every group committed
+    before the last `pending` ones are complete. The op takes the
+    in-flight accumulators and returns them, so every later read depends
+    on the wait (what keeps ptxas from serializing the products).
+  }];
+  let arguments = (ins Variadic<BSAttn_TileType>:$inputs,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
+  let results = (outs Variadic<BSAttn_TileType>:$results);
+  let assemblyFormat = [{
+    $inputs `pending` `=` $pending attr-dict `:` type($inputs)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Register math of the consumers
+//===----------------------------------------------------------------------===//
+
+def BSAttn_TruncFOp : BSAttn_ScheduleOp<"truncf", [Pure]> {
+  let summary = "Round an f32 tile to a 16-bit float tile";
+  let description = [{
+    Rounds every element to the nearest `bf16` or `f16`: the register-A
+    operand of `bsattn.wgmma_rs`.
+  }];
+  let arguments = (ins BSAttn_TileType:$input);
+  let results = (outs BSAttn_TileType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+}
+
+def BSAttn_SplitBF16Op : BSAttn_ScheduleOp<"split_bf16", [Pure,
+    AllTypesMatch<["high", "low"]>]> {
+  let summary = "Split an f32 tile into two bf16 tiles that add up to it";
+  let description = [{
+    `high = bf16(x)`, `low = bf16(x - high)`: together about 16 significant
+    bits, for P.V in `split_bf16` precision (two products with the same V).
+  }];
+  let arguments = (ins BSAttn_TileType:$input);
+  let results = (outs BSAttn_TileType:$high, BSAttn_TileType:$low);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($high)";
+}
+
+def BSAttn_RescaleOp : BSAttn_ScheduleOp<"rescale", [Pure,
+    AllTypesMatch<["acc", "result"]>]> {
+  let summary = "Multiply every row of a tile by its row's factor";
+  let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$factor);
+  let results = (outs BSAttn_TileType:$result);
+  let assemblyFormat = [{
+    $acc `,` $factor attr-dict `:` type($acc) `,` type($factor)
+  }];
+}
+
+def BSAttn_NormalizeOp : BSAttn_ScheduleOp<"normalize", [Pure,
+    AllTypesMatch<["max", "sum", "lse"]>]> {
+  let summary = "o = acc / sum and lse = ln(2) * (max + log2(sum)) per row";
+  let description = [{
+    The epilogue's math for the query tile starting at token
+    `128 * query_block`: `output` is `acc / sum` rounded to its element
+    type, `lse` the natural log-sum-exp. Rows at or past `seq_len`, and
+    rows that saw no key (`sum = 0`), get `o = 0` and `lse = -inf`.
+  }];
+  let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$max,
+                       BSAttn_RowsType:$sum, Index:$query_block,
+                       Index:$seq_len);
+  let results = (outs BSAttn_TileType:$output, BSAttn_RowsType:$lse);
+  let assemblyFormat = [{
+    $acc `,` $max `,` $sum `,` `query_block` $query_block `,` `seq_len`
+    $seq_len attr-dict `:` type($acc) `,` type($max) `to` type($output)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Moving tiles between registers and memory
+//===----------------------------------------------------------------------===//
+
+def BSAttn_StoreSwizzledOp : BSAttn_ScheduleOp<"store_swizzled"> {
+  let summary = "Write a register tile into a 128-byte-swizzled buffer";
+  let description = [{
+    Every thread writes its elements of `tile` (16-bit floats) into `dest`,
+    a `2 x R x 64` buffer holding the tile's two 64-column halves in the
+    128-byte-swizzled layout TMA reads (16-byte chunk `c` of row `r` at
+    chunk `c ^ (r % 8)`). Consumer warpgroup `g` writes rows
+    `64g .. 64g + 63`.
+
+    Own op: the accumulator fragment layout of wgmma is a property of
+    the product, not of a memref, and neither `nvgpu.warpgroup.mma.store`
+    (no swizzle) nor `vector` ops know it.
+  }];
+  let arguments = (ins BSAttn_TileType:$tile,
+                       Arg<BSAttn_SharedMemRef, "", [MemWrite]>:$dest);
+  let assemblyFormat = [{
+    $tile `,` $dest attr-dict `:` type($tile) `,` type($dest)
+  }];
+}
+
+def BSAttn_StoreRowsOp : BSAttn_ScheduleOp<"store_rows"> {
+  let summary = "Write one value per row of a query tile to global memory";
+  let description = [{
+    Writes row `r` of `rows` to `dest[batch, head, first_row + r]`; one
+    thread of the four that hold a row writes it.
+  }];
+  let arguments = (ins BSAttn_RowsType:$rows,
+                       Arg<AnyMemRef, "", [MemWrite]>:$dest, Index:$batch,
+                       Index:$head, Index:$first_row);
+  let assemblyFormat = [{
+    $rows `,` $dest `[` $batch `,` $head `,` $first_row `]` attr-dict `:`
+    type($rows) `,` type($dest)
+  }];
+}
+
+def BSAttn_ConvertSharedOp : BSAttn_ScheduleOp<"convert_shared"> {
+  let summary = "Convert a shared buffer of bf16 to f16 in place";
+  let description = [{
+    Every thread of the CTA converts its 16-byte chunks of `buffer` (chunk
+    `t + 256 i` for thread `t`) from bf16 to f16. The conversion is
+    elementwise, so the buffer's swizzled layout stays; its memref type
+    still says bf16. Values beyond f16's range become infinities.
+
+    Own op: the in-place reinterpretation of a buffer's element type has
+    no upstream op.
+  }];
+  let arguments = (ins Arg<BSAttn_SharedMemRef, "", [MemRead, MemWrite]>:$buffer);
+  let assemblyFormat = "$buffer attr-dict `:` type($buffer)";
+}
+
+#endif // BSATTN_DIALECT_BSATTN_IR_BSATTNSCHEDULEOPS_TD

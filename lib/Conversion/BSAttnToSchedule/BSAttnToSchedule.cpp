@@ -1,0 +1,930 @@
+//===- BSAttnToSchedule.cpp - query tiles -> schedule-level kernels -------===//
+//
+// Outlines each function's query tile into an llvm.func kernel in a
+// gpu.module and rewrites the tile ops into the kernel-schedule level:
+// shared-memory buffers, nvgpu mbarrier pipelines and TMA copies, and
+// asynchronous warpgroup products retired by explicit waits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bsattn/Conversion/Passes.h"
+#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::bsattn {
+#define GEN_PASS_DEF_CONVERTBSATTNTOSCHEDULE
+#include "bsattn/Conversion/Passes.h.inc"
+} // namespace mlir::bsattn
+
+using namespace mlir;
+using namespace mlir::bsattn;
+
+namespace {
+
+/// The CTA this level starts from: two consumer warpgroups of 64 query rows
+/// each, one 128-row query tile at a time, K/V blocks of 128 keys. A
+/// 128-column bf16 tile is two 128x64 TMA boxes (128-byte swizzled rows).
+constexpr int64_t kThreads = 256;
+constexpr int64_t kTileRows = 128;
+constexpr int64_t kGroupRows = 64;
+constexpr int64_t kHalfCols = 64;
+constexpr int64_t kMBarrierTicks = 10000000;
+
+/// Checks what this lowering supports; each limit gets its own message.
+LogicalResult checkSupported(QueryTileOp tile) {
+  auto fail = [&](const Twine &what) {
+    return tile.emitOpError()
+           << "convert-bsattn-to-schedule does not support " << what << " yet";
+  };
+  if (tile.getHeadDim() != 128)
+    return fail("head dimension " + Twine(tile.getHeadDim()) + " (only 128)");
+  TuningAttr tuning = tile.getTuning();
+  if (tuning.getBlockQ() != 128 || tuning.getBlockK() != 128 ||
+      tuning.getWarpgroups() != 2)
+    return fail("tuning " + Twine("block_q = ") + Twine(tuning.getBlockQ()) +
+                ", block_k = " + Twine(tuning.getBlockK()) + ", warpgroups = " +
+                Twine(tuning.getWarpgroups()) + " (only 128, 128, 2)");
+  // Thread 0 loads the next block before it computes the current one, so
+  // a one-slot ring would wait on its own release.
+  if (tuning.getStages() < 2)
+    return fail("a K/V ring of " + Twine(tuning.getStages()) +
+                " stage (at least 2)");
+  return success();
+}
+
+/// How the host computes an argument of the kernel ABI; becomes one entry
+/// of the kernel's `bsattn.abi` attribute (and of the manifest).
+DictionaryAttr abiEntry(Builder &b, StringRef kind, StringRef name,
+                        int64_t funcArg, ArrayRef<NamedAttribute> extra = {}) {
+  SmallVector<NamedAttribute> attrs = {
+      b.getNamedAttr("kind", b.getStringAttr(kind)),
+      b.getNamedAttr("name", b.getStringAttr(name)),
+      b.getNamedAttr("arg", b.getI64IntegerAttr(funcArg))};
+  llvm::append_range(attrs, extra);
+  return b.getDictionaryAttr(attrs);
+}
+
+/// A memref kernel argument: its pointer and its dynamic sizes (i64).
+struct MemRefArg {
+  Value ptr;
+  SmallVector<Value> dynamicSizes;
+};
+
+/// The kernel's structure that the tile-op patterns build on; every value
+/// is defined in the kernel's entry block or the tile loop's body.
+struct Schedule {
+  QueryTileOp tile;
+  Value tmapQ, tmapK, tmapV, tmapO;
+  /// lse as a global memref.
+  Value lse;
+  /// Q buffers [buffer][half][row][col] and the K/V ring
+  /// [slot][K or V][half][row][col], 128-byte swizzled.
+  Value queryBuffers, ring;
+  /// mbarrier groups: a Q buffer has landed; a slot has landed, was
+  /// released by every thread, had its V converted to f16 by every thread.
+  Value queryLanded, slotFull, slotEmpty, slotConverted;
+  /// Whether P.V converts V (bf16 inputs, f16 products).
+  bool convertValues = false;
+  /// The depth of the K/V ring.
+  int64_t stages = 2;
+  /// i32 thread index; i1 "this is thread 0", which issues the loads.
+  Value tid, isLeader;
+  /// Index coordinates of the tile being computed, its query buffer and
+  /// the parity of that buffer's mbarrier phase for this use.
+  Value batch, head, queryBlock, queryBuffer, queryParity;
+};
+
+/// Builds schedule-level IR at a builder's point.
+struct ScheduleBuilder {
+  ScheduleBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value i32(int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 32);
+  }
+  Value toIndex(Value value) {
+    if (value.getType().isIndex())
+      return value;
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
+  }
+  Value add(Value lhs, Value rhs) {
+    return arith::AddIOp::create(b, loc, lhs, rhs);
+  }
+  Value mul(Value lhs, Value rhs) {
+    return arith::MulIOp::create(b, loc, lhs, rhs);
+  }
+
+  /// The `2 x R x 64` halves of `buffer[prefix...]`, a buffer whose last
+  /// three dimensions are [half][row][column].
+  Value halves(Value buffer, ArrayRef<OpFoldResult> prefix) {
+    auto type = cast<MemRefType>(buffer.getType());
+    ArrayRef<int64_t> tail = type.getShape().take_back(3);
+    return subview(buffer, prefix, {b.getIndexAttr(0), b.getIndexAttr(0)},
+                   {tail[0], tail[1]}, tail);
+  }
+
+  /// The `[1, 1, rows, 64]` box of `buffer[prefix..., half, firstRow]` that
+  /// one TMA copy moves (the tensor maps are of rank 4).
+  Value box(Value buffer, ArrayRef<OpFoldResult> prefix, int64_t half,
+            OpFoldResult firstRow, int64_t rows) {
+    return subview(buffer, prefix, {b.getIndexAttr(half), firstRow}, {1, rows},
+                   {1, 1, rows, kHalfCols});
+  }
+
+  OpBuilder &b;
+  Location loc;
+
+private:
+  /// `buffer[prefix..., half, row, 0]` of sizes (1..., halfSize, rows, 64)
+  /// as a view of shape `shape`.
+  Value subview(Value buffer, ArrayRef<OpFoldResult> prefix,
+                ArrayRef<OpFoldResult> halfAndRow,
+                ArrayRef<int64_t> halfAndRowSizes, ArrayRef<int64_t> shape) {
+    auto type = cast<MemRefType>(buffer.getType());
+    SmallVector<OpFoldResult> offsets(prefix), sizes, strides;
+    llvm::append_range(offsets, halfAndRow);
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.append(prefix.size(), b.getIndexAttr(1));
+    for (int64_t size : halfAndRowSizes)
+      sizes.push_back(b.getIndexAttr(size));
+    sizes.push_back(b.getIndexAttr(kHalfCols));
+    strides.append(type.getRank(), b.getIndexAttr(1));
+    auto viewType = memref::SubViewOp::inferRankReducedResultType(
+        shape, type, offsets, sizes, strides);
+    return memref::SubViewOp::create(b, loc, cast<MemRefType>(viewType), buffer,
+                                     offsets, sizes, strides);
+  }
+};
+
+template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
+  TilePattern(MLIRContext *ctx, const Schedule &s)
+      : OpConversionPattern<Op>(ctx), s(s) {}
+
+  /// The ring slot and the parity of its mbarriers' phase at ring step
+  /// `step`.
+  std::pair<Value, Value> slotAndParity(ScheduleBuilder &sb, Value step) const {
+    Value stages = sb.index(s.stages);
+    Value slot = arith::RemUIOp::create(sb.b, sb.loc, step, stages);
+    Value round = arith::DivUIOp::create(sb.b, sb.loc, step, stages);
+    Value parity =
+        arith::IndexCastUIOp::create(sb.b, sb.loc, sb.b.getI1Type(), round);
+    return {slot, parity};
+  }
+
+  void waitOn(ScheduleBuilder &sb, Value group, Value index,
+              Value parity) const {
+    nvgpu::MBarrierTryWaitParityOp::create(sb.b, sb.loc, group, parity,
+                                           sb.index(kMBarrierTicks), index);
+  }
+
+  /// Runs `body` in the threads where `condition` holds.
+  void onlyWhere(ScheduleBuilder &sb, Value condition,
+                 function_ref<void()> body) const {
+    auto ifOp = scf::IfOp::create(sb.b, sb.loc, condition, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(sb.b);
+    sb.b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  }
+
+  /// TMA-loads the 128-row tile at token `row` of `tmap` into the two
+  /// halves of `buffer[prefix...]`, completing on `group[index]`.
+  void loadTile(ScheduleBuilder &sb, Value tmap, Value buffer,
+                ArrayRef<OpFoldResult> prefix, Value group, Value index,
+                Value row, Value head, Value batch) const {
+    for (int64_t half = 0; half < 2; ++half)
+      nvgpu::TmaAsyncLoadOp::create(
+          sb.b, sb.loc,
+          sb.box(buffer, prefix, half, sb.b.getIndexAttr(0), kTileRows), group,
+          tmap, ValueRange{sb.index(half * kHalfCols), row, head, batch}, index,
+          Value(), Value());
+  }
+
+  Schedule s;
+};
+
+struct LoadQToSchedule : public TilePattern<LoadQOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(LoadQOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ScheduleBuilder sb(rewriter, op.getLoc());
+    // The current tile's Q, or the next tile's into the other buffer.
+    Value batch = s.batch, head = s.head, queryBlock = s.queryBlock,
+          buffer = s.queryBuffer;
+    if (ValueRange next = adaptor.getNextTile(); !next.empty()) {
+      batch = next[0];
+      head = next[1];
+      queryBlock = next[2];
+      buffer =
+          arith::XOrIOp::create(rewriter, op.getLoc(), buffer, sb.index(1));
+    }
+    Value row = sb.mul(queryBlock, sb.index(kTileRows));
+    onlyWhere(sb, s.isLeader, [&] {
+      nvgpu::MBarrierArriveExpectTxOp::create(
+          rewriter, op.getLoc(), s.queryLanded, sb.index(kTileRows * 128 * 2),
+          buffer, Value());
+      loadTile(sb, s.tmapQ, s.queryBuffers, {buffer}, s.queryLanded, buffer,
+               row, head, batch);
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(LoadKVOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    auto [slot, parity] = slotAndParity(sb, adaptor.getStep());
+    Value batch = s.batch, head = s.head;
+    if (ValueRange batchHead = adaptor.getBatchHead(); !batchHead.empty()) {
+      batch = batchHead[0];
+      head = batchHead[1];
+    }
+    Value row = sb.mul(adaptor.getKeyBlock(), sb.index(kTileRows));
+    onlyWhere(sb, s.isLeader, [&] {
+      // The slot's previous step must be released by every thread; the
+      // first use of a slot waits on the phase before the barrier's first
+      // one, which counts as complete.
+      Value previous = arith::XOrIOp::create(
+          rewriter, loc, parity,
+          arith::ConstantIntOp::create(rewriter, loc, 1, 1));
+      waitOn(sb, s.slotEmpty, slot, previous);
+      nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, s.slotFull,
+                                              sb.index(2 * kTileRows * 128 * 2),
+                                              slot, Value());
+      for (auto [part, tmap] : llvm::enumerate(ValueRange{s.tmapK, s.tmapV}))
+        loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)},
+                 s.slotFull, slot, row, head, batch);
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(WaitKVOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    auto [slot, parity] = slotAndParity(sb, adaptor.getStep());
+    // The tile's Q barrier phase stays complete for the whole tile, so
+    // waiting on it again returns at once.
+    waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
+    waitOn(sb, s.slotFull, slot, parity);
+    if (s.convertValues) {
+      // As soon as the block has landed, every thread converts its share
+      // of V to f16, makes the writes visible to the tensor cores' proxy
+      // and arrives on the slot's "converted" barrier, which P.V waits on
+      // much later: the warpgroups never wait for each other here.
+      ConvertSharedOp::create(
+          rewriter, loc, sb.halves(s.ring, {slot, rewriter.getIndexAttr(1)}));
+      NVVM::FenceProxyOp::create(
+          rewriter, loc,
+          NVVM::ProxyKindAttr::get(getContext(), NVVM::ProxyKind::async_shared),
+          NVVM::SharedSpaceAttr::get(getContext(),
+                                     NVVM::SharedSpace::shared_cta));
+      nvgpu::MBarrierArriveOp::create(
+          rewriter, loc, nvgpu::MBarrierTokenType::get(getContext()),
+          s.slotConverted, slot);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct ReleaseKVToSchedule : public TilePattern<ReleaseKVOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(ReleaseKVOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // Every product of this thread's warpgroup that read the slot was
+    // waited for before this point; the two warpgroups release
+    // independently.
+    ScheduleBuilder sb(rewriter, op.getLoc());
+    nvgpu::MBarrierArriveOp::create(
+        rewriter, op.getLoc(), nvgpu::MBarrierTokenType::get(getContext()),
+        s.slotEmpty, slotAndParity(sb, adaptor.getStep()).first);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct QKToSchedule : public TilePattern<QKOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(QKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    Value slot = slotAndParity(sb, adaptor.getStep()).first;
+    Value queries = sb.halves(s.queryBuffers, {s.queryBuffer});
+    Value keys = sb.halves(s.ring, {slot, rewriter.getIndexAttr(0)});
+    NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
+    Value scores =
+        WgmmaSharedOp::create(rewriter, loc, op.getType(), queries, keys);
+    NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
+    rewriter.replaceOpWithNewOp<WgmmaWaitOp>(op, TypeRange{op.getType()},
+                                             ValueRange{scores}, 0);
+    return success();
+  }
+};
+
+struct MaskToSchedule : public TilePattern<MaskOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(MaskOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<MaskOp>(op, op.getType(), adaptor.getScores(),
+                                        adaptor.getKeyBlock(),
+                                        adaptor.getSeqLen(), s.queryBlock);
+    return success();
+  }
+};
+
+struct PVToSchedule : public TilePattern<PVOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(PVOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    QueryTileOp tile = s.tile;
+    PVPrecision precision = tile.getPv();
+    auto [slot, parity] = slotAndParity(sb, adaptor.getStep());
+    if (s.convertValues)
+      waitOn(sb, s.slotConverted, slot, parity);
+    Value values = sb.halves(s.ring, {slot, rewriter.getIndexAttr(1)});
+    // Everything the products read is computed before the fence, so that
+    // no register they read is written while they are in flight.
+    Value acc =
+        RescaleOp::create(rewriter, loc, adaptor.getAcc(), adaptor.getAlpha());
+    TileType probsType = op.getProbs().getType();
+    auto rounded = [&](Type element) {
+      return TileType::get(getContext(), probsType.getRows(),
+                           probsType.getCols(), element);
+    };
+    SmallVector<Value> parts;
+    if (precision == PVPrecision::split_bf16) {
+      auto split = SplitBF16Op::create(
+          rewriter, loc, rounded(rewriter.getBF16Type()),
+          rounded(rewriter.getBF16Type()), adaptor.getProbs());
+      parts = {split.getHigh(), split.getLow()};
+    } else {
+      Type element = precision == PVPrecision::f16
+                         ? Type(rewriter.getF16Type())
+                         : Type(rewriter.getBF16Type());
+      parts = {TruncFOp::create(rewriter, loc, rounded(element),
+                                adaptor.getProbs())};
+    }
+    NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
+    for (Value part : parts)
+      acc = WgmmaRegisterOp::create(rewriter, loc, acc, part, values);
+    NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
+    rewriter.replaceOpWithNewOp<WgmmaWaitOp>(op, TypeRange{acc.getType()},
+                                             ValueRange{acc}, 0);
+    return success();
+  }
+};
+
+struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(StoreOutputOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    TileType accType = op.getAcc().getType();
+    QueryTileOp tile = s.tile;
+    auto outputType = TileType::get(getContext(), accType.getRows(),
+                                    accType.getCols(), tile.getElementType());
+    auto normalized = NormalizeOp::create(
+        rewriter, loc, outputType, adaptor.getMax().getType(), adaptor.getAcc(),
+        adaptor.getMax(), adaptor.getSum(), s.queryBlock, adaptor.getSeqLen());
+
+    // o goes through the tile's query buffer (Q is read no more). A tile
+    // that used no key block never waited for its Q, which may still be
+    // landing in the buffer about to be overwritten.
+    waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
+    StoreSwizzledOp::create(rewriter, loc, normalized.getOutput(),
+                            sb.halves(s.queryBuffers, {s.queryBuffer}));
+    // The TMA engine reads the box: fence the generic writes, wait for the
+    // warpgroup's 128 threads (named barrier 1 + group), and let its first
+    // thread store, waiting only until the box has been read out.
+    NVVM::FenceProxyOp::create(
+        rewriter, loc,
+        NVVM::ProxyKindAttr::get(getContext(), NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    Value group = arith::ShRUIOp::create(rewriter, loc, s.tid, sb.i32(7));
+    NVVM::BarrierOp::create(rewriter, loc, Type(), sb.add(group, sb.i32(1)),
+                            sb.i32(kThreads / 2), NVVM::BarrierReductionAttr(),
+                            Value());
+    Value groupLeader = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq,
+        arith::AndIOp::create(rewriter, loc, s.tid, sb.i32(127)), sb.i32(0));
+    onlyWhere(sb, groupLeader, [&] {
+      Value groupRow = sb.mul(sb.toIndex(group), sb.index(kGroupRows));
+      Value firstRow =
+          sb.add(sb.mul(s.queryBlock, sb.index(kTileRows)), groupRow);
+      for (int64_t half = 0; half < 2; ++half)
+        nvgpu::TmaAsyncStoreOp::create(
+            rewriter, loc,
+            sb.box(s.queryBuffers, {s.queryBuffer}, half, groupRow, kGroupRows),
+            s.tmapO,
+            ValueRange{sb.index(half * kHalfCols), firstRow, s.head, s.batch},
+            Value());
+      NVVM::CpAsyncBulkCommitGroupOp::create(rewriter, loc);
+      NVVM::CpAsyncBulkWaitGroupOp::create(
+          rewriter, loc, rewriter.getI32IntegerAttr(0), rewriter.getUnitAttr());
+    });
+    StoreRowsOp::create(rewriter, loc, normalized.getLse(), s.lse, s.batch,
+                        s.head, sb.mul(s.queryBlock, sb.index(kTileRows)));
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// The kernel being built: its signature (with the ABI entries) and, once
+/// the entry block exists, how each host value maps into it.
+class KernelBuilder {
+public:
+  KernelBuilder(func::FuncOp func, QueryTileOp tile)
+      : func(func), tile(tile), b(func.getContext()) {}
+
+  LogicalResult build(gpu::GPUModuleOp module);
+
+private:
+  /// The position of `value` among the function's arguments, or a
+  /// diagnostic: the kernel ABI only passes function arguments through.
+  FailureOr<int64_t> funcArgNumber(Value value, StringRef name);
+  /// Adds a memref argument: its pointer, then one i64 per dynamic size.
+  LogicalResult addMemRef(Value value, StringRef name);
+  /// Adds an index capture, which must be `memref.dim` of a function
+  /// argument with a constant dimension.
+  LogicalResult addIndexCapture(Value value, StringRef name);
+  /// The global memref of a memref argument passed to the kernel.
+  Value globalMemRef(OpBuilder &builder, Value value);
+  /// Clones the tile's body at the builder's point, with (b, h, qb) the
+  /// tile coordinates of `s`; returns the clone of its `bsattn.ring_end`
+  /// operand (null if it has none).
+  Value cloneBody(OpBuilder &builder, const Schedule &s, IRMapping &mapping);
+  /// A persistent kernel: each CTA loops over tiles blockIdx.x,
+  /// blockIdx.x + gridDim.x, ... and fills in the tile values of `s`.
+  LogicalResult buildTileLoop(OpBuilder &builder, Schedule &s,
+                              IRMapping &mapping);
+
+  func::FuncOp func;
+  QueryTileOp tile;
+  Builder b;
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  SmallVector<Attribute> abi;
+  /// First kernel argument of each memref or index value passed.
+  DenseMap<Value, unsigned> firstArg;
+  Block *entry = nullptr;
+};
+
+FailureOr<int64_t> KernelBuilder::funcArgNumber(Value value, StringRef name) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg || arg.getOwner() != &func.getBody().front())
+    return func.emitOpError() << "'" << name
+                              << "' must be a function argument to be passed "
+                                 "to the kernel";
+  return arg.getArgNumber();
+}
+
+LogicalResult KernelBuilder::addMemRef(Value value, StringRef name) {
+  FailureOr<int64_t> number = funcArgNumber(value, name);
+  if (failed(number))
+    return failure();
+  auto type = cast<MemRefType>(value.getType());
+  firstArg[value] = argTypes.size();
+  argTypes.push_back(LLVM::LLVMPointerType::get(b.getContext(), 1));
+  argAttrs.push_back(b.getDictionaryAttr({}));
+  abi.push_back(abiEntry(b, "pointer", name, *number));
+  for (auto [dim, size] : llvm::enumerate(type.getShape())) {
+    if (!ShapedType::isDynamic(size))
+      continue;
+    argTypes.push_back(b.getI64Type());
+    argAttrs.push_back(b.getDictionaryAttr({}));
+    abi.push_back(abiEntry(b, "dim", name, *number,
+                           {b.getNamedAttr("dim", b.getI64IntegerAttr(dim))}));
+  }
+  return success();
+}
+
+LogicalResult KernelBuilder::addIndexCapture(Value value, StringRef name) {
+  // A constant (a static extent) is rebuilt inside the kernel.
+  if (matchPattern(value, m_Constant()))
+    return success();
+  auto dim = value.getDefiningOp<memref::DimOp>();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index)
+    return tile.emitOpError() << "capture '" << name
+                              << "' must be a constant or a memref.dim with "
+                                 "a constant dimension";
+  FailureOr<int64_t> number = funcArgNumber(dim.getSource(), name);
+  if (failed(number))
+    return failure();
+  firstArg[value] = argTypes.size();
+  argTypes.push_back(b.getI64Type());
+  argAttrs.push_back(b.getDictionaryAttr({}));
+  abi.push_back(abiEntry(b, "dim", name, *number,
+                         {b.getNamedAttr("dim", b.getI64IntegerAttr(*index))}));
+  return success();
+}
+
+Value KernelBuilder::globalMemRef(OpBuilder &builder, Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  unsigned first = firstArg.lookup(value);
+  SmallVector<Value> sizes;
+  for (int64_t i = 0, e = type.getNumDynamicDims(); i < e; ++i)
+    sizes.push_back(entry->getArgument(first + 1 + i));
+  // The kernel reads it in global memory, whatever the host's memory space.
+  auto globalType = MemRefType::get(
+      type.getShape(), type.getElementType(), MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Global));
+  return GlobalMemRefOp::create(builder, tile.getLoc(), globalType,
+                                entry->getArgument(first), sizes);
+}
+
+Value KernelBuilder::cloneBody(OpBuilder &builder, const Schedule &s,
+                               IRMapping &mapping) {
+  mapping.map(tile.getBatchIndex(), s.batch);
+  mapping.map(tile.getHeadIndex(), s.head);
+  mapping.map(tile.getQueryBlockIndex(), s.queryBlock);
+  Value ringEnd;
+  for (Operation &op : tile.getBody().front()) {
+    if (auto end = dyn_cast<RingEndOp>(op))
+      ringEnd = mapping.lookup(end.getStep());
+    else if (!isa<RingStartOp, NextTileOp>(op)) // Mapped by the tile loop.
+      builder.clone(op, mapping);
+  }
+  return ringEnd;
+}
+
+/// The (b, h, qb) of linear tile `index` (i32) of `tiles` = B * H * QB
+/// tiles: query blocks vary fastest, last block first, so that the longest
+/// rows of causal schedules start early.
+static std::array<Value, 3> tileCoordinates(ScheduleBuilder &sb, Value index,
+                                            Value heads, Value queryBlocks) {
+  OpBuilder &b = sb.b;
+  Value row = arith::DivUIOp::create(b, sb.loc, index, queryBlocks);
+  Value fromLast = arith::RemUIOp::create(b, sb.loc, index, queryBlocks);
+  Value queryBlock = arith::SubIOp::create(
+      b, sb.loc, arith::SubIOp::create(b, sb.loc, queryBlocks, sb.i32(1)),
+      fromLast);
+  return {sb.toIndex(arith::DivUIOp::create(b, sb.loc, row, heads)),
+          sb.toIndex(arith::RemUIOp::create(b, sb.loc, row, heads)),
+          sb.toIndex(queryBlock)};
+}
+
+LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
+                                           IRMapping &mapping) {
+  Location loc = tile.getLoc();
+  ScheduleBuilder sb(builder, loc);
+  Type i32 = builder.getI32Type();
+  // Tiles of lse's [B, H, T] (T a multiple of 128, checked by the
+  // runtimes).
+  auto extent = [&](int64_t dim) {
+    return arith::IndexCastOp::create(
+        builder, loc, i32, memref::DimOp::create(builder, loc, s.lse, dim));
+  };
+  Value heads = extent(1);
+  Value queryBlocks =
+      arith::DivUIOp::create(builder, loc, extent(2), sb.i32(kTileRows));
+  Value tiles = arith::MulIOp::create(
+      builder, loc, arith::MulIOp::create(builder, loc, extent(0), heads),
+      queryBlocks);
+  Value firstTile = NVVM::BlockIdXOp::create(builder, loc, i32);
+  Value stride = NVVM::GridDimXOp::create(builder, loc, i32);
+
+  // Carried: the tile, the ring step of its first K/V block and how many
+  // tiles the CTA computed before it.
+  Value zero = sb.i32(0);
+  Type index = builder.getIndexType();
+  auto loop = scf::WhileOp::create(builder, loc, TypeRange{i32, index, i32},
+                                   ValueRange{firstTile, sb.index(0), zero});
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    Block *before = builder.createBlock(&loop.getBefore(), {},
+                                        {i32, index, i32}, {loc, loc, loc});
+    Value inRange = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, before->getArgument(0), tiles);
+    scf::ConditionOp::create(builder, loc, inRange, before->getArguments());
+  }
+  OpBuilder::InsertionGuard guard(builder);
+  Block *body = builder.createBlock(&loop.getAfter(), {}, {i32, index, i32},
+                                    {loc, loc, loc});
+  Value current = body->getArgument(0), ringStep = body->getArgument(1),
+        count = body->getArgument(2);
+  std::array<Value, 3> coordinates =
+      tileCoordinates(sb, current, heads, queryBlocks);
+  s.batch = coordinates[0];
+  s.head = coordinates[1];
+  s.queryBlock = coordinates[2];
+  s.queryBuffer =
+      sb.toIndex(arith::AndIOp::create(builder, loc, count, sb.i32(1)));
+  s.queryParity = arith::TruncIOp::create(
+      builder, loc, builder.getI1Type(),
+      arith::ShRUIOp::create(builder, loc, count, sb.i32(1)));
+  Value following = arith::AddIOp::create(builder, loc, current, stride);
+  Value hasNext = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                        following, tiles);
+  // Without a next tile, the current one's coordinates keep the body's
+  // reads in bounds.
+  auto [nextBatch, nextHead, nextQueryBlock] = tileCoordinates(
+      sb, arith::SelectOp::create(builder, loc, hasNext, following, current),
+      heads, queryBlocks);
+  Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                      count, zero);
+
+  // Every thread is done with the previous tile, whose query buffer this
+  // tile's prologue refills with the next tile's Q (its store_output waited
+  // for that buffer's load and for the TMA store that read o out of it).
+  NVVM::Barrier0Op::create(builder, loc);
+  for (Operation &op : tile.getBody().front()) {
+    if (auto start = dyn_cast<RingStartOp>(op)) {
+      mapping.map(start.getFirst(), first);
+      mapping.map(start.getStep(), ringStep);
+    } else if (auto next = dyn_cast<NextTileOp>(op)) {
+      mapping.map(next.getBatch(), nextBatch);
+      mapping.map(next.getHead(), nextHead);
+      mapping.map(next.getQueryBlock(), nextQueryBlock);
+      mapping.map(next.getHasNext(), hasNext);
+    }
+  }
+  Value ringEnd = cloneBody(builder, s, mapping);
+  if (!ringEnd)
+    return tile.emitOpError()
+           << "is persistent but has no 'bsattn.ring_end' (run "
+              "bsattn-fuse-softmax before convert-bsattn-to-schedule)";
+  scf::YieldOp::create(
+      builder, loc,
+      ValueRange{following, ringEnd,
+                 arith::AddIOp::create(builder, loc, count, sb.i32(1))});
+  return success();
+}
+
+/// The tensor map type of a rank-4 [B, H, T, D] tensor of `element` copied
+/// by `rows` x 64 boxes with 128-byte swizzle.
+static nvgpu::TensorMapDescriptorType tensorMapType(Type element,
+                                                    int64_t rows) {
+  MLIRContext *ctx = element.getContext();
+  auto box = MemRefType::get(
+      {1, 1, rows, kHalfCols}, element, MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+  return nvgpu::TensorMapDescriptorType::get(
+      ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+      nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
+      nvgpu::TensorMapOOBKind::OOB_ZERO,
+      nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+}
+
+/// A 128-byte swizzled buffer of 128x64 halves with leading dimensions
+/// `leading`.
+static Value allocHalves(ScheduleBuilder &sb, ArrayRef<int64_t> leading,
+                         Type element) {
+  SmallVector<int64_t> shape(leading);
+  llvm::append_range(shape, ArrayRef<int64_t>{2, kTileRows, kHalfCols});
+  auto type =
+      MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
+                      gpu::AddressSpaceAttr::get(element.getContext(),
+                                                 gpu::AddressSpace::Workgroup));
+  return SharedAllocOp::create(sb.b, sb.loc, type, /*swizzle=*/128,
+                               /*offset=*/nullptr);
+}
+
+static Value createBarriers(ScheduleBuilder &sb, int64_t count) {
+  MLIRContext *ctx = sb.b.getContext();
+  auto type = nvgpu::MBarrierGroupType::get(
+      ctx, gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup),
+      count);
+  return nvgpu::MBarrierCreateOp::create(sb.b, sb.loc, type);
+}
+
+LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
+  MLIRContext *ctx = b.getContext();
+  Location loc = tile.getLoc();
+
+  // Tensor maps for q, k, v (loaded by 128-row boxes) and o (stored by
+  // each warpgroup's 64 rows), passed by value as __grid_constant__ params.
+  auto tmapAttrs = b.getDictionaryAttr(
+      {b.getNamedAttr(
+           LLVM::LLVMDialect::getByValAttrName(),
+           TypeAttr::get(LLVM::LLVMArrayType::get(b.getI8Type(), 128))),
+       b.getNamedAttr(LLVM::LLVMDialect::getAlignAttrName(),
+                      b.getI64IntegerAttr(64)),
+       b.getNamedAttr(NVVM::NVVMDialect::getGridConstantAttrName(),
+                      b.getUnitAttr())});
+  for (auto [value, name, rows] : {std::tuple{tile.getQ(), "q", kTileRows},
+                                   {tile.getK(), "k", kTileRows},
+                                   {tile.getV(), "v", kTileRows},
+                                   {tile.getO(), "o", kGroupRows}}) {
+    FailureOr<int64_t> number = funcArgNumber(value, name);
+    if (failed(number))
+      return failure();
+    argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
+    argAttrs.push_back(tmapAttrs);
+    abi.push_back(abiEntry(
+        b, "tensor_map", name, *number,
+        {b.getNamedAttr("box", b.getI64ArrayAttr({kHalfCols, rows, 1, 1})),
+         b.getNamedAttr("swizzle", b.getI64IntegerAttr(128))}));
+  }
+  if (failed(addMemRef(tile.getLse(), "lse")))
+    return failure();
+  for (auto [capture, name] :
+       llvm::zip(tile.getCaptures(), tile.getCaptureNames())) {
+    StringRef captureName = cast<StringAttr>(name).getValue();
+    if (failed(isa<MemRefType>(capture.getType())
+                   ? addMemRef(capture, captureName)
+                   : addIndexCapture(capture, captureName)))
+      return failure();
+  }
+
+  OpBuilder builder(module.getBodyRegion());
+  builder.setInsertionPointToEnd(&module.getBodyRegion().front());
+  auto kernel = LLVM::LLVMFuncOp::create(
+      builder, loc, func.getSymName(),
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), argTypes));
+  kernel.setArgAttrsAttr(
+      b.getArrayAttr(SmallVector<Attribute>(argAttrs.begin(), argAttrs.end())));
+  kernel->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  kernel->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
+                  b.getDenseI32ArrayAttr({kThreads, 1, 1}));
+  // One CTA per SM at most (shared memory decides that anyway); telling
+  // ptxas lets it budget registers for 256 threads.
+  kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                  b.getI32IntegerAttr(1));
+  kernel->setAttr("bsattn.abi", b.getArrayAttr(abi));
+  kernel->setAttr("bsattn.block", b.getI64ArrayAttr({kThreads, 1, 1}));
+  kernel->setAttr("bsattn.sparsity", tile.getSparsity());
+  kernel->setAttr("bsattn.pv", tile.getPvAttr());
+  kernel->setAttr("bsattn.scale", tile.getScaleAttr());
+  kernel->setAttr("bsattn.tuning", tile.getTuning());
+  kernel->setAttr("bsattn.function_type",
+                  TypeAttr::get(func.getFunctionType()));
+  bool persistent = tile.getTuning().getPersistent();
+  if (persistent)
+    kernel->setAttr("bsattn.persistent", b.getUnitAttr());
+
+  entry = kernel.addEntryBlock(builder);
+  builder.setInsertionPointToStart(entry);
+  ScheduleBuilder sb(builder, loc);
+
+  Schedule s;
+  s.tile = tile;
+  Type element = tile.getElementType();
+  s.tmapQ = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
+                                entry->getArgument(0));
+  s.tmapK = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
+                                entry->getArgument(1));
+  s.tmapV = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
+                                entry->getArgument(2));
+  s.tmapO = TensorMapOp::create(
+      builder, loc, tensorMapType(element, kGroupRows), entry->getArgument(3));
+  s.lse = globalMemRef(builder, tile.getLse());
+  s.tid = NVVM::ThreadIdXOp::create(builder, loc, builder.getI32Type());
+  s.isLeader = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                     s.tid, sb.i32(0));
+  s.convertValues =
+      tile.getPv() == PVPrecision::f16 && tile.getElementType().isBF16();
+
+  // A persistent CTA loads its next tile's Q into the other buffer while
+  // it computes with one.
+  int64_t queryBuffers = persistent ? 2 : 1;
+  s.queryBuffers = allocHalves(sb, {queryBuffers}, element);
+  s.stages = tile.getTuning().getStages();
+  s.ring = allocHalves(sb, {s.stages, 2}, element);
+  s.queryLanded = createBarriers(sb, queryBuffers);
+  s.slotFull = createBarriers(sb, s.stages);
+  s.slotEmpty = createBarriers(sb, s.stages);
+  if (s.convertValues)
+    s.slotConverted = createBarriers(sb, s.stages);
+
+  // Thread 0 fetches the tensor maps (rather than on each one's first TMA
+  // instruction, which would wait for it) and sets up the mbarriers: the Q
+  // buffers' and the slots' "full" ones expect its arrival with the
+  // transaction bytes, "empty" and "converted" ones every thread's.
+  {
+    auto ifOp = scf::IfOp::create(builder, loc, s.isLeader, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(ifOp.thenBlock());
+    for (Value tmap : {s.tmapQ, s.tmapK, s.tmapV, s.tmapO})
+      nvgpu::TmaPrefetchOp::create(builder, loc, tmap, Value());
+    auto init = [&](Value group, int64_t count, int64_t arrivals) {
+      for (int64_t i = 0; i < count; ++i)
+        nvgpu::MBarrierInitOp::create(builder, loc, group, sb.index(arrivals),
+                                      sb.index(i), Value());
+    };
+    init(s.queryLanded, queryBuffers, 1);
+    init(s.slotFull, s.stages, 1);
+    init(s.slotEmpty, s.stages, kThreads);
+    if (s.convertValues)
+      init(s.slotConverted, s.stages, kThreads);
+    NVVM::FenceMbarrierInitOp::create(builder, loc);
+  }
+  NVVM::Barrier0Op::create(builder, loc);
+
+  // The captures from the kernel arguments.
+  IRMapping mapping;
+  Type index = builder.getIndexType();
+  for (auto [i, capture] : llvm::enumerate(tile.getCaptures())) {
+    Value arg = tile.getCaptureArgument(i);
+    if (isa<MemRefType>(capture.getType()))
+      mapping.map(arg, globalMemRef(builder, capture));
+    else if (Operation *constant = capture.getDefiningOp();
+             constant && matchPattern(capture, m_Constant()))
+      mapping.map(arg, builder.clone(*constant)->getResult(0));
+    else
+      mapping.map(arg, arith::IndexCastOp::create(
+                           builder, loc, index,
+                           entry->getArgument(firstArg.lookup(capture))));
+  }
+  if (persistent) {
+    if (failed(buildTileLoop(builder, s, mapping)))
+      return failure();
+  } else {
+    // One tile per CTA, at the block index.
+    Type i32 = builder.getI32Type();
+    s.queryBlock = sb.toIndex(NVVM::BlockIdXOp::create(builder, loc, i32));
+    s.head = sb.toIndex(NVVM::BlockIdYOp::create(builder, loc, i32));
+    s.batch = sb.toIndex(NVVM::BlockIdZOp::create(builder, loc, i32));
+    s.queryBuffer = sb.index(0);
+    s.queryParity = arith::ConstantIntOp::create(builder, loc, 0, 1);
+    cloneBody(builder, s, mapping);
+  }
+  LLVM::ReturnOp::create(builder, loc, ValueRange{});
+
+  // Tile ops -> the schedule level. `bsattn.mask` stays, with its query
+  // block made explicit.
+  RewritePatternSet patterns(ctx);
+  patterns.add<LoadQToSchedule, LoadKVToSchedule, WaitKVToSchedule,
+               ReleaseKVToSchedule, QKToSchedule, MaskToSchedule, PVToSchedule,
+               StoreOutputToSchedule>(ctx, s);
+  ConversionTarget target(*ctx);
+  target.addIllegalOp<LoadQOp, LoadKVOp, WaitKVOp, ReleaseKVOp, QKOp, PVOp,
+                      StoreOutputOp>();
+  target.addDynamicallyLegalOp<MaskOp>(
+      [](MaskOp op) { return op.getQueryBlock() != nullptr; });
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  return applyPartialConversion(kernel, target, std::move(patterns));
+}
+
+struct ConvertBSAttnToSchedulePass
+    : public bsattn::impl::ConvertBSAttnToScheduleBase<
+          ConvertBSAttnToSchedulePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<std::pair<func::FuncOp, QueryTileOp>> kernels;
+    WalkResult walk = module.walk([&](func::FuncOp func) {
+      SmallVector<QueryTileOp> tiles;
+      func.walk([&](QueryTileOp tile) { tiles.push_back(tile); });
+      if (tiles.empty())
+        return WalkResult::advance();
+      if (tiles.size() > 1) {
+        func.emitOpError() << "convert-bsattn-to-schedule makes one kernel "
+                              "per function, but this one holds "
+                           << tiles.size() << " query tiles";
+        return WalkResult::interrupt();
+      }
+      if (failed(checkSupported(tiles.front())))
+        return WalkResult::interrupt();
+      kernels.emplace_back(func, tiles.front());
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+
+    OpBuilder builder(module.getBodyRegion());
+    builder.setInsertionPointToEnd(module.getBody());
+    for (auto [func, tile] : kernels) {
+      auto gpuModule = gpu::GPUModuleOp::create(
+          builder, func.getLoc(), (func.getSymName() + "_kernels").str());
+      if (failed(KernelBuilder(func, tile).build(gpuModule)))
+        return signalPassFailure();
+      func.erase();
+    }
+    if (!kernels.empty())
+      module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                      builder.getUnitAttr());
+  }
+};
+
+} // namespace

@@ -1,0 +1,678 @@
+//===- ScheduleToNVVM.cpp - schedule-level kernels -> NVVM ------*- C++ -*-===//
+//
+// Each schedule-level op becomes the instructions of the threads that run
+// it. A thread of consumer warpgroup g holds, of every 64 x N accumulator,
+// the wgmma fragment: element i is at row 64g + 16w + lane/4 + 8 * ((i/2) %
+// 2) and column 8 * (i/4) + 2 * (lane % 4) + i % 2 (w = warp in group). A
+// 16-bit tile holds the same elements rounded, packed in pairs (2i, 2i + 1).
+//
+//===----------------------------------------------------------------------===//
+
+#include "HopperBuilder.h"
+#include "bsattn/Conversion/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
+#include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
+#include "mlir/Conversion/LLVMCommon/Pattern.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+
+#include <cmath>
+
+namespace mlir::bsattn {
+#define GEN_PASS_DEF_CONVERTBSATTNSCHEDULETONVVM
+#include "bsattn/Conversion/Passes.h.inc"
+} // namespace mlir::bsattn
+
+using namespace mlir;
+using namespace mlir::bsattn;
+using namespace mlir::bsattn::hopper;
+
+namespace {
+
+constexpr int64_t kGroupRows = 64;
+constexpr int64_t kHalfCols = 64;
+/// Bytes of one 64-column half of a 128-row, 16-bit operand.
+constexpr int64_t kHalfBytes = 128 * kHalfCols * 2;
+constexpr StringLiteral kSharedSymbol = "bsattn_smem";
+
+/// Row half of fragment element i: 0 for row0, 1 for row0 + 8.
+int64_t rowHalf(int64_t i) { return (i / 2) % 2; }
+
+/// Column offset of fragment element i inside a 64 x N fragment, minus the
+/// thread's chunk column.
+int64_t fragmentColumn(int64_t i) { return 8 * (i / 4) + i % 2; }
+
+/// The thread's place in the consumer warpgroups, as i32 values.
+struct ThreadPlace {
+  explicit ThreadPlace(HopperBuilder &h) {
+    OpBuilder &b = h.b;
+    tid = NVVM::ThreadIdXOp::create(b, h.loc, b.getI32Type());
+    lane = arith::AndIOp::create(b, h.loc, tid, h.i32(31));
+    group = arith::ShRUIOp::create(b, h.loc, tid, h.i32(7));
+    // Warp w of the CTA is warp w % 4 of warpgroup w / 4; its 16 rows start
+    // at 16 * w (64 * group + 16 * warp in group).
+    Value warp = arith::ShRUIOp::create(b, h.loc, tid, h.i32(5));
+    row0 = arith::AddIOp::create(
+        b, h.loc, arith::MulIOp::create(b, h.loc, warp, h.i32(16)),
+        arith::ShRUIOp::create(b, h.loc, lane, h.i32(2)));
+    chunkCol = arith::MulIOp::create(
+        b, h.loc, arith::AndIOp::create(b, h.loc, lane, h.i32(3)), h.i32(2));
+  }
+  /// Thread, lane, consumer warpgroup; the first of the two tile rows the
+  /// thread holds (row0 and row0 + 8); `2 * (lane % 4)`, its first column
+  /// in each 8-column chunk of a fragment.
+  Value tid, lane, group, row0, chunkCol;
+};
+
+template <typename Op>
+struct SchedulePattern : public ConvertOpToLLVMPattern<Op> {
+  using ConvertOpToLLVMPattern<Op>::ConvertOpToLLVMPattern;
+
+  /// The shared address (i32) of the first element of memref `value`.
+  Value sharedAddress(HopperBuilder &h, Value converted,
+                      MemRefType type) const {
+    Value ptr = MemRefDescriptor(converted).bufferPtr(
+        h.b, h.loc, *this->getTypeConverter(), type);
+    return LLVM::PtrToIntOp::create(h.b, h.loc, h.b.getI32Type(), ptr);
+  }
+};
+
+struct SharedAllocLowering : public SchedulePattern<SharedAllocOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(SharedAllocOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<int64_t> offset = op.getOffset();
+    if (!offset)
+      return rewriter.notifyMatchFailure(
+          op, "no offset (run bsattn-allocate-shared first)");
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    // The dynamic shared memory: a zero-sized external array. It starts
+    // after the static shared memory, 16-byte aligned; the buffers are
+    // placed from the next multiple of 1024.
+    auto module = op->getParentOfType<gpu::GPUModuleOp>();
+    auto ptrType = LLVM::LLVMPointerType::get(getContext(), 3);
+    if (!module.lookupSymbol(kSharedSymbol)) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(module.getBody());
+      LLVM::GlobalOp::create(
+          rewriter, loc, LLVM::LLVMArrayType::get(rewriter.getI8Type(), 0),
+          /*isConstant=*/false, LLVM::Linkage::External, kSharedSymbol,
+          Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+    }
+    Value base =
+        LLVM::AddressOfOp::create(rewriter, loc, ptrType, kSharedSymbol);
+    Value address =
+        LLVM::PtrToIntOp::create(rewriter, loc, rewriter.getI32Type(), base);
+    Value aligned = arith::AndIOp::create(
+        rewriter, loc,
+        arith::AddIOp::create(rewriter, loc, address, h.i32(1023)),
+        h.i32(~int64_t(1023)));
+    Value start = arith::AddIOp::create(
+        rewriter, loc, arith::SubIOp::create(rewriter, loc, aligned, address),
+        h.i32(*offset));
+    Value ptr = h.sharedPtr(base, start);
+    rewriter.replaceOp(
+        op, Value(MemRefDescriptor::fromStaticShape(
+                rewriter, loc, *getTypeConverter(), op.getType(), ptr)));
+    return success();
+  }
+};
+
+struct TensorMapLowering : public SchedulePattern<TensorMapOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(TensorMapOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getParameter());
+    return success();
+  }
+};
+
+struct GlobalMemRefLowering : public SchedulePattern<GlobalMemRefOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(GlobalMemRefOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    MemRefType type = op.getType();
+    Type descriptorType = getTypeConverter()->convertType(type);
+    if (!descriptorType)
+      return failure();
+    // Sizes from the parameters, row-major strides from the sizes.
+    SmallVector<Value> sizes;
+    ValueRange dynamic = adaptor.getSizes();
+    for (int64_t size : type.getShape()) {
+      if (!ShapedType::isDynamic(size)) {
+        sizes.push_back(h.i64(size));
+        continue;
+      }
+      sizes.push_back(dynamic.front());
+      dynamic = dynamic.drop_front();
+    }
+    auto descriptor = MemRefDescriptor::poison(rewriter, loc, descriptorType);
+    descriptor.setAllocatedPtr(rewriter, loc, adaptor.getPointer());
+    descriptor.setAlignedPtr(rewriter, loc, adaptor.getPointer());
+    descriptor.setConstantOffset(rewriter, loc, 0);
+    Value stride = h.i64(1);
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      descriptor.setSize(rewriter, loc, d, sizes[d]);
+      descriptor.setStride(rewriter, loc, d, stride);
+      stride = arith::MulIOp::create(rewriter, loc, stride, sizes[d]);
+    }
+    rewriter.replaceOp(op, Value(descriptor));
+    return success();
+  }
+};
+
+struct WgmmaSharedLowering : public SchedulePattern<WgmmaSharedOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(WgmmaSharedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    ThreadPlace thread(h);
+    // The warpgroup's 64 rows of A: 64 rows of 128 bytes into each half.
+    Value queries = arith::AddIOp::create(
+        rewriter, loc, sharedAddress(h, adaptor.getA(), op.getA().getType()),
+        arith::MulIOp::create(rewriter, loc, thread.group,
+                              h.i32(kGroupRows * 128)));
+    Value keys = sharedAddress(h, adaptor.getB(), op.getB().getType());
+    Type element = op.getA().getType().getElementType();
+    int64_t halfBytes = op.getA().getType().getShape()[1] * 128;
+    int64_t keyHalfBytes = op.getB().getType().getShape()[1] * 128;
+    Value acc = LLVM::PoisonOp::create(
+        rewriter, loc, getTypeConverter()->convertType(op.getType()));
+    // K = 128 is 8 k16 steps, 4 in each 64-column half; inside a 128-byte
+    // swizzled row a k16 step is 32 bytes (descriptor + 2). The first step
+    // does not accumulate.
+    for (int64_t half = 0; half < 2; ++half) {
+      Value descA = h.wgmmaDescriptor(arith::AddIOp::create(
+          rewriter, loc, queries, h.i32(half * halfBytes)));
+      Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
+          rewriter, loc, keys, h.i32(half * keyHalfBytes)));
+      for (int64_t step = 0; step < 4; ++step) {
+        Value a = arith::AddIOp::create(rewriter, loc, descA, h.i64(2 * step));
+        Value b = arith::AddIOp::create(rewriter, loc, descB, h.i64(2 * step));
+        acc = h.wgmmaSharedShared(acc, a, b,
+                                  /*accumulate=*/half > 0 || step > 0, element);
+      }
+    }
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+};
+
+struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(WgmmaRegisterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    Type element = op.getA().getType().getElementType();
+    Value values = sharedAddress(h, adaptor.getB(), op.getB().getType());
+    int64_t halfBytes = op.getB().getType().getShape()[1] * 128;
+    // The two 64-column halves of the accumulator are separate m64n64
+    // accumulators.
+    SmallVector<Value> acc = h.unpack(adaptor.getAcc());
+    SmallVector<Value> halves = {h.pack(ArrayRef<Value>(acc).take_front(32)),
+                                 h.pack(ArrayRef<Value>(acc).drop_front(32))};
+    // The fragment of keys 16kb .. 16kb + 15 is exactly the register-A
+    // fragment of k16 step kb: four packed pairs.
+    SmallVector<Value> a = h.unpack(adaptor.getA());
+    for (int64_t kb = 0; kb < 8; ++kb) {
+      // V is [keys][d]: a k16 step is 16 swizzled rows of 128 bytes.
+      for (int64_t half = 0; half < 2; ++half) {
+        Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
+            rewriter, loc, values, h.i32(half * halfBytes + kb * 16 * 128)));
+        halves[half] = h.wgmmaRegisterShared(
+            halves[half], ArrayRef<Value>(a).slice(4 * kb, 4), descB, element);
+      }
+    }
+    SmallVector<Value> result = h.unpack(halves[0]);
+    llvm::append_range(result, h.unpack(halves[1]));
+    rewriter.replaceOp(op, h.pack(result));
+    return success();
+  }
+};
+
+struct WgmmaWaitLowering : public SchedulePattern<WgmmaWaitOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(WgmmaWaitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    NVVM::WgmmaWaitGroupSyncOp::create(rewriter, op.getLoc(),
+                                       op.getPendingAttr());
+    rewriter.replaceOp(op, adaptor.getInputs());
+    return success();
+  }
+};
+
+struct TruncFLowering : public SchedulePattern<TruncFOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(TruncFOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    HopperBuilder h(rewriter, op.getLoc());
+    Type element = op.getType().getElementType();
+    SmallVector<Value> values = h.unpack(adaptor.getInput()), packed;
+    for (int64_t i = 0, e = values.size(); i < e; i += 2)
+      packed.push_back(h.packPair(values[i], values[i + 1], element));
+    rewriter.replaceOp(op, h.pack(packed));
+    return success();
+  }
+};
+
+struct SplitBF16Lowering : public SchedulePattern<SplitBF16Op> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(SplitBF16Op op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    Type bf16 = rewriter.getBF16Type();
+    SmallVector<Value> values = h.unpack(adaptor.getInput()), high, low;
+    for (int64_t i = 0, e = values.size(); i < e; i += 2) {
+      Value packed = h.packPair(values[i], values[i + 1], bf16);
+      auto [r0, r1] = h.unpackPair(packed, bf16);
+      high.push_back(packed);
+      low.push_back(h.packPair(
+          arith::SubFOp::create(rewriter, loc, values[i], r0),
+          arith::SubFOp::create(rewriter, loc, values[i + 1], r1), bf16));
+    }
+    rewriter.replaceOp(op, {h.pack(high), h.pack(low)});
+    return success();
+  }
+};
+
+struct RescaleLowering : public SchedulePattern<RescaleOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(RescaleOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    HopperBuilder h(rewriter, op.getLoc());
+    SmallVector<Value> factor = h.unpack(adaptor.getFactor());
+    SmallVector<Value> acc = h.unpack(adaptor.getAcc());
+    for (int64_t i = 0, e = acc.size(); i < e; ++i)
+      acc[i] = arith::MulFOp::create(rewriter, op.getLoc(), acc[i],
+                                     factor[rowHalf(i)]);
+    rewriter.replaceOp(op, h.pack(acc));
+    return success();
+  }
+};
+
+struct NormalizeLowering : public SchedulePattern<NormalizeOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(NormalizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    ThreadPlace thread(h);
+    SmallVector<Value> acc = h.unpack(adaptor.getAcc());
+    SmallVector<Value> max = h.unpack(adaptor.getMax());
+    SmallVector<Value> sum = h.unpack(adaptor.getSum());
+    Value seqLen = h.toI32(adaptor.getSeqLen());
+    Value zero = h.f32(0.0), one = h.f32(1.0), minusInf = h.f32(-INFINITY);
+    Value firstRow = arith::AddIOp::create(
+        rewriter, loc,
+        arith::MulIOp::create(rewriter, loc, h.toI32(adaptor.getQueryBlock()),
+                              h.i32(op.getAcc().getType().getRows())),
+        thread.row0);
+    SmallVector<Value> inverse(2), lse(2);
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row =
+          arith::AddIOp::create(rewriter, loc, firstRow, h.i32(8 * half));
+      // A row is written as computed only if it is before seq_len and saw a
+      // key; otherwise o = 0 and lse = -inf.
+      Value inSequence = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, row, seqLen);
+      Value sawKey = arith::CmpFOp::create(
+          rewriter, loc, arith::CmpFPredicate::OGT, sum[half], zero);
+      Value valid = arith::AndIOp::create(rewriter, loc, inSequence, sawKey);
+      Value safeSum =
+          arith::SelectOp::create(rewriter, loc, valid, sum[half], one);
+      inverse[half] = arith::SelectOp::create(
+          rewriter, loc, valid,
+          arith::DivFOp::create(rewriter, loc, one, safeSum), zero);
+      Value log2Sum =
+          arith::AddFOp::create(rewriter, loc, max[half], h.log2(safeSum));
+      lse[half] = arith::SelectOp::create(
+          rewriter, loc, valid,
+          arith::MulFOp::create(rewriter, loc, log2Sum, h.f32(M_LN2)),
+          minusInf);
+    }
+    Type element = op.getOutput().getType().getElementType();
+    SmallVector<Value> output;
+    for (int64_t i = 0, e = acc.size(); i < e; i += 2) {
+      Value scale = inverse[rowHalf(i)];
+      output.push_back(h.packPair(
+          arith::MulFOp::create(rewriter, loc, acc[i], scale),
+          arith::MulFOp::create(rewriter, loc, acc[i + 1], scale), element));
+    }
+    rewriter.replaceOp(op, {h.pack(output), h.pack(lse)});
+    return success();
+  }
+};
+
+struct StoreSwizzledLowering : public SchedulePattern<StoreSwizzledOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(StoreSwizzledOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    ThreadPlace thread(h);
+    MemRefType type = op.getDest().getType();
+    int64_t halfBytes = type.getShape()[1] * 128;
+    // In row r, 16-byte chunk c lands at chunk c ^ (r % 8), and r % 8 is
+    // the thread's lane / 4.
+    Value swizzle = arith::ShLIOp::create(
+        rewriter, loc,
+        arith::ShRUIOp::create(rewriter, loc, thread.lane, h.i32(2)), h.i32(4));
+    Value base = MemRefDescriptor(adaptor.getDest())
+                     .bufferPtr(rewriter, loc, *getTypeConverter(), type);
+    SmallVector<Value> pairs = h.unpack(adaptor.getTile());
+    for (auto [p, pair] : llvm::enumerate(pairs)) {
+      int64_t i = 2 * p;
+      Value row = arith::AddIOp::create(rewriter, loc, thread.row0,
+                                        h.i32(8 * rowHalf(i)));
+      Value byteInRow = arith::MulIOp::create(
+          rewriter, loc,
+          arith::AddIOp::create(rewriter, loc, thread.chunkCol,
+                                h.i32(fragmentColumn(i % 32))),
+          h.i32(2));
+      Value offset = arith::AddIOp::create(
+          rewriter, loc, h.i32((i / 32) * halfBytes),
+          arith::AddIOp::create(
+              rewriter, loc,
+              arith::MulIOp::create(rewriter, loc, row, h.i32(128)),
+              arith::XOrIOp::create(rewriter, loc, byteInRow, swizzle)));
+      LLVM::StoreOp::create(rewriter, loc, pair, h.sharedPtr(base, offset),
+                            /*alignment=*/4);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct StoreRowsLowering : public SchedulePattern<StoreRowsOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(StoreRowsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    ThreadPlace thread(h);
+    auto type = cast<MemRefType>(op.getDest().getType());
+    SmallVector<Value> rows = h.unpack(adaptor.getRows());
+    // One lane of each quad writes the quad's two rows.
+    Value quadLeader = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq,
+        arith::AndIOp::create(rewriter, loc, thread.lane, h.i32(3)), h.i32(0));
+    auto ifOp = scf::IfOp::create(rewriter, loc, quadLeader, false);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(ifOp.thenBlock());
+    Value firstRow = arith::AddIOp::create(
+        rewriter, loc, h.toI64(adaptor.getFirstRow()), h.toI64(thread.row0));
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row =
+          arith::AddIOp::create(rewriter, loc, firstRow, h.i64(8 * half));
+      Value address =
+          getStridedElementPtr(rewriter, loc, type, adaptor.getDest(),
+                               {adaptor.getBatch(), adaptor.getHead(), row});
+      LLVM::StoreOp::create(rewriter, loc, rows[half], address,
+                            /*alignment=*/4);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct ConvertSharedLowering : public SchedulePattern<ConvertSharedOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(ConvertSharedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    ThreadPlace thread(h);
+    MemRefType type = op.getBuffer().getType();
+    Value base = MemRefDescriptor(adaptor.getBuffer())
+                     .bufferPtr(rewriter, loc, *getTypeConverter(), type);
+    // 256 threads, 16 bytes (8 elements) each at a time.
+    constexpr int64_t kThreads = 256;
+    Value threadOffset =
+        arith::MulIOp::create(rewriter, loc, thread.tid, h.i32(16));
+    for (int64_t i = 0, e = type.getNumElements() / (8 * kThreads); i < e; ++i)
+      h.convertBF16ToF16InPlace(
+          h.sharedPtr(base, arith::AddIOp::create(rewriter, loc, threadOffset,
+                                                  h.i32(i * 16 * kThreads))));
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+struct MaskLowering : public SchedulePattern<MaskOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(MaskOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    int64_t kTileRows = op.getScores().getType().getRows();
+    Value block = h.toI32(adaptor.getKeyBlock());
+    Value seqLen = h.toI32(adaptor.getSeqLen());
+    Value firstKey =
+        arith::MulIOp::create(rewriter, loc, block, h.i32(kTileRows));
+    Value endKey =
+        arith::AddIOp::create(rewriter, loc, firstKey, h.i32(kTileRows));
+    // Only the diagonal block and a block that reaches past seq_len need a
+    // mask; every other block passes through.
+    Value queryBlock = h.toI32(adaptor.getQueryBlock());
+    Value diagonal = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, block, queryBlock);
+    Value tail = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                       endKey, seqLen);
+    Value needed = arith::OrIOp::create(rewriter, loc, diagonal, tail);
+    Type type = adaptor.getScores().getType();
+    auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{type}, needed,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+      ThreadPlace thread(h);
+      Value queryBase = arith::AddIOp::create(
+          rewriter, loc,
+          arith::MulIOp::create(rewriter, loc, queryBlock, h.i32(kTileRows)),
+          thread.row0);
+      Value keyBase =
+          arith::AddIOp::create(rewriter, loc, firstKey, thread.chunkCol);
+      Value minusInf = h.f32(-INFINITY);
+      SmallVector<Value> scores = h.unpack(adaptor.getScores());
+      for (int64_t i = 0, e = scores.size(); i < e; ++i) {
+        Value query = arith::AddIOp::create(rewriter, loc, queryBase,
+                                            h.i32(8 * rowHalf(i)));
+        Value key = arith::AddIOp::create(rewriter, loc, keyBase,
+                                          h.i32(fragmentColumn(i)));
+        Value future = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::sgt, key, query);
+        Value pastEnd = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::sge, key, seqLen);
+        Value hidden = arith::OrIOp::create(rewriter, loc, future, pastEnd);
+        scores[i] =
+            arith::SelectOp::create(rewriter, loc, hidden, minusInf, scores[i]);
+      }
+      scf::YieldOp::create(rewriter, loc, h.pack(scores));
+      rewriter.setInsertionPointToStart(ifOp.elseBlock());
+      scf::YieldOp::create(rewriter, loc, adaptor.getScores());
+    }
+    rewriter.replaceOp(op, ifOp.getResult(0));
+    return success();
+  }
+};
+
+/// Reduces a row value over the four lanes that share the row.
+Value quadReduce(HopperBuilder &h, Value value, bool isMax) {
+  for (int64_t offset : {1, 2}) {
+    Value other = h.shuffleXor(value, offset);
+    value = isMax ? h.maxNum(value, other)
+                  : Value(arith::AddFOp::create(h.b, h.loc, value, other));
+  }
+  return value;
+}
+
+struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(OnlineSoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    SmallVector<Value> scores = h.unpack(adaptor.getScores());
+    SmallVector<Value> maxOld = h.unpack(adaptor.getMax());
+    SmallVector<Value> sumOld = h.unpack(adaptor.getSum());
+    Value scale = h.f32(op.getScaleLog2().convertToDouble());
+    Value minusInf = h.f32(-INFINITY);
+    Value zero = h.f32(0.0);
+
+    SmallVector<Value> maxNew(2), maxUsed(2), negMaxUsed(2), alpha(2);
+    for (int64_t half = 0; half < 2; ++half) {
+      Value local = minusInf;
+      for (auto [i, score] : llvm::enumerate(scores))
+        if (rowHalf(i) == half)
+          local = h.maxNum(local, score);
+      // The scale is positive, so it commutes with the maximum.
+      local = arith::MulFOp::create(
+          rewriter, loc, quadReduce(h, local, /*isMax=*/true), scale);
+      maxNew[half] = h.maxNum(maxOld[half], local);
+      // A row that has seen no key keeps max = -inf; exponents use 0 there
+      // so that exp2(-inf - -inf) never makes a NaN.
+      Value empty = arith::CmpFOp::create(
+          rewriter, loc, arith::CmpFPredicate::OEQ, maxNew[half], minusInf);
+      maxUsed[half] =
+          arith::SelectOp::create(rewriter, loc, empty, zero, maxNew[half]);
+      negMaxUsed[half] = arith::NegFOp::create(rewriter, loc, maxUsed[half]);
+      alpha[half] = h.exp2(
+          arith::SubFOp::create(rewriter, loc, maxOld[half], maxUsed[half]));
+    }
+    SmallVector<Value> probs, rowSum = {zero, zero};
+    for (auto [i, score] : llvm::enumerate(scores)) {
+      int64_t half = rowHalf(i);
+      Value p = h.exp2(h.fma(score, scale, negMaxUsed[half]));
+      probs.push_back(p);
+      rowSum[half] = arith::AddFOp::create(rewriter, loc, rowSum[half], p);
+    }
+    SmallVector<Value> sumNew;
+    for (int64_t half = 0; half < 2; ++half)
+      sumNew.push_back(h.fma(alpha[half], sumOld[half],
+                             quadReduce(h, rowSum[half], /*isMax=*/false)));
+    rewriter.replaceOp(
+        op, {h.pack(probs), h.pack(maxNew), h.pack(sumNew), h.pack(alpha)});
+    return success();
+  }
+};
+
+struct SplatLowering : public SchedulePattern<SplatOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(SplatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    HopperBuilder h(rewriter, op.getLoc());
+    auto type = cast<LLVM::LLVMStructType>(
+        getTypeConverter()->convertType(op.getType()));
+    SmallVector<Value> values(type.getBody().size(), adaptor.getValue());
+    rewriter.replaceOp(op, h.pack(values));
+    return success();
+  }
+};
+
+/// Register tiles and rows -> per-thread structs; nvgpu's types as its own
+/// conversion pass converts them.
+void addScheduleTypeConversions(LLVMTypeConverter &converter) {
+  MLIRContext *ctx = &converter.getContext();
+  converter.addConversion([ctx](TileType type) -> Type {
+    // Each consumer warpgroup holds 64 rows: cols / 2 values per thread,
+    // 16-bit ones packed in pairs.
+    Type element = type.getElementType();
+    if (element.isF32())
+      return LLVM::LLVMStructType::getLiteral(
+          ctx, SmallVector<Type>(type.getCols() / 2, element));
+    return LLVM::LLVMStructType::getLiteral(
+        ctx, SmallVector<Type>(type.getCols() / 4, IntegerType::get(ctx, 32)));
+  });
+  converter.addConversion([ctx](RowsType type) -> Type {
+    // Two rows per thread: row0 and row0 + 8.
+    auto f32 = Float32Type::get(ctx);
+    return LLVM::LLVMStructType::getLiteral(ctx, {f32, f32});
+  });
+  converter.addConversion([&converter](nvgpu::MBarrierTokenType type) {
+    return converter.convertType(IntegerType::get(type.getContext(), 64));
+  });
+  converter.addConversion([&converter](nvgpu::MBarrierGroupType type) {
+    return converter.convertType(
+        nvgpu::getMBarrierMemrefType(type.getContext(), type));
+  });
+  converter.addConversion([](nvgpu::TensorMapDescriptorType type) -> Type {
+    return LLVM::LLVMPointerType::get(type.getContext());
+  });
+  populateGpuMemorySpaceAttributeConversions(
+      converter, [](gpu::AddressSpace space) -> unsigned {
+        switch (space) {
+        case gpu::AddressSpace::Global:
+          return 1;
+        case gpu::AddressSpace::Workgroup:
+          return 3;
+        case gpu::AddressSpace::Private:
+          return 0;
+        }
+        llvm_unreachable("unknown GPU address space");
+      });
+}
+
+struct ConvertBSAttnScheduleToNVVMPass
+    : public bsattn::impl::ConvertBSAttnScheduleToNVVMBase<
+          ConvertBSAttnScheduleToNVVMPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    LLVMTypeConverter converter(ctx);
+    addScheduleTypeConversions(converter);
+    RewritePatternSet patterns(ctx);
+    patterns.add<SharedAllocLowering, TensorMapLowering, GlobalMemRefLowering,
+                 WgmmaSharedLowering, WgmmaRegisterLowering, WgmmaWaitLowering,
+                 TruncFLowering, SplitBF16Lowering, RescaleLowering,
+                 NormalizeLowering, StoreSwizzledLowering, StoreRowsLowering,
+                 ConvertSharedLowering, MaskLowering, OnlineSoftmaxLowering,
+                 SplatLowering>(converter);
+    populateNVGPUToNVVMConversionPatterns(converter, patterns);
+    // Subviews become descriptor arithmetic, then LLVM.
+    memref::populateExpandStridedMetadataPatterns(patterns);
+    populateAffineToStdConversionPatterns(patterns);
+    populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<BSAttnDialect, nvgpu::NVGPUDialect,
+                             memref::MemRefDialect, affine::AffineDialect>();
+    target.addLegalDialect<arith::ArithDialect, LLVM::LLVMDialect,
+                           NVVM::NVVMDialect, gpu::GPUDialect>();
+    target.addLegalOp<UnrealizedConversionCastOp>();
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

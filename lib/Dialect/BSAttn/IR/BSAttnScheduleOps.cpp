@@ -1,0 +1,216 @@
+//===- BSAttnScheduleOps.cpp - the kernel-schedule level --------*- C++ -*-===//
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::bsattn;
+
+#define GET_OP_CLASSES
+#include "bsattn/Dialect/BSAttn/IR/BSAttnScheduleOps.cpp.inc"
+
+/// Whether `type` lives in a CTA's shared memory.
+static bool isShared(MemRefType type) {
+  return gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(type);
+}
+
+int64_t SharedAllocOp::getByteSize() {
+  MemRefType type = getType();
+  return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+}
+
+LogicalResult SharedAllocOp::verify() {
+  MemRefType type = getType();
+  if (!isShared(type))
+    return emitOpError() << "buffer must be in workgroup memory, got " << type;
+  if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+    return emitOpError() << "buffer must have a static shape and the identity "
+                            "layout, got "
+                         << type;
+  int64_t swizzle = getSwizzle();
+  if (swizzle != 0 && swizzle != 128)
+    return emitOpError() << "swizzle must be 0 or 128 bytes, got " << swizzle;
+  int64_t rowBytes = type.getShape().back() * type.getElementTypeBitWidth() / 8;
+  if (swizzle == 128 && rowBytes != 128)
+    return emitOpError() << "a 128-byte swizzled buffer needs rows of 128 "
+                            "bytes, got "
+                         << rowBytes;
+  if (std::optional<int64_t> offset = getOffset();
+      offset && (*offset < 0 || *offset % 1024 != 0))
+    return emitOpError() << "offset must be a non-negative multiple of 1024, "
+                            "got "
+                         << *offset;
+  return success();
+}
+
+LogicalResult TensorMapOp::verify() {
+  if (cast<LLVM::LLVMPointerType>(getParameter().getType()).getAddressSpace())
+    return emitOpError() << "parameter must be a generic pointer (a by-value "
+                            "kernel parameter)";
+  return success();
+}
+
+LogicalResult GlobalMemRefOp::verify() {
+  MemRefType type = getType();
+  auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
+  if (!space || space.getValue() != gpu::AddressSpace::Global)
+    return emitOpError() << "memref must be in #gpu.address_space<global>, got "
+                         << type;
+  if (!type.getLayout().isIdentity())
+    return emitOpError() << "memref must have the identity layout, got "
+                         << type;
+  if (int64_t dynamic = type.getNumDynamicDims();
+      dynamic != static_cast<int64_t>(getSizes().size()))
+    return emitOpError() << "needs one size per dynamic dimension (" << dynamic
+                         << "), got " << getSizes().size();
+  return success();
+}
+
+/// Checks that `type` is a `2 x rows x 64` 16-bit float buffer in shared
+/// memory: the two 64-column halves of a `rows x 128` operand.
+static LogicalResult checkOperandHalves(Operation *op, MemRefType type,
+                                        StringRef name) {
+  ArrayRef<int64_t> shape = type.getShape();
+  Type element = type.getElementType();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  // The halves are read as one block: rows of 64 elements, back to back.
+  if (isShared(type) && shape.size() == 3 && shape[0] == 2 && shape[2] == 64 &&
+      (element.isBF16() || element.isF16()) &&
+      succeeded(type.getStridesAndOffset(strides, offset)) &&
+      strides == ArrayRef<int64_t>{64 * shape[1], 64, 1})
+    return success();
+  return op->emitOpError() << "operand '" << name
+                           << "' must be a contiguous 2xRx64 bf16 or f16 "
+                              "buffer in workgroup memory, got "
+                           << type;
+}
+
+/// Checks that the only use of `value` is a `bsattn.wgmma_wait` or, for a
+/// register-A product, the next `bsattn.wgmma_rs` of its group.
+static LogicalResult checkRetired(Operation *op, Value value) {
+  if (value.hasOneUse()) {
+    Operation *user = *value.user_begin();
+    if (isa<WgmmaWaitOp>(user))
+      return success();
+    if (auto next = dyn_cast<WgmmaRegisterOp>(user);
+        next && next.getAcc() == value)
+      return success();
+  }
+  return op->emitOpError() << "result must have exactly one use, by "
+                              "'bsattn.wgmma_wait' or as the accumulator of "
+                              "the next 'bsattn.wgmma_rs'";
+}
+
+LogicalResult WgmmaSharedOp::verify() {
+  if (failed(checkOperandHalves(*this, getA().getType(), "a")) ||
+      failed(checkOperandHalves(*this, getB().getType(), "b")))
+    return failure();
+  MemRefType a = getA().getType(), b = getB().getType();
+  if (a.getElementType() != b.getElementType())
+    return emitOpError() << "operands must have one element type, got "
+                         << a.getElementType() << " and " << b.getElementType();
+  TileType result = getResult().getType();
+  if (result.getRows() != a.getShape()[1] ||
+      result.getCols() != b.getShape()[1] || !result.getElementType().isF32())
+    return emitOpError() << "result must be a " << a.getShape()[1] << "x"
+                         << b.getShape()[1] << " f32 tile, got " << result;
+  return checkRetired(*this, getResult());
+}
+
+LogicalResult WgmmaRegisterOp::verify() {
+  if (failed(checkOperandHalves(*this, getB().getType(), "b")))
+    return failure();
+  TileType acc = getAcc().getType(), a = getA().getType();
+  ArrayRef<int64_t> b = getB().getType().getShape();
+  if (!a.getElementType().isBF16() && !a.getElementType().isF16())
+    return emitOpError() << "operand 'a' must be a bf16 or f16 tile, got " << a;
+  if (!acc.getElementType().isF32() || acc.getRows() != a.getRows() ||
+      a.getCols() != b[1] || acc.getCols() != 2 * b[2])
+    return emitOpError() << "shapes do not chain: acc " << acc << ", a " << a
+                         << ", b " << getB().getType();
+  return checkRetired(*this, getResult());
+}
+
+LogicalResult WgmmaWaitOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one accumulator";
+  return success();
+}
+
+LogicalResult TruncFOp::verify() {
+  TileType input = getInput().getType(), result = getResult().getType();
+  if (!input.getElementType().isF32() ||
+      !(result.getElementType().isBF16() || result.getElementType().isF16()) ||
+      input.getRows() != result.getRows() ||
+      input.getCols() != result.getCols())
+    return emitOpError() << "rounds an f32 tile to a bf16 or f16 tile of its "
+                            "shape, got "
+                         << input << " to " << result;
+  return success();
+}
+
+LogicalResult SplitBF16Op::verify() {
+  TileType input = getInput().getType(), high = getHigh().getType();
+  if (!input.getElementType().isF32() || !high.getElementType().isBF16() ||
+      input.getRows() != high.getRows() || input.getCols() != high.getCols())
+    return emitOpError() << "splits an f32 tile into bf16 tiles of its shape, "
+                            "got "
+                         << input << " to " << high;
+  return success();
+}
+
+LogicalResult RescaleOp::verify() {
+  if (getAcc().getType().getRows() != getFactor().getType().getRows())
+    return emitOpError() << "needs one factor per row";
+  return success();
+}
+
+LogicalResult NormalizeOp::verify() {
+  TileType acc = getAcc().getType(), output = getOutput().getType();
+  if (!acc.getElementType().isF32() || acc.getRows() != output.getRows() ||
+      acc.getCols() != output.getCols() ||
+      !(output.getElementType().isBF16() || output.getElementType().isF16()))
+    return emitOpError() << "turns an f32 accumulator into a bf16 or f16 tile "
+                            "of its shape, got "
+                         << acc << " to " << output;
+  if (getMax().getType().getRows() != acc.getRows())
+    return emitOpError() << "needs one row value per accumulator row";
+  return success();
+}
+
+LogicalResult StoreSwizzledOp::verify() {
+  if (failed(checkOperandHalves(*this, getDest().getType(), "dest")))
+    return failure();
+  TileType tile = getTile().getType();
+  MemRefType dest = getDest().getType();
+  if (tile.getElementType() != dest.getElementType() ||
+      tile.getRows() != dest.getShape()[1] || tile.getCols() != 128)
+    return emitOpError() << "tile " << tile << " does not fit buffer " << dest;
+  return success();
+}
+
+LogicalResult StoreRowsOp::verify() {
+  auto dest = dyn_cast<MemRefType>(getDest().getType());
+  if (!dest || dest.getRank() != 3 || !dest.getElementType().isF32() ||
+      isShared(dest))
+    return emitOpError() << "destination must be a rank-3 f32 memref in "
+                            "global memory, got "
+                         << getDest().getType();
+  if (!getRows().getType().getElementType().isF32())
+    return emitOpError() << "rows must be f32";
+  return success();
+}
+
+LogicalResult ConvertSharedOp::verify() {
+  MemRefType type = getBuffer().getType();
+  if (!isShared(type) || !type.getElementType().isBF16() ||
+      type.getNumElements() % (8 * 256) != 0)
+    return emitOpError() << "buffer must be bf16 in workgroup memory, a "
+                            "multiple of 2048 elements, got "
+                         << type;
+  return success();
+}

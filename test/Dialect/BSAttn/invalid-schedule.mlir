@@ -1,0 +1,118 @@
+// RUN: bsattn-opt %s -split-input-file -verify-diagnostics
+
+func.func @f() {
+  // expected-error @+1 {{buffer must be in workgroup memory}}
+  %a = bsattn.shared_alloc swizzle = 0 : memref<2x128x64xbf16>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{a 128-byte swizzled buffer needs rows of 128 bytes, got 64}}
+  %a = bsattn.shared_alloc swizzle = 128 : memref<2x128x32xbf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{swizzle must be 0 or 128 bytes, got 64}}
+  %a = bsattn.shared_alloc swizzle = 64 : memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{offset must be a non-negative multiple of 1024, got 100}}
+  %a = bsattn.shared_alloc swizzle = 0 offset = 100 : memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @f(%p: !llvm.ptr<1>) {
+  // expected-error @+1 {{needs one size per dynamic dimension (1), got 0}}
+  %a = bsattn.global_memref %p : memref<?xf32, #gpu.address_space<global>>
+  return
+}
+
+// -----
+
+func.func @f(%p: !llvm.ptr<1>) {
+  // expected-error @+1 {{memref must be in #gpu.address_space<global>}}
+  %a = bsattn.global_memref %p : memref<4xf32>
+  return
+}
+
+// -----
+
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+func.func @f(%q: !smem, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{result must have exactly one use, by 'bsattn.wgmma_wait' or as the accumulator of the next 'bsattn.wgmma_rs'}}
+  %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !bsattn.tile<128 x 128, f32>
+  %z = bsattn.rescale %s, %r : !bsattn.tile<128 x 128, f32>, !bsattn.rows<128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<2x128x64xbf16>) {
+  // expected-error @+1 {{operand 'a' must be a contiguous 2xRx64 bf16 or f16 buffer in workgroup memory}}
+  %s = bsattn.wgmma_ss %q, %q : memref<2x128x64xbf16>, memref<2x128x64xbf16> -> !bsattn.tile<128 x 128, f32>
+  %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
+  return
+}
+
+// -----
+
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+func.func @f(%q: !smem) {
+  // expected-error @+1 {{result must be a 128x128 f32 tile, got '!bsattn.tile<128 x 64, f32>'}}
+  %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !bsattn.tile<128 x 64, f32>
+  %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 64, f32>
+  return
+}
+
+// -----
+
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %p: !bsattn.tile<128 x 128, f32>, %v: !smem) {
+  // expected-error @+1 {{operand 'a' must be a bf16 or f16 tile}}
+  %a = bsattn.wgmma_rs %acc, %p, %v : !bsattn.tile<128 x 128, f32>, !bsattn.tile<128 x 128, f32>, !smem
+  %w = bsattn.wgmma_wait %a pending = 0 : !bsattn.tile<128 x 128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>) {
+  // expected-error @+1 {{rounds an f32 tile to a bf16 or f16 tile of its shape}}
+  %p = bsattn.truncf %s : !bsattn.tile<128 x 128, f32> to !bsattn.tile<128 x 64, f16>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %k: index) {
+  // expected-error @+1 {{needs a 'query_block' outside a 'bsattn.query_tile'}}
+  %m = bsattn.mask %s, key_block %k, seq_len %k : <128 x 128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%b: memref<2x128x64xf16, #gpu.address_space<workgroup>>) {
+  // expected-error @+1 {{buffer must be bf16 in workgroup memory, a multiple of 2048 elements}}
+  bsattn.convert_shared %b : memref<2x128x64xf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @f(%r: !bsattn.rows<128, f32>, %l: memref<4x4xf32>, %i: index) {
+  // expected-error @+1 {{destination must be a rank-3 f32 memref in global memory}}
+  bsattn.store_rows %r, %l[%i, %i, %i] : !bsattn.rows<128, f32>, memref<4x4xf32>
+  return
+}

@@ -1,0 +1,43 @@
+// RUN: bsattn-opt %s | bsattn-opt | FileCheck %s
+
+// The schedule-level ops print and parse back.
+
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+// CHECK-LABEL: func.func @ops
+func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: index) {
+  // CHECK: bsattn.tensor_map %{{.*}} : !llvm.ptr -> <tensor = memref<1x1x128x64xbf16
+  %t = bsattn.tensor_map %map : !llvm.ptr -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  // CHECK: bsattn.global_memref %{{.*}} sizes(%{{.*}}) : memref<1x2x?xf32, #gpu.address_space<global>>
+  %lse = bsattn.global_memref %lsep sizes(%n) : memref<1x2x?xf32, #gpu.address_space<global>>
+  // CHECK: bsattn.shared_alloc swizzle = 128 offset = 0 : memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+  %q = bsattn.shared_alloc swizzle = 128 offset = 0 : !smem
+  %k = bsattn.shared_alloc swizzle = 128 : !smem
+  // CHECK: %[[S:.*]] = bsattn.wgmma_ss
+  %s = bsattn.wgmma_ss %q, %k : !smem, !smem -> !tile
+  // CHECK: bsattn.wgmma_wait %[[S]] pending = 0
+  %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+  %zero = arith.constant 0.0 : f32
+  %max = bsattn.splat %zero : !bsattn.rows<128, f32>
+  // CHECK: bsattn.rescale
+  %r = bsattn.rescale %sw, %max : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.truncf %{{.*}} : <128 x 128, f32> to <128 x 128, f16>
+  %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, f16>
+  // CHECK: bsattn.split_bf16
+  %hi, %lo = bsattn.split_bf16 %sw : !tile to !bsattn.tile<128 x 128, bf16>
+  // CHECK: bsattn.wgmma_rs
+  %a1 = bsattn.wgmma_rs %r, %hi, %k : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+  %a2 = bsattn.wgmma_rs %a1, %lo, %k : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+  %a = bsattn.wgmma_wait %a2 pending = 1 : !tile
+  // CHECK: bsattn.mask %{{.*}}, key_block %{{.*}}, seq_len %{{.*}}, query_block %{{.*}} : <128 x 128, f32>
+  %m = bsattn.mask %a, key_block %qb, seq_len %len, query_block %qb : !tile
+  // CHECK: bsattn.normalize
+  %o, %l = bsattn.normalize %m, %max, %max, query_block %qb, seq_len %len : !tile, !bsattn.rows<128, f32> to !bsattn.tile<128 x 128, bf16>
+  // CHECK: bsattn.store_swizzled
+  bsattn.store_swizzled %o, %q : !bsattn.tile<128 x 128, bf16>, !smem
+  // CHECK: bsattn.store_rows
+  bsattn.store_rows %l, %lse[%qb, %qb, %qb] : !bsattn.rows<128, f32>, memref<1x2x?xf32, #gpu.address_space<global>>
+  // CHECK: bsattn.convert_shared
+  bsattn.convert_shared %k : !smem
+  return
+}
