@@ -19,7 +19,8 @@ import bsattn_cuda
 import bsattn_torch
 
 from . import compiler
-from .kernel_source import HEAD_DIMS, KernelKey, choose_pv, f32_literal, tuning_attr
+from .kernel_source import (HEAD_DIMS, KernelKey, choose_pv, f32_literal,
+                            tuning_attr)
 from .patterns import BLOCK_SIZE, Causal, Csr, SlidingWindow, WindowGlobal
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "f16"}
