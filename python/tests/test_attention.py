@@ -3,7 +3,9 @@ the custom op under torch.compile with fake CUDA tensors, what the op hands
 the manifest launcher, compilation on first use, and the refused backward."""
 
 import contextlib
+import os
 import pathlib
+import subprocess
 import sys
 
 import pytest
@@ -218,7 +220,7 @@ def test_compiled_kernel_launches_through_the_manifest(translate, monkeypatch,
                                                        capsys):
     """A kernel the package compiles, launched by bsattn_cuda on the fake
     driver of test/Runtime: the grid and parameters follow its manifest."""
-    sys.path.insert(0, str(REPO / "test" / "Runtime" / "Inputs"))
+    monkeypatch.syspath_prepend(str(REPO / "test" / "Runtime" / "Inputs"))
     import fake_driver
     monkeypatch.setenv("BSATTN_TRANSLATE", translate)
     monkeypatch.setattr(bsattn_cuda, "_CU", dict(bsattn_cuda._CU))
@@ -266,3 +268,22 @@ def test_precompile_errors(kwargs, error, message):
     arguments = {"pattern": bsattn.causal(), **kwargs}
     with pytest.raises(error, match=message):
         bsattn.precompile(arguments.pop("pattern"), **arguments)
+
+
+def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
+    """The GPU smoke test's --precompile mode, which needs no GPU: every
+    kernel it will run compiles (so on the GPU machine only the launch and
+    the numbers are new)."""
+    result = subprocess.run(
+        [sys.executable, str(pathlib.Path(__file__).with_name("gpu_smoke.py")),
+         "--precompile"], capture_output=True, text=True,
+        env={**os.environ, "BSATTN_TRANSLATE": translate})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "causal: bsattn_causal_bf16_d128",
+        "causal f16: bsattn_causal_f16_d128",
+        "sliding_window(3): bsattn_sliding_window_bf16_d128",
+        "window_global(3, 1): bsattn_window_global_bf16_d128",
+        "csr (block_mask): bsattn_csr_bf16_d128",
+        "csr split_bf16, scale 0.05: bsattn_csr_bf16_d128"]
+    assert len(list(isolated_cache.iterdir())) == 6
