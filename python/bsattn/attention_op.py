@@ -25,6 +25,9 @@ from .patterns import BLOCK_SIZE, Causal, Csr, SlidingWindow, WindowGlobal
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _PATTERNS = (Causal, SlidingWindow, WindowGlobal, Csr)
+# The scale is compiled in as an f32 attribute.
+_FLOAT32_NORMAL_MIN = 1.1754943508222875e-38
+_FLOAT32_MAX = 3.4028234663852886e+38
 _PATTERN_TYPE_ERROR = ("pattern must be bsattn.causal(), sliding_window(w), "
                        "window_global(w, g), csr(row_ptr, col_idx) or "
                        "block_mask(...), got ")
@@ -96,6 +99,10 @@ def _checked_scale(scale):
         raise TypeError(f"scale must be a float, got {type(scale).__name__}")
     if not (math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be positive and finite, got {scale}")
+    if not _FLOAT32_NORMAL_MIN <= scale <= _FLOAT32_MAX:
+        raise ValueError(f"scale must be a normal float32 value "
+                         f"({_FLOAT32_NORMAL_MIN:g} .. {_FLOAT32_MAX:g}), "
+                         f"got {scale}")
     return float(scale)
 
 
@@ -160,6 +167,11 @@ def _attention_op(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
         # A static pattern's kernel takes no indices: its manifest has no
         # row_ptr or col_idx, so whatever fills those places is not read.
         row_ptr = col_idx = seq_lens
+    if q.is_cuda and q.device.index != torch.cuda.current_device():
+        # The launch goes to the current context, which must be the one
+        # the kernel's module was loaded into.
+        with torch.cuda.device(q.device):
+            return launcher(q, k, v, row_ptr, col_idx, seq_lens)
     return launcher(q, k, v, row_ptr, col_idx, seq_lens)
 
 

@@ -30,7 +30,6 @@ def _check_count(name, value, minimum):
 class Causal:
     """Every key block 0 .. i: dense causal attention."""
 
-    kind = "causal"
 
     def sparsity_attr(self):
         return "#bsattn.causal"
@@ -42,7 +41,6 @@ class SlidingWindow:
     diagonal block."""
 
     window: int
-    kind = "sliding_window"
 
     def __post_init__(self):
         _check_count("sliding_window: window (key blocks)", self.window, 1)
@@ -57,7 +55,6 @@ class WindowGlobal:
 
     window: int
     globals: int
-    kind = "window_global"
 
     def __post_init__(self):
         _check_count("window_global: window (key blocks)", self.window, 1)
@@ -78,7 +75,6 @@ class Csr:
 
     row_ptr: torch.Tensor
     col_idx: torch.Tensor
-    kind = "csr"
 
     def __post_init__(self):
         for name, tensor in (("row_ptr", self.row_ptr),

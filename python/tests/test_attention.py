@@ -65,6 +65,9 @@ q, k, v = qkv()
      "seq_lens must be a torch.Tensor, got list"),
     ((q, k, v, bsattn.causal()), {"scale": -1.0}, ValueError,
      "scale must be positive and finite, got -1.0"),
+    ((q, k, v, bsattn.causal()), {"scale": 1e39}, ValueError,
+     r"scale must be a normal float32 value \(1.17549e-38 .. 3.40282e\+38\), "
+     "got 1e\\+39"),
     ((q, k, v, bsattn.causal()), {"scale": "0.1"}, TypeError,
      "scale must be a float, got str"),
     ((q, k, v, bsattn.causal()), {"pv": "fp8"}, ValueError,
