@@ -131,6 +131,9 @@ def _build_entry(translate, op_text, folder, fingerprint):
             "compiler": translate, "compiler_sha256": fingerprint,
             "cubin_sha256": _sha256(cubin),
             "manifest_sha256": _sha256(manifest_text)}, indent=1))
+        # mkdtemp's folder is private (0700); an entry is readable like
+        # any file the user writes.
+        os.chmod(work, 0o755)
         try:
             os.rename(work, folder)
         except OSError:
