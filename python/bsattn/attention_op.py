@@ -67,9 +67,28 @@ def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
     if not q.is_cuda:
         raise ValueError(f"bsattn.attention runs on CUDA tensors; q is on "
                          f"{q.device}")
-    return torch.ops.bsattn.attention(
-        q.contiguous(), k.contiguous(), v.contiguous(), seq_lens, row_ptr,
-        col_idx, pattern.sparsity_attr(), chosen_pv, scale, tuning_text)
+    args = (q.contiguous(), k.contiguous(), v.contiguous(), seq_lens, row_ptr,
+            col_idx, pattern.sparsity_attr(), chosen_pv, scale, tuning_text)
+    if _needs_dispatcher(q, k, v):
+        return torch.ops.bsattn.attention(*args)
+    return _run_kernel(*args)
+
+
+_dispatch_mode_count = getattr(torch._C, "_len_torch_dispatch_stack", None)
+
+
+def _needs_dispatcher(q, k, v):
+    """Whether the call must go through the custom op: while torch.compile
+    traces, where autograd would record it, for tensor subclasses (fake
+    tensors among them) and under dispatch modes (make_fx, FakeTensorMode).
+    Any other call runs the op's implementation directly, which saves the
+    dispatcher's 20 us or so (measured on the CPU with torch 2.15)."""
+    return (torch.compiler.is_compiling()
+            or _dispatch_mode_count is None or _dispatch_mode_count() > 0
+            or type(q) is not torch.Tensor or type(k) is not torch.Tensor
+            or type(v) is not torch.Tensor
+            or (torch.is_grad_enabled() and
+                (q.requires_grad or k.requires_grad or v.requires_grad)))
 
 
 def precompile(pattern, *, dtype=torch.bfloat16, head_dim=128, scale=None,
@@ -159,6 +178,13 @@ def _attention_op(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                   col_idx: Optional[torch.Tensor], sparsity: str, pv: str,
                   scale: Optional[float],
                   tuning: Optional[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    return _run_kernel(q, k, v, seq_lens, row_ptr, col_idx, sparsity, pv,
+                       scale, tuning)
+
+
+def _run_kernel(q, k, v, seq_lens, row_ptr, col_idx, sparsity, pv, scale,
+                tuning):
+    """The op's implementation: finds or compiles the kernel, launches it."""
     launcher = _launcher((q.dtype, q.shape[3], sparsity, pv, scale, tuning),
                          q.device)
     if seq_lens is None:

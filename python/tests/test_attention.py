@@ -190,6 +190,27 @@ def test_gradient_request_is_refused(recording_launcher):
         o.float().sum().backward()
 
 
+def test_eager_calls_skip_the_dispatcher_only_where_nothing_traces():
+    q, k, v = qkv()
+    assert not attention_op._needs_dispatcher(q, k, v)
+    # Autograd records the op (and refuses its backward).
+    q.requires_grad_()
+    assert attention_op._needs_dispatcher(q, k, v)
+    with torch.no_grad():
+        assert not attention_op._needs_dispatcher(q, k, v)
+    # Fake tensors, and any dispatch mode (make_fx traces through one).
+    with FakeTensorMode():
+        assert attention_op._needs_dispatcher(*qkv(device="cuda"))
+    from torch.fx.experimental.proxy_tensor import make_fx
+    modes = []
+
+    def traced(q):
+        modes.append(attention_op._needs_dispatcher(q, q, q))
+        return q
+    make_fx(traced)(torch.zeros(1))
+    assert modes == [True]
+
+
 class RecordingKernel:
     """Stands in for bsattn_cuda.Kernel (which needs a GPU)."""
 
