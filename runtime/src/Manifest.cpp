@@ -65,7 +65,7 @@ namespace {
 /// the field: "challenge.json: params[3].box[0]: ...".
 class Field {
 public:
-  Field(const json::Value &value, std::string path, std::string_view source)
+  Field(const Json &value, std::string path, std::string_view source)
       : value(value), path(std::move(path)), source(source) {}
 
   [[noreturn]] void fail(const std::string &message) const {
@@ -73,20 +73,27 @@ public:
   }
 
   Field member(std::string_view key) const {
-    if (!value.isObject())
-      fail(std::string("expected an object, got ") +
-           json::Value::describe(value.getKind()));
-    const json::Value *member = value.get(key);
-    if (!member)
+    if (!value.is_object())
+      fail(std::string("expected an object, got ") + describeJson(value));
+    auto found = value.find(key);
+    if (found == value.end())
       fail("missing field \"" + std::string(key) + "\"");
-    return Field(*member, path + "." + std::string(key), source);
+    return Field(*found, path + "." + std::string(key), source);
+  }
+
+  bool has(std::string_view key) const {
+    return value.is_object() && value.contains(key);
   }
 
   int64_t integer(int64_t min, int64_t max) const {
-    if (!value.isInteger())
-      fail(std::string("expected an integer, got ") +
-           json::Value::describe(value.getKind()));
-    int64_t result = value.getInteger();
+    if (!value.is_number_integer())
+      fail(std::string("expected an integer, got ") + describeJson(value));
+    // Integers past int64 are read as unsigned; all of them are too large.
+    if (value.is_number_unsigned() &&
+        value.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
+      fail(std::to_string(value.get<uint64_t>()) + " is outside [" +
+           std::to_string(min) + ", " + std::to_string(max) + "]");
+    int64_t result = value.get<int64_t>();
     if (result < min || result > max)
       fail(std::to_string(result) + " is outside [" + std::to_string(min) +
            ", " + std::to_string(max) + "]");
@@ -94,40 +101,35 @@ public:
   }
 
   double number() const {
-    if (!value.isNumber())
-      fail(std::string("expected a number, got ") +
-           json::Value::describe(value.getKind()));
-    return value.getNumber();
+    if (!value.is_number())
+      fail(std::string("expected a number, got ") + describeJson(value));
+    return value.get<double>();
   }
 
   bool boolean() const {
-    if (!value.isBool())
-      fail(std::string("expected a boolean, got ") +
-           json::Value::describe(value.getKind()));
-    return value.getBool();
+    if (!value.is_boolean())
+      fail(std::string("expected a boolean, got ") + describeJson(value));
+    return value.get<bool>();
   }
 
   const std::string &string() const {
-    if (!value.isString())
-      fail(std::string("expected a string, got ") +
-           json::Value::describe(value.getKind()));
-    return value.getString();
+    if (!value.is_string())
+      fail(std::string("expected a string, got ") + describeJson(value));
+    return value.get_ref<const std::string &>();
   }
 
   std::vector<Field> elements(size_t minSize, size_t maxSize) const {
-    if (!value.isArray())
-      fail(std::string("expected an array, got ") +
-           json::Value::describe(value.getKind()));
-    const json::Array &array = value.getArray();
-    if (array.size() < minSize || array.size() > maxSize)
+    if (!value.is_array())
+      fail(std::string("expected an array, got ") + describeJson(value));
+    if (value.size() < minSize || value.size() > maxSize)
       fail("expected " +
            (minSize == maxSize
                 ? std::to_string(minSize)
                 : std::to_string(minSize) + " to " + std::to_string(maxSize)) +
-           " elements, got " + std::to_string(array.size()));
+           " elements, got " + std::to_string(value.size()));
     std::vector<Field> result;
-    for (size_t i = 0; i < array.size(); ++i)
-      result.emplace_back(array[i], path + "[" + std::to_string(i) + "]",
+    for (size_t i = 0; i < value.size(); ++i)
+      result.emplace_back(value[i], path + "[" + std::to_string(i) + "]",
                           source);
     return result;
   }
@@ -140,7 +142,7 @@ public:
   }
 
 private:
-  const json::Value &value;
+  const Json &value;
   std::string path;
   std::string_view source;
 };
@@ -222,14 +224,9 @@ Param parseParam(const Field &field, const std::vector<ArgumentSpec> &args) {
 
 Manifest bsattn::runtime::parseManifest(std::string_view text,
                                         std::string_view source) {
-  json::Value document;
-  try {
-    document = json::parse(text);
-  } catch (const JsonError &error) {
-    throw JsonError(std::string(source) + ": " + error.what());
-  }
+  Json document = parseJson(text, source);
   Field root(document, "manifest", source);
-  if (!document.isObject())
+  if (!document.is_object())
     root.fail("expected an object");
 
   Field format = root.member("format");
@@ -276,7 +273,7 @@ Manifest bsattn::runtime::parseManifest(std::string_view text,
   }
 
   // Optional: manifests without it have one CTA per tile.
-  if (document.get("persistent"))
+  if (root.has("persistent"))
     manifest.persistent = root.member("persistent").boolean();
 
   for (const Field &field : root.member("params").elements(1, 256))

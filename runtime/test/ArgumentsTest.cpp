@@ -144,10 +144,10 @@ TEST_F(Arguments, PersistentTileCount) {
 
 TEST_F(Arguments, TensorMapStrides) {
   // With a dynamic head size, D = 4 gives q rows of 8 bytes: no tensor map.
-  json::Value document = json::parse(inputText("challenge.json"));
+  Json document = parseJson(inputText("challenge.json"), "challenge.json");
   for (int i : {0, 1, 2, 6})
-    document.get("arguments")->getArray()[i].get("shape")->getArray()[3] = -1;
-  Manifest dynamic = parseManifest(document.serialize());
+    document["arguments"][i]["shape"][3] = -1;
+  Manifest dynamic = parseManifest(document.dump());
   std::vector<TensorArg> small = challengeArgs(1, 2, 128, 1);
   for (int i : {0, 1, 2, 6})
     small[i].shape[3] = 4;

@@ -10,6 +10,8 @@
 #   refused.jsonl  the errors of the wrong calls
 #   sanitizer.log  compute-sanitizer's output
 #   build.log
+# The build needs the headers of nlohmann-json and CLI11: the system's, or
+# carried under DIR/deps/include (runtime/README.md).
 # Usage: bash runtime/tools/run_gpu_checks.sh [DIR] [FUZZ] [FUZZ_SEED]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +24,8 @@ mkdir -p "$out"
 checks=$out/checks.jsonl
 
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv
-if ! { cmake -S runtime -B "$build" -G Ninja -DBSATTN_RUNTIME_TESTS=OFF &&
+if ! { cmake -S runtime -B "$build" -G Ninja -DBSATTN_RUNTIME_TESTS=OFF \
+         -DCMAKE_PREFIX_PATH="$PWD/$dir/deps" &&
        ninja -C "$build"; } > "$out/build.log" 2>&1; then
   tail -30 "$out/build.log"
   exit 1

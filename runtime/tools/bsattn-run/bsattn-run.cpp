@@ -17,6 +17,8 @@
 #include "bsattn/runtime/Patterns.h"
 #include "bsattn/runtime/Reference.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -29,34 +31,6 @@ using namespace bsattn::runtime;
 using bsattn::run::GpuReference;
 
 namespace {
-
-const char *const kUsage =
-    R"(usage: bsattn-run --cubin FILE --manifest FILE [options]
-
-Problem (sizes default to the manifest's static ones, else B=1 H=16 T=4096):
-  --batch B --heads H --seq T
-  --family F          sliding_window | sliding_window_global |
-                      sliding_window_retrieval | causal | adversarial
-                      (default sliding_window; CSR kernels only: a static
-                      kernel's pattern is its manifest's "sparsity")
-  --window W --globals G --retrieval R --bias P   (defaults 4, 0, 0, 0.7)
-  --seq-lens POLICY   full | random:RATIO | L1,L2,... (default full)
-  --seed S            seeds patterns, seq_lens and inputs (default 0)
-  --name NAME         the case's label in the output
-Checking and timing:
-  --reference MODE    auto | cpu | gpu | both: fp64 on the CPU, fp32 on the
-                      GPU (auto: the CPU for small problems; both: compare
-                      against the CPU and report the references' gap)
-  --time              CUDA-event timing: median of --iters N (default 100,
-                      at least 50) launches after --warmup N (default 10),
-                      rotating input sets so that L2 does not hold them
-  --fuzz N            N random adversarial cases, seeds S .. S+N-1, and one
-                      summary line; --log FILE gets one line per case
-  --device N          CUDA device ordinal (default 0)
-
-Exit status: 0 all passed, 1 a check failed, 2 an error (also printed as
-{"error": ...}).
-)";
 
 /// Bad command lines.
 class UsageError : public Error {
@@ -77,15 +51,27 @@ struct Options {
   int device = 0;
 };
 
-int64_t parseInt(const std::string &flag, const std::string &text,
-                 int64_t min) {
+/// `text` as an integer >= `min`, if it is one.
+std::optional<int64_t> readInt(const std::string &text, int64_t min) {
   int64_t value = 0;
   auto [end, error] =
       std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < min)
-    throw UsageError(flag + " expects an integer >= " + std::to_string(min) +
-                     ", got '" + text + "'");
+    return std::nullopt;
   return value;
+}
+
+std::string expectedInt(int64_t min, const std::string &text) {
+  return "expects an integer >= " + std::to_string(min) + ", got '" + text +
+         "'";
+}
+
+/// An integer of a --seq-lens list, which CLI11 takes as one string.
+int64_t parseInt(const std::string &flag, const std::string &text,
+                 int64_t min) {
+  if (std::optional<int64_t> value = readInt(text, min))
+    return *value;
+  throw UsageError(flag + " " + expectedInt(min, text));
 }
 
 double parseDouble(const std::string &flag, const std::string &text, double min,
@@ -100,76 +86,122 @@ double parseDouble(const std::string &flag, const std::string &text, double min,
   return value;
 }
 
+/// Integers from `min` up, for CLI11 ("--window: expects an integer >= 1,
+/// got '0'").
+CLI::Validator atLeast(int64_t min) {
+  return CLI::Validator(
+      [min](std::string &text) -> std::string {
+        return readInt(text, min) ? "" : expectedInt(min, text);
+      },
+      "INT>=" + std::to_string(min));
+}
+
 Options parseOptions(int argc, char **argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i], value;
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    }
-    if (flag == "--time") {
-      options.time = true;
-      continue;
-    }
-    // --flag value or --flag=value.
-    if (size_t equals = flag.find('='); equals != std::string::npos) {
-      value = flag.substr(equals + 1);
-      flag = flag.substr(0, equals);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      throw UsageError(flag + " needs a value");
-    }
-    if (flag == "--cubin")
-      options.cubin = value;
-    else if (flag == "--manifest")
-      options.manifest = value;
-    else if (flag == "--name")
-      options.name = value;
-    else if (flag == "--log")
-      options.log = value;
-    else if (flag == "--batch")
-      options.batch = parseInt(flag, value, 1);
-    else if (flag == "--heads")
-      options.heads = parseInt(flag, value, 1);
-    else if (flag == "--seq")
-      options.t = parseInt(flag, value, 1);
-    else if (flag == "--family") {
-      options.family = parseFamily(value);
-      if (!options.family)
-        throw UsageError("unknown family '" + value + "'");
-      options.spec.family = *options.family;
-    } else if (flag == "--window")
-      options.spec.window = parseInt(flag, value, 1);
-    else if (flag == "--globals")
-      options.spec.globals = parseInt(flag, value, 0);
-    else if (flag == "--retrieval")
-      options.spec.retrieval = parseInt(flag, value, 0);
-    else if (flag == "--bias")
-      options.spec.bias = parseDouble(flag, value, 0, 1);
-    else if (flag == "--seq-lens")
-      options.seqLens = value;
-    else if (flag == "--seed")
-      options.seed = static_cast<uint64_t>(parseInt(flag, value, 0));
-    else if (flag == "--reference") {
-      if (value != "auto" && value != "cpu" && value != "gpu" &&
-          value != "both")
-        throw UsageError("--reference expects auto, cpu, gpu or both");
-      options.reference = value;
-    } else if (flag == "--iters")
-      options.iters = parseInt(flag, value, 50);
-    else if (flag == "--warmup")
-      options.warmup = parseInt(flag, value, 0);
-    else if (flag == "--fuzz")
-      options.fuzz = parseInt(flag, value, 1);
-    else if (flag == "--device")
-      options.device = static_cast<int>(parseInt(flag, value, 0));
-    else
-      throw UsageError("unknown option '" + flag + "' (see --help)");
+  CLI::App app("Loads a cubin and its manifest, draws bf16 inputs and a "
+               "pattern, launches, checks against a reference and prints one "
+               "JSON line.",
+               "bsattn-run");
+  app.footer("Exit status: 0 all passed, 1 a check failed, 2 an error (also "
+             "printed as {\"error\": ...}).");
+  app.add_option("--cubin", options.cubin, "the kernel's cubin")->required();
+  app.add_option("--manifest", options.manifest, "the kernel's manifest")
+      ->required();
+
+  const char *problem = "Problem (sizes default to the manifest's static "
+                        "ones, else B=1 H=16 T=4096)";
+  int64_t batch = 0, heads = 0, t = 0;
+  CLI::Option *batchOption =
+      app.add_option("--batch", batch, "B")->check(atLeast(1))->group(problem);
+  CLI::Option *headsOption =
+      app.add_option("--heads", heads, "H")->check(atLeast(1))->group(problem);
+  CLI::Option *seqOption =
+      app.add_option("--seq", t, "T")->check(atLeast(1))->group(problem);
+  std::string family;
+  CLI::Option *familyOption =
+      app.add_option("--family", family,
+                     "the pattern of a CSR kernel (default sliding_window); "
+                     "a static kernel's pattern is its manifest's sparsity")
+          ->check(CLI::IsMember({"sliding_window", "sliding_window_global",
+                                 "sliding_window_retrieval", "causal",
+                                 "adversarial"}))
+          ->group(problem);
+  app.add_option("--window", options.spec.window, "window in key blocks")
+      ->check(atLeast(1))
+      ->capture_default_str()
+      ->group(problem);
+  app.add_option("--globals", options.spec.globals, "global key blocks")
+      ->check(atLeast(0))
+      ->capture_default_str()
+      ->group(problem);
+  app.add_option("--retrieval", options.spec.retrieval,
+                 "retrieved key blocks per query block")
+      ->check(atLeast(0))
+      ->capture_default_str()
+      ->group(problem);
+  app.add_option("--bias", options.spec.bias,
+                 "retrieval's bias towards recent blocks")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str()
+      ->group(problem);
+  app.add_option("--seq-lens", options.seqLens,
+                 "full | random:RATIO | L1,L2,...")
+      ->capture_default_str()
+      ->group(problem);
+  app.add_option("--seed", options.seed, "seeds patterns, seq_lens and inputs")
+      ->capture_default_str()
+      ->group(problem);
+  app.add_option("--name", options.name, "the case's label in the output")
+      ->group(problem);
+
+  const char *checking = "Checking and timing";
+  app.add_option("--reference", options.reference,
+                 "fp64 on the CPU, fp32 on the GPU (auto: the CPU for small "
+                 "problems; both: against the CPU, and the references' gap)")
+      ->check(CLI::IsMember({"auto", "cpu", "gpu", "both"}))
+      ->capture_default_str()
+      ->group(checking);
+  app.add_flag("--time", options.time,
+               "CUDA-event timing: median of --iters launches after --warmup, "
+               "rotating input sets so that L2 does not hold them")
+      ->group(checking);
+  app.add_option("--iters", options.iters, "timed launches")
+      ->check(atLeast(50))
+      ->capture_default_str()
+      ->group(checking);
+  app.add_option("--warmup", options.warmup, "untimed launches first")
+      ->check(atLeast(0))
+      ->capture_default_str()
+      ->group(checking);
+  app.add_option("--fuzz", options.fuzz,
+                 "N random adversarial cases, seeds S .. S+N-1, and one "
+                 "summary line")
+      ->check(atLeast(1))
+      ->group(checking);
+  app.add_option("--log", options.log, "with --fuzz: one line per case")
+      ->group(checking);
+  app.add_option("--device", options.device, "CUDA device ordinal")
+      ->check(atLeast(0))
+      ->capture_default_str()
+      ->group(checking);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &help) {
+    std::exit(app.exit(help));
+  } catch (const CLI::ParseError &error) {
+    throw UsageError(std::string(error.what()) + " (see --help)");
   }
-  if (options.cubin.empty() || options.manifest.empty())
-    throw UsageError("--cubin and --manifest are required (see --help)");
+  if (*batchOption)
+    options.batch = batch;
+  if (*headsOption)
+    options.heads = heads;
+  if (*seqOption)
+    options.t = t;
+  if (*familyOption) {
+    options.family = parseFamily(family);
+    options.spec.family = *options.family;
+  }
   return options;
 }
 
@@ -384,33 +416,32 @@ private:
   std::vector<InputSet> sets;
 };
 
-json::Value toJson(const std::vector<int32_t> &values) {
-  json::Array array;
-  for (int32_t value : values)
-    array.emplace_back(value);
-  return json::Value(std::move(array));
+/// One line of JSON; bytes that are not UTF-8 (in a path, say) are
+/// replaced rather than thrown on.
+std::string jsonLine(const Json &value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-json::Value describe(const Case &c) {
-  json::Value out{json::Object{}};
-  out.set("case", c.name);
-  out.set("pattern", c.pattern);
-  out.set("B", c.batch);
-  out.set("H", c.heads);
-  out.set("T", c.t);
-  out.set("D", c.headDim);
+Json describe(const Case &c) {
+  Json out = Json::object();
+  out["case"] = c.name;
+  out["pattern"] = c.pattern;
+  out["B"] = c.batch;
+  out["H"] = c.heads;
+  out["T"] = c.t;
+  out["D"] = c.headDim;
   if (c.spec && c.spec->family != Family::Adversarial) {
-    out.set("window", c.spec->window);
+    out["window"] = c.spec->window;
     if (c.spec->family == Family::SlidingWindowGlobal)
-      out.set("globals", c.spec->globals);
+      out["globals"] = c.spec->globals;
     if (c.spec->family == Family::SlidingWindowRetrieval) {
-      out.set("retrieval", c.spec->retrieval);
-      out.set("bias", c.spec->bias);
+      out["retrieval"] = c.spec->retrieval;
+      out["bias"] = c.spec->bias;
     }
   }
-  out.set("seq_lens", toJson(c.seqLens));
-  out.set("seed", c.seed);
-  out.set("nnz", c.csr.nnz);
+  out["seq_lens"] = c.seqLens;
+  out["seed"] = c.seed;
+  out["nnz"] = c.csr.nnz;
   return out;
 }
 
@@ -420,8 +451,8 @@ constexpr int64_t kCpuReferenceWork = int64_t(1) << 29;
 
 /// Launches set 0, checks it against the reference and records the result;
 /// `pairs` is the case's used (query block, key block) count.
-json::Value check(Kernel &kernel, Inputs &inputs, int64_t pairs,
-                  const std::string &mode, json::Value out) {
+Json check(Kernel &kernel, Inputs &inputs, int64_t pairs,
+           const std::string &mode, Json out) {
   const Case &c = inputs.c;
   const Manifest &manifest = kernel.getManifest();
   kernel.launch(inputs.arguments(manifest, 0));
@@ -452,19 +483,19 @@ json::Value check(Kernel &kernel, Inputs &inputs, int64_t pairs,
 
   Comparison result = cpuRef ? compareOutputs(o, lse, cpuRef->o, cpuRef->lse)
                              : compareOutputs(o, lse, gpuO, gpuLse);
-  out.set("used_pairs", pairs);
-  out.set("reference", cpuRef ? "cpu-fp64" : "gpu-fp32");
-  out.set("pass", result.pass);
-  out.set("o_max_diff", result.oMaxDiff);
-  out.set("lse_max_diff", result.lseMaxDiff);
-  out.set("lse_inf_match", result.lseInfMatch);
-  out.set("nan", result.nan);
-  out.set("o_mismatches", result.oMismatches);
-  out.set("lse_mismatches", result.lseMismatches);
+  out["used_pairs"] = pairs;
+  out["reference"] = cpuRef ? "cpu-fp64" : "gpu-fp32";
+  out["pass"] = result.pass;
+  out["o_max_diff"] = result.oMaxDiff;
+  out["lse_max_diff"] = result.lseMaxDiff;
+  out["lse_inf_match"] = result.lseInfMatch;
+  out["nan"] = result.nan;
+  out["o_mismatches"] = result.oMismatches;
+  out["lse_mismatches"] = result.lseMismatches;
   if (cpuRef && gpu) {
     // How far the fp32 GPU reference is from the fp64 one.
-    out.set("reference_gap_o", maxAbsDiff(gpuO, cpuRef->o));
-    out.set("reference_gap_lse", maxAbsDiff(gpuLse, cpuRef->lse));
+    out["reference_gap_o"] = maxAbsDiff(gpuO, cpuRef->o);
+    out["reference_gap_lse"] = maxAbsDiff(gpuLse, cpuRef->lse);
   }
   return out;
 }
@@ -472,7 +503,7 @@ json::Value check(Kernel &kernel, Inputs &inputs, int64_t pairs,
 /// Median device time over `options.iters` launches, rotating input sets.
 void timeKernel(Context &context, Kernel &kernel, Inputs &inputs, int64_t pairs,
                 const Options &options, const std::string &deviceName,
-                json::Value &out) {
+                Json &out) {
   const Case &c = inputs.c;
   const Manifest &manifest = kernel.getManifest();
   int64_t elements = c.batch * c.heads * c.t * c.headDim;
@@ -505,7 +536,7 @@ void timeKernel(Context &context, Kernel &kernel, Inputs &inputs, int64_t pairs,
           ? micros[micros.size() / 2]
           : (micros[micros.size() / 2 - 1] + micros[micros.size() / 2]) / 2;
 
-  // Floors (../shared/DESIGN.md): measured bf16 GEMM rate and copy
+  // Floors (docs/architecture.md): measured bf16 GEMM rate and copy
   // bandwidth of the H200, or the H100's.
   bool h100 = deviceName.find("H100") != std::string::npos;
   double peakFlops = h100 ? 798e12 : 723e12;
@@ -517,28 +548,27 @@ void timeKernel(Context &context, Kernel &kernel, Inputs &inputs, int64_t pairs,
   double bytes = 3.0 * validTokens * c.heads * c.headDim * 2 +
                  double(c.batch) * c.heads * c.t * (c.headDim * 2 + 4);
   double floorUs = std::max(flops / peakFlops, bytes / peakBytes) * 1e6;
-  out.set("device_us", std::round(median * 100) / 100);
-  out.set("min_us", std::round(micros.front() * 100) / 100);
-  out.set("tflops", std::round(flops / (median * 1e-6) / 1e11) / 10);
-  out.set("floor_us", std::round(floorUs * 100) / 100);
-  out.set("ratio_to_floor", std::round(median / floorUs * 100) / 100);
-  out.set("floor_basis",
-          h100 ? "H100: 798 TFLOP/s, 3.0 TB/s" : "H200: 723 TFLOP/s, 4.2 TB/s");
-  out.set("iterations", options.iters);
-  out.set("input_sets", sets);
+  out["device_us"] = std::round(median * 100) / 100;
+  out["min_us"] = std::round(micros.front() * 100) / 100;
+  out["tflops"] = std::round(flops / (median * 1e-6) / 1e11) / 10;
+  out["floor_us"] = std::round(floorUs * 100) / 100;
+  out["ratio_to_floor"] = std::round(median / floorUs * 100) / 100;
+  out["floor_basis"] =
+      h100 ? "H100: 798 TFLOP/s, 3.0 TB/s" : "H200: 723 TFLOP/s, 4.2 TB/s";
+  out["iterations"] = options.iters;
+  out["input_sets"] = sets;
 }
 
-json::Value runCase(Context &context, Kernel &kernel, GpuReference &gpu,
-                    const Case &c, const Options &options,
-                    const std::string &deviceName, bool timed) {
+Json runCase(Context &context, Kernel &kernel, GpuReference &gpu, const Case &c,
+             const Options &options, const std::string &deviceName,
+             bool timed) {
   Inputs inputs(c, gpu);
   inputs.addSet();
   int64_t pairs = usedPairs(c.csr, c.seqLens, c.t);
-  json::Value out =
-      check(kernel, inputs, pairs, options.reference, describe(c));
+  Json out = check(kernel, inputs, pairs, options.reference, describe(c));
   if (timed)
     timeKernel(context, kernel, inputs, pairs, options, deviceName, out);
-  out.set("device", deviceName);
+  out["device"] = deviceName;
   return out;
 }
 
@@ -553,50 +583,49 @@ int runFuzz(Context &context, Kernel &kernel, GpuReference &gpu,
   int64_t passed = 0;
   double oMax = 0, lseMax = 0, gapO = 0, gapLse = 0;
   std::map<std::string, int64_t> patterns, references;
-  json::Array failures;
+  Json failures = Json::array();
   for (int64_t i = 0; i < options.fuzz; ++i) {
     Case c = fuzzCase(kernel.getManifest(), options.seed + i);
-    json::Value result =
-        runCase(context, kernel, gpu, c, options, deviceName, false);
+    Json result = runCase(context, kernel, gpu, c, options, deviceName, false);
     if (log)
-      log << result.serialize() << "\n";
+      log << jsonLine(result) << "\n";
     ++patterns[c.pattern];
-    ++references[result.get("reference")->getString()];
-    oMax = std::max(oMax, result.get("o_max_diff")->getNumber());
-    lseMax = std::max(lseMax, result.get("lse_max_diff")->getNumber());
-    if (const json::Value *gap = result.get("reference_gap_o"))
-      gapO = std::max(gapO, gap->getNumber());
-    if (const json::Value *gap = result.get("reference_gap_lse"))
-      gapLse = std::max(gapLse, gap->getNumber());
-    if (result.get("pass")->getBool())
+    ++references[result.at("reference").get<std::string>()];
+    oMax = std::max(oMax, result.at("o_max_diff").get<double>());
+    lseMax = std::max(lseMax, result.at("lse_max_diff").get<double>());
+    if (result.contains("reference_gap_o"))
+      gapO = std::max(gapO, result.at("reference_gap_o").get<double>());
+    if (result.contains("reference_gap_lse"))
+      gapLse = std::max(gapLse, result.at("reference_gap_lse").get<double>());
+    if (result.at("pass").get<bool>())
       ++passed;
     else if (failures.size() < 20)
       failures.push_back(std::move(result));
   }
   auto counts = [](const std::map<std::string, int64_t> &map) {
-    json::Value out{json::Object{}};
+    Json out = Json::object();
     for (const auto &[name, count] : map)
-      out.set(name, count);
+      out[name] = count;
     return out;
   };
-  json::Value summary{json::Object{}};
-  summary.set("mode", "fuzz");
-  summary.set("cases", options.fuzz);
-  summary.set("passed", passed);
-  summary.set("failed", options.fuzz - passed);
-  summary.set("seeds", std::to_string(options.seed) + ".." +
-                           std::to_string(options.seed + options.fuzz - 1));
-  summary.set("patterns", counts(patterns));
-  summary.set("references", counts(references));
-  summary.set("o_max_diff", oMax);
-  summary.set("lse_max_diff", lseMax);
+  Json summary = Json::object();
+  summary["mode"] = "fuzz";
+  summary["cases"] = options.fuzz;
+  summary["passed"] = passed;
+  summary["failed"] = options.fuzz - passed;
+  summary["seeds"] = std::to_string(options.seed) + ".." +
+                     std::to_string(options.seed + options.fuzz - 1);
+  summary["patterns"] = counts(patterns);
+  summary["references"] = counts(references);
+  summary["o_max_diff"] = oMax;
+  summary["lse_max_diff"] = lseMax;
   if (options.reference == "both") {
-    summary.set("reference_gap_o", gapO);
-    summary.set("reference_gap_lse", gapLse);
+    summary["reference_gap_o"] = gapO;
+    summary["reference_gap_lse"] = gapLse;
   }
-  summary.set("failures", json::Value(std::move(failures)));
-  summary.set("device", deviceName);
-  std::cout << summary.serialize() << std::endl;
+  summary["failures"] = std::move(failures);
+  summary["device"] = deviceName;
+  std::cout << jsonLine(summary) << std::endl;
   return passed == options.fuzz ? 0 : 1;
 }
 
@@ -612,10 +641,10 @@ int runTool(const Options &options) {
   if (options.fuzz)
     return runFuzz(context, kernel, gpu, options, deviceName);
   Case c = caseFromOptions(kernel.getManifest(), options);
-  json::Value result =
+  Json result =
       runCase(context, kernel, gpu, c, options, deviceName, options.time);
-  std::cout << result.serialize() << std::endl;
-  return result.get("pass")->getBool() ? 0 : 1;
+  std::cout << jsonLine(result) << std::endl;
+  return result.at("pass").get<bool>() ? 0 : 1;
 }
 
 } // namespace
@@ -625,9 +654,9 @@ int main(int argc, char **argv) {
     return runTool(parseOptions(argc, argv));
   } catch (const std::exception &error) {
     std::cerr << "bsattn-run: error: " << error.what() << "\n";
-    json::Value out{json::Object{}};
-    out.set("error", error.what());
-    std::cout << out.serialize() << std::endl;
+    Json out = Json::object();
+    out["error"] = error.what();
+    std::cout << jsonLine(out) << std::endl;
     return 2;
   }
 }

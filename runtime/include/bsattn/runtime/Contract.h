@@ -1,7 +1,7 @@
 //===- Contract.h - the block-sparse attention contract ---------*- C++ -*-===//
 //
-// The rules every bsattn kernel meets (../shared/DESIGN.md, "Semantics"),
-// shared by argument checks, pattern generators and references.
+// The rules every bsattn kernel meets (docs/semantics.md), shared by
+// argument checks, pattern generators and references.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,0 +1,195 @@
+"""Sparsity patterns: which key blocks each query block attends to.
+
+Tokens are grouped in blocks of BLOCK_SIZE. Static patterns (causal, sliding
+window, window + global blocks) are compiled into the kernel, which then
+loads no indices; a CSR pattern is read at run time, so one kernel serves
+every CSR pattern of its dtype and head dimension. Whatever a pattern lists,
+the kernel keeps only key blocks j <= i (attention is causal) that hold a
+key before seq_len (docs/semantics.md).
+"""
+
+import dataclasses
+
+import torch
+
+BLOCK_SIZE = 128
+
+
+class PatternError(ValueError):
+    """A pattern's parameters or index tensors are invalid."""
+
+
+def _check_count(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PatternError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise PatternError(f"{name} must be >= {minimum}, got {value}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Causal:
+    """Every key block 0 .. i: dense causal attention."""
+
+
+    def sparsity_attr(self):
+        return "#bsattn.causal"
+
+
+@dataclasses.dataclass(frozen=True)
+class SlidingWindow:
+    """Key blocks max(0, i - window + 1) .. i; the window counts the
+    diagonal block."""
+
+    window: int
+
+    def __post_init__(self):
+        _check_count("sliding_window: window (key blocks)", self.window, 1)
+
+    def sparsity_attr(self):
+        return f"#bsattn.sliding_window<{self.window}>"
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowGlobal:
+    """The sliding window plus the key blocks 0 .. globals - 1."""
+
+    window: int
+    globals: int
+
+    def __post_init__(self):
+        _check_count("window_global: window (key blocks)", self.window, 1)
+        _check_count("window_global: globals (key blocks)", self.globals, 0)
+
+    def sparsity_attr(self):
+        return f"#bsattn.window_global<{self.window}, {self.globals}>"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Csr:
+    """Row i of head (b, h) lists the key blocks
+    col_idx[b, h, row_ptr[b, h, i] : row_ptr[b, h, i + 1]].
+
+    row_ptr is [B, H, T/128 + 1] and col_idx [B, H, NNZ], int32 on the
+    device of q. Entries are used as listed: duplicates count twice, and
+    entries outside 0 <= j <= i are ignored rather than read."""
+
+    row_ptr: torch.Tensor
+    col_idx: torch.Tensor
+
+    def __post_init__(self):
+        for name, tensor in (("row_ptr", self.row_ptr),
+                             ("col_idx", self.col_idx)):
+            if not isinstance(tensor, torch.Tensor):
+                raise PatternError(f"csr: {name} must be a torch.Tensor, got "
+                                   f"{type(tensor).__name__}")
+            if tensor.dtype != torch.int32:
+                raise PatternError(f"csr: {name} must be int32, got "
+                                   f"{tensor.dtype}")
+            if tensor.dim() != 3:
+                raise PatternError(
+                    f"csr: {name} must have 3 dimensions ([B, H, ...]), got "
+                    f"shape {list(tensor.shape)}")
+        if self.row_ptr.shape[:2] != self.col_idx.shape[:2]:
+            raise PatternError(
+                f"csr: row_ptr {list(self.row_ptr.shape)} and col_idx "
+                f"{list(self.col_idx.shape)} must agree on [B, H]")
+        if self.row_ptr.shape[2] < 2:
+            raise PatternError(
+                "csr: row_ptr must hold T/128 + 1 >= 2 offsets per head, got "
+                f"shape {list(self.row_ptr.shape)}")
+        if self.row_ptr.device != self.col_idx.device:
+            raise PatternError(
+                f"csr: row_ptr is on {self.row_ptr.device}, col_idx on "
+                f"{self.col_idx.device}")
+
+    def sparsity_attr(self):
+        return "#bsattn.csr"
+
+    def check_fits(self, batch, heads, seq_len):
+        """Raises PatternError unless the indices fit q of [B, H, T, D]."""
+        rows = seq_len // BLOCK_SIZE + 1
+        if tuple(self.row_ptr.shape) != (batch, heads, rows):
+            raise PatternError(
+                f"csr: row_ptr must have shape [{batch}, {heads}, {rows}] "
+                f"([B, H, T/128 + 1]) for q of B={batch}, H={heads}, "
+                f"T={seq_len}, got {list(self.row_ptr.shape)}")
+
+
+def causal():
+    """Dense causal attention: query block i sees key blocks 0 .. i."""
+    return Causal()
+
+
+def sliding_window(window):
+    """Query block i sees the `window` key blocks ending at i."""
+    return SlidingWindow(window)
+
+
+def window_global(window, globals):
+    """A sliding window of `window` key blocks plus blocks 0 .. globals-1."""
+    return WindowGlobal(window, globals)
+
+
+def csr(row_ptr, col_idx):
+    """A pattern read at run time from CSR indices (see Csr)."""
+    return Csr(row_ptr, col_idx)
+
+
+def block_mask(predicate, B, H, T, *, device="cuda"):
+    """Builds the CSR pattern of a block-level predicate, like
+    FlexAttention's create_block_mask one level up.
+
+    `predicate(b, h, q_block, kv_block)` is called once with int64 index
+    tensors shaped [B,1,1,1], [1,H,1,1], [1,1,N,1] and [1,1,1,N] (N = T/128)
+    and returns a bool tensor broadcastable to [B, H, N, N]: True where
+    query block q_block attends to key block kv_block. Blocks above the
+    diagonal are dropped, since the kernel is causal."""
+    if not callable(predicate):
+        raise PatternError(f"block_mask: predicate must be callable, got "
+                           f"{type(predicate).__name__}")
+    _check_count("block_mask: B", B, 1)
+    _check_count("block_mask: H", H, 1)
+    _check_count("block_mask: T", T, BLOCK_SIZE)
+    if T % BLOCK_SIZE:
+        raise PatternError(
+            f"block_mask: T must be a multiple of {BLOCK_SIZE}, got {T}")
+    blocks = T // BLOCK_SIZE
+    index = torch.arange(blocks, device=device)
+    b = torch.arange(B, device=device).view(B, 1, 1, 1)
+    h = torch.arange(H, device=device).view(1, H, 1, 1)
+    q_block, kv_block = index.view(1, 1, blocks, 1), index.view(1, 1, 1, blocks)
+    mask = predicate(b, h, q_block, kv_block)
+    if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:
+        kind = mask.dtype if isinstance(mask, torch.Tensor) else type(mask)
+        raise PatternError(
+            f"block_mask: predicate must return a bool tensor, got {kind}")
+    try:
+        mask = mask.broadcast_to(B, H, blocks, blocks)
+    except RuntimeError:
+        raise PatternError(
+            f"block_mask: predicate returned shape {list(mask.shape)}, not "
+            f"broadcastable to [B, H, N, N] = [{B}, {H}, {blocks}, {blocks}]"
+        ) from None
+    mask = mask & (kv_block <= q_block)
+    return _mask_to_csr(mask.reshape(B * H, blocks, blocks), B, H)
+
+
+def _mask_to_csr(mask, B, H):
+    """CSR of a [B*H, N, N] bool mask, columns ascending in each row.
+    col_idx is as long as the fullest head's list (at least 1, so that it
+    is never empty); the other heads' tails are never read."""
+    heads, blocks, _ = mask.shape
+    counts = mask.sum(dim=2, dtype=torch.int32)
+    row_ptr = torch.zeros(heads, blocks + 1, dtype=torch.int32,
+                          device=mask.device)
+    row_ptr[:, 1:] = counts.cumsum(dim=1)
+    nnz = max(int(row_ptr[:, -1].max()), 1)
+    flat = mask.reshape(heads, blocks * blocks)
+    # A stable sort on "not set" brings the set positions to the front in
+    # row-major order, which is CSR order.
+    order = torch.sort((~flat).to(torch.int8), dim=1, stable=True).indices
+    col_idx = (order[:, :nnz] % blocks).to(torch.int32)
+    used = torch.arange(nnz, device=mask.device) < row_ptr[:, -1:]
+    col_idx = torch.where(used, col_idx, torch.zeros_like(col_idx))
+    return Csr(row_ptr.reshape(B, H, blocks + 1),
+               col_idx.reshape(B, H, nnz).contiguous())

@@ -1,0 +1,1 @@
+../runtime/python/bsattn_torch.py

@@ -1,0 +1,148 @@
+"""GPU smoke test of the bsattn package (Hopper GPU): runs bsattn.attention
+on random inputs with ragged seq_lens for each kind of pattern, compares o
+and lse with an fp32 PyTorch reference, and prints one line per case.
+Exit status 1 if any case is outside the challenge's tolerances (o: 1e-3 +
+1e-2 |ref|; lse: 1e-5 + 1e-5 |ref|, the same infinities).
+
+On a machine with the compiler and the GPU:
+    python3 python/tests/gpu_smoke.py
+Where the GPU machine has no compiler, fill a cache on the compiler's
+machine and carry it with the compiler's binary (only hashed there):
+    BSATTN_CACHE_DIR=.device/bsattn-cache python3 python/tests/gpu_smoke.py --precompile
+    cp build/bin/bsattn-translate .device/
+    # then on the GPU machine:
+    BSATTN_CACHE_DIR=.device/bsattn-cache BSATTN_TRANSLATE=.device/bsattn-translate \
+        python3 python/tests/gpu_smoke.py
+"""
+
+import argparse
+import math
+import pathlib
+import sys
+
+import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import bsattn  # noqa: E402
+
+BATCH, HEADS, SEQ, HEAD_DIM = 2, 4, 1024, 128
+BLOCKS = SEQ // bsattn.BLOCK_SIZE
+SEQ_LENS = [SEQ, 700]
+
+
+def retrieval(b, h, q, kv):
+    """A window of 2 plus pseudo-random earlier blocks, per (b, h, q)."""
+    return (q - kv < 2) | ((b * 7 + h * 5 + q * 3 + kv * 11) % 4 == 0)
+
+
+def cases(device):
+    """(name, pattern, block mask [B, H, N, N] for the reference, options)."""
+    index = torch.arange(BLOCKS, device=device)
+    q_block, kv_block = index.view(-1, 1), index.view(1, -1)
+    causal = (kv_block <= q_block).expand(BATCH, HEADS, -1, -1)
+    window = causal & (q_block - kv_block < 3)
+    window_global = causal & ((q_block - kv_block < 3) | (kv_block < 1))
+    b = torch.arange(BATCH, device=device).view(-1, 1, 1, 1)
+    h = torch.arange(HEADS, device=device).view(1, -1, 1, 1)
+    retrieved = causal & retrieval(b, h, q_block, kv_block)
+    csr = bsattn.block_mask(retrieval, BATCH, HEADS, SEQ, device=device)
+    return [
+        ("causal", bsattn.causal(), causal, {}),
+        ("causal f16", bsattn.causal(), causal, {"dtype": torch.float16}),
+        ("sliding_window(3)", bsattn.sliding_window(3), window, {}),
+        ("window_global(3, 1)", bsattn.window_global(3, 1), window_global, {}),
+        ("csr (block_mask)", csr, retrieved, {}),
+        ("csr split_bf16, scale 0.05", csr, retrieved,
+         {"pv": "split_bf16", "scale": 0.05}),
+    ]
+
+
+def reference(q, k, v, block_mask, seq_lens, scale):
+    """fp32 attention under the block mask, causal inside a block, keys and
+    queries past seq_len masked; rows that see nothing: o = 0, lse = -inf."""
+    q, k, v = q.float(), k.float(), v.float()
+    token = torch.arange(SEQ, device=q.device)
+    visible = block_mask.repeat_interleave(bsattn.BLOCK_SIZE, 2) \
+        .repeat_interleave(bsattn.BLOCK_SIZE, 3)
+    visible = visible & (token.view(-1, 1) >= token.view(1, -1))
+    lengths = seq_lens.view(-1, 1, 1, 1)
+    visible = visible & (token.view(1, 1, 1, -1) < lengths) \
+        & (token.view(1, 1, -1, 1) < lengths)
+    scores = (q @ k.transpose(-1, -2)) * scale
+    scores = scores.masked_fill(~visible, -math.inf)
+    lse = torch.logsumexp(scores, dim=-1)
+    weights = torch.exp(scores - lse.unsqueeze(-1)).nan_to_num(0.0)
+    return weights @ v, lse
+
+
+def compare(o, lse, ref_o, ref_lse):
+    """(max |o diff|, max |lse diff| over finite entries, passed)."""
+    rounded = ref_o.to(o.dtype).float()
+    o_diff = (o.float() - rounded).abs()
+    o_ok = bool((o_diff <= 1e-3 + 1e-2 * rounded.abs()).all())
+    finite = torch.isfinite(ref_lse)
+    same_infinities = bool((torch.isfinite(lse) == finite).all())
+    lse_diff = (lse - ref_lse)[finite].abs()
+    lse_ok = bool((lse_diff <= 1e-5 + 1e-5 * ref_lse[finite].abs()).all())
+    return (o_diff.max().item(), lse_diff.max().item(),
+            o_ok and lse_ok and same_infinities)
+
+
+def options_for_precompile(options):
+    return {"dtype": options.get("dtype", torch.bfloat16),
+            "head_dim": HEAD_DIM, "scale": options.get("scale"),
+            "pv": options.get("pv", "auto")}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--precompile", action="store_true",
+                        help="only compile the kernels into the cache (no GPU)")
+    args = parser.parse_args()
+    if args.precompile:
+        for name, pattern, _, options in cases("cpu"):
+            manifest = bsattn.precompile(pattern, **options_for_precompile(options))
+            print(f"{name}: {manifest['entry']}")
+        return 0
+
+    torch.manual_seed(0)
+    device = "cuda"
+    seq_lens = torch.tensor(SEQ_LENS, dtype=torch.int32, device=device)
+    failed = 0
+    for name, pattern, block_mask, options in cases(device):
+        dtype = options.get("dtype", torch.bfloat16)
+        q, k, v = [torch.randn(BATCH, HEADS, SEQ, HEAD_DIM, device=device,
+                               dtype=dtype) for _ in range(3)]
+        kwargs = {key: value for key, value in options.items() if key != "dtype"}
+        o, lse = bsattn.attention(q, k, v, pattern, seq_lens=seq_lens, **kwargs)
+        # A second call, which takes the outputs allocated after the first.
+        o2, lse2 = bsattn.attention(q, k, v, pattern, seq_lens=seq_lens,
+                                    **kwargs)
+        scale = options.get("scale", HEAD_DIM ** -0.5)
+        ref_o, ref_lse = reference(q, k, v, block_mask, seq_lens, scale)
+        o_err, lse_err, ok = compare(o, lse, ref_o, ref_lse)
+        repeat_ok = torch.equal(o, o2) and torch.equal(lse, lse2)
+        ok = ok and repeat_ok
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'} {name}: max |o - ref| {o_err:.3g}, "
+              f"max |lse - ref| {lse_err:.3g}, repeat identical {repeat_ok}")
+
+    # The same op inside a torch.compile(fullgraph=True) graph.
+    q, k, v = [torch.randn(BATCH, HEADS, SEQ, HEAD_DIM, device=device,
+                           dtype=torch.bfloat16) for _ in range(3)]
+    compiled = torch.compile(
+        lambda q, k, v: bsattn.attention(q, k, v, bsattn.sliding_window(3),
+                                         seq_lens=seq_lens)[0] * 2,
+        fullgraph=True)
+    eager = bsattn.attention(q, k, v, bsattn.sliding_window(3),
+                             seq_lens=seq_lens)[0] * 2
+    compiled_ok = torch.equal(compiled(q, k, v), eager)
+    failed += not compiled_ok
+    print(f"{'PASS' if compiled_ok else 'FAIL'} torch.compile(fullgraph=True) "
+          "matches eager")
+    print(f"{failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
