@@ -25,6 +25,8 @@ void bsattn::buildBSAttnToSchedulePipeline(OpPassManager &pm) {
 void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
   buildBSAttnToSchedulePipeline(pm);
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnWarpSpecialize());
+  kernels.addPass(createCanonicalizerPass());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnAllocateShared());
   kernels.addPass(bsattn::createConvertBSAttnScheduleToNVVM());
 }

@@ -585,6 +585,42 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
   }
 };
 
+struct WarpSpecializeLowering : public SchedulePattern<WarpSpecializeOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(WarpSpecializeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
+    // The warpgroup index broadcast from lane 0: ptxas then knows the role
+    // branch is warp-uniform, which it needs to give each role its own
+    // register budget.
+    Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
+    Value group = NVVM::ShflOp::create(
+        rewriter, loc, rewriter.getI32Type(), h.i32(-1),
+        arith::ShRUIOp::create(rewriter, loc, tid, h.i32(7)), h.i32(0),
+        h.i32(0x1f), NVVM::ShflKindAttr::get(getContext(), NVVM::ShflKind::idx),
+        UnitAttr());
+    Value isConsumer =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, group,
+                              h.i32(op.getConsumerThreads() / 128));
+    auto ifOp = scf::IfOp::create(rewriter, loc, isConsumer,
+                                  /*withElseRegion=*/true);
+    auto role = [&](Block *block, Region &region, int64_t registers,
+                    NVVM::SetMaxRegisterAction action) {
+      rewriter.setInsertionPoint(block->getTerminator());
+      NVVM::SetMaxRegisterOp::create(rewriter, loc, registers, action);
+      rewriter.inlineBlockBefore(&region.front(), block->getTerminator());
+    };
+    role(ifOp.thenBlock(), op.getConsumers(), op.getConsumerRegisters(),
+         NVVM::SetMaxRegisterAction::increase);
+    role(ifOp.elseBlock(), op.getProducer(), op.getProducerRegisters(),
+         NVVM::SetMaxRegisterAction::decrease);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct SplatLowering : public SchedulePattern<SplatOp> {
   using SchedulePattern::SchedulePattern;
   LogicalResult
@@ -655,7 +691,7 @@ struct ConvertBSAttnScheduleToNVVMPass
                  TruncFLowering, SplitBF16Lowering, RescaleLowering,
                  NormalizeLowering, StoreSwizzledLowering, StoreRowsLowering,
                  ConvertSharedLowering, MaskLowering, OnlineSoftmaxLowering,
-                 SplatLowering>(converter);
+                 SplatLowering, WarpSpecializeLowering>(converter);
     populateNVGPUToNVVMConversionPatterns(converter, patterns);
     // Subviews become descriptor arithmetic, then LLVM.
     memref::populateExpandStridedMetadataPatterns(patterns);

@@ -116,3 +116,39 @@ func.func @f(%r: !bsattn.rows<128, f32>, %l: memref<4x4xf32>, %i: index) {
   bsattn.store_rows %r, %l[%i, %i, %i] : !bsattn.rows<128, f32>, memref<4x4xf32>
   return
 }
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{register budgets must be multiples of 8 in [24, 256], got 20}}
+  bsattn.warp_specialize consumers(256 threads, 240 registers) {
+    %c0 = arith.constant 0 : i32
+  } producer(128 threads, 20 registers) {
+    %c1 = arith.constant 1 : i32
+  }
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{each role must be whole warpgroups (128 threads), got 32}}
+  bsattn.warp_specialize consumers(256 threads, 240 registers) {
+    %c0 = arith.constant 0 : i32
+  } producer(32 threads, 24 registers) {
+    %c1 = arith.constant 1 : i32
+  }
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{register budgets need 67584 registers, over the 65536 of an SM}}
+  bsattn.warp_specialize consumers(256 threads, 248 registers) {
+    %c0 = arith.constant 0 : i32
+  } producer(128 threads, 32 registers) {
+    %c1 = arith.constant 1 : i32
+  }
+  return
+}

@@ -39,5 +39,12 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   bsattn.store_rows %l, %lse[%qb, %qb, %qb] : !bsattn.rows<128, f32>, memref<1x2x?xf32, #gpu.address_space<global>>
   // CHECK: bsattn.convert_shared
   bsattn.convert_shared %k : !smem
+  // CHECK: bsattn.warp_specialize consumers(256 threads, 240 registers) {
+  // CHECK: } producer(128 threads, 24 registers) {
+  bsattn.warp_specialize consumers(256 threads, 240 registers) {
+    bsattn.convert_shared %k : !smem
+  } producer(128 threads, 24 registers) {
+    %c1 = arith.constant 1 : i32
+  }
   return
 }

@@ -32,7 +32,7 @@ WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockK, int64_t stages,
-                                 int64_t warpgroups, bool) {
+                                 int64_t warpgroups, bool, bool) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
   if (blockK != 64 && blockK != 128)

@@ -69,6 +69,26 @@ LogicalResult GlobalMemRefOp::verify() {
   return success();
 }
 
+LogicalResult WarpSpecializeOp::verify() {
+  // What setmaxnreg accepts, and what one SM's register file holds.
+  for (int64_t registers : {getConsumerRegisters(), getProducerRegisters()})
+    if (registers < 24 || registers > 256 || registers % 8 != 0)
+      return emitOpError() << "register budgets must be multiples of 8 in "
+                              "[24, 256], got "
+                           << registers;
+  for (int64_t threads : {getConsumerThreads(), getProducerThreads()})
+    if (threads % 128 != 0)
+      return emitOpError() << "each role must be whole warpgroups (128 "
+                              "threads), got "
+                           << threads;
+  int64_t total = getConsumerThreads() * getConsumerRegisters() +
+                  getProducerThreads() * getProducerRegisters();
+  if (total > 65536)
+    return emitOpError() << "register budgets need " << total
+                         << " registers, over the 65536 of an SM";
+  return success();
+}
+
 /// Checks that `type` is a `2 x rows x 64` 16-bit float buffer in shared
 /// memory: the two 64-column halves of a `rows x 128` operand.
 static LogicalResult checkOperandHalves(Operation *op, MemRefType type,

@@ -112,6 +112,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     number of consumer warpgroups. With `persistent = true` the grid has
     one CTA per SM and each CTA computes a sequence of query tiles, loading
     the next tile's Q and first K/V block while it finishes the current one.
+    With `warp_specialize = true` a producer warpgroup issues every load and
+    the consumer warpgroups only compute (`bsattn-warp-specialize`).
     Parameters left out take their defaults.
   }];
   let parameters = (ins
@@ -119,7 +121,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "128">:$block_k,
     DefaultValuedParameter<"int64_t", "2">:$stages,
     DefaultValuedParameter<"int64_t", "2">:$warpgroups,
-    DefaultValuedParameter<"bool", "false">:$persistent
+    DefaultValuedParameter<"bool", "false">:$persistent,
+    DefaultValuedParameter<"bool", "false">:$warp_specialize
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -93,6 +93,34 @@ def BSAttn_GlobalMemRefOp : BSAttn_ScheduleOp<"global_memref", [Pure]> {
   }];
 }
 
+def BSAttn_WarpSpecializeOp : BSAttn_ScheduleOp<"warp_specialize", [
+    NoTerminator]> {
+  let summary = "Split the CTA into consumer warpgroups and a producer";
+  let description = [{
+    Threads `0 .. consumer_threads - 1` run the `consumers` region with
+    `consumer_registers` registers each, the next `producer_threads` run
+    the `producer` region with `producer_registers` (`setmaxnreg`): the
+    producer issues the loads and waits for free slots, so the consumers'
+    products never wait behind a load issue. Both regions see the values
+    defined before the op; the CTA has `consumer_threads +
+    producer_threads` threads.
+
+    Own op: neither `gpu` nor `nvgpu` has warp-specialized regions or
+    register budgets.
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntPositive]>:$consumer_threads,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$producer_threads,
+                       I64Attr:$consumer_registers,
+                       I64Attr:$producer_registers);
+  let regions = (region SizedRegion<1>:$consumers, SizedRegion<1>:$producer);
+  let assemblyFormat = [{
+    `consumers` `(` $consumer_threads `threads` `,` $consumer_registers
+    `registers` `)` $consumers
+    `producer` `(` $producer_threads `threads` `,` $producer_registers
+    `registers` `)` $producer attr-dict
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Warpgroup matrix products: asynchronous, retired by wgmma_wait
 //===----------------------------------------------------------------------===//
