@@ -8,5 +8,6 @@ func.func @causal_d128(%q: !act, %k: !act, %v: !act,
       ins(%q, %k, %v : !act, !act, !act)
       seq_lens(%seq_lens : memref<1xi32>)
       outs(%o, %lse : !act, memref<1x16x16384xf32>)
+      {tuning = #bsattn.tuning<warp_specialize = true>}
   return
 }

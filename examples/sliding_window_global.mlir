@@ -8,5 +8,6 @@ func.func @sliding_window_global(%q: !act, %k: !act, %v: !act,
       ins(%q, %k, %v : !act, !act, !act)
       seq_lens(%seq_lens : memref<2xi32>)
       outs(%o, %lse : !act, memref<2x16x8192xf32>)
+      {tuning = #bsattn.tuning<warp_specialize = true>}
   return
 }

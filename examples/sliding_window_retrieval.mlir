@@ -12,5 +12,6 @@ func.func @sliding_window_retrieval(%q: !act, %k: !act, %v: !act,
       seq_lens(%seq_lens : memref<2xi32>)
       indices(%row_ptr, %col_idx : memref<2x16x65xi32>, memref<2x16x?xi32>)
       outs(%o, %lse : !act, memref<2x16x8192xf32>)
+      {tuning = #bsattn.tuning<warp_specialize = true>}
   return
 }
