@@ -14,6 +14,7 @@
 using namespace mlir;
 
 void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
+  pm.addPass(bsattn::createBSAttnCheckHost());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnTile());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnFuseSoftmax());
   pm.addPass(createCanonicalizerPass());
