@@ -544,3 +544,17 @@ func.func @f(%q: memref<?x65536x8388608x128xbf16>, %s: memref<?xi32>, %o: memref
       outs(%o, %l : memref<?x65536x8388608x128xbf16>, memref<?x65536x8388608xf32>)
   return
 }
+
+// -----
+
+// Found by the fuzzer: the CSR row count T/block + 1 divided by a block size
+// of 0 (SIGFPE) before the block size was checked.
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{block size must be 128, got 0}}
+  bsattn.attention #bsattn.csr pv = bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {block_size = 0}
+  return
+}

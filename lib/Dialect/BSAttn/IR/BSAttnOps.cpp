@@ -85,7 +85,8 @@ public:
   LogicalResult verifyIndices(Value rowPtr, Value colIdx, int64_t blockSize);
   /// Checks `seq_lens` [B].
   LogicalResult verifySeqLens(Value seqLens);
-  /// Checks the extents against the block size and the 32-bit limits.
+  /// Checks the extents against the block size (checked to be 128) and
+  /// the 32-bit limits.
   LogicalResult verifyExtents(int64_t blockSize);
 
 private:
@@ -225,8 +226,6 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
 }
 
 LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
-  if (blockSize != 128)
-    return op->emitOpError() << "block size must be 128, got " << blockSize;
   auto isStatic = [](int64_t size) { return !ShapedType::isDynamic(size); };
   int64_t batch = extents[kBatch], heads = extents[kHeads],
           seqLen = extents[kTokens];
@@ -267,6 +266,13 @@ LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
            << " query tiles exceed " << kMaxIndex
            << ", the largest the kernel's 32-bit tile indices hold";
   }
+  return success();
+}
+
+/// The block size the extents are checked against (and divided by).
+LogicalResult verifyBlockSize(Operation *op, int64_t blockSize) {
+  if (blockSize != 128)
+    return op->emitOpError() << "block size must be 128, got " << blockSize;
   return success();
 }
 
@@ -358,7 +364,8 @@ LogicalResult verifyOperandSegments(AttentionOp op) {
 
 LogicalResult AttentionOp::verify() {
   // The accessors below read the segments: check them first.
-  if (failed(verifyOperandSegments(*this)))
+  if (failed(verifyOperandSegments(*this)) ||
+      failed(verifyBlockSize(*this, getBlockSize())))
     return failure();
   BufferVerifier buffers(*this);
   FailureOr<Type> elementType =
@@ -421,7 +428,8 @@ TuningAttr AttentionOp::getTuningOrDefault() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult QueryTileOp::verify() {
-  if (failed(verifyKernelFunction(*this)))
+  if (failed(verifyKernelFunction(*this)) ||
+      failed(verifyBlockSize(*this, getBlockSize())))
     return failure();
   BufferVerifier buffers(*this);
   FailureOr<Type> elementType =
