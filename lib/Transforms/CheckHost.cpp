@@ -8,6 +8,10 @@
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
 #include "bsattn/Transforms/Passes.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringExtras.h"
+
 namespace mlir::bsattn {
 #define GEN_PASS_DEF_BSATTNCHECKHOST
 #include "bsattn/Transforms/Passes.h.inc"
@@ -18,11 +22,30 @@ using namespace mlir::bsattn;
 
 namespace {
 
+/// A PTX identifier: the NVPTX backend aborts on other symbol names.
+bool isPTXName(StringRef name) {
+  auto isPTXChar = [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '$';
+  };
+  return !name.empty() && !llvm::isDigit(name.front()) &&
+         llvm::all_of(name, isPTXChar);
+}
+
 struct BSAttnCheckHostPass
     : public bsattn::impl::BSAttnCheckHostBase<BSAttnCheckHostPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    WalkResult result = module.walk([&](Operation *op) {
+    WalkResult result = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (isa_and_nonnull<gpu::GPUModuleOp>(op->getParentOp())) {
+        auto name =
+            op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+        if (!name || isPTXName(name.getValue()))
+          return WalkResult::skip();
+        op->emitOpError() << "has symbol name '" << name.getValue()
+                          << "', which is not a PTX identifier "
+                             "([A-Za-z_$][A-Za-z0-9_$]*)";
+        return WalkResult::interrupt();
+      }
       if (!isa<AttentionOp, QueryTileOp>(op) ||
           op->getParentOp()->getParentOp() == module)
         return WalkResult::advance();

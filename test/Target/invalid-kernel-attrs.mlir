@@ -181,7 +181,7 @@ module attributes {gpu.container_module} {
 
 module attributes {gpu.container_module} {
   gpu.module @k_kernels {
-    // expected-error @+1 {{'llvm.func' op kernel name must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) to be a PTX entry name, got 'a b'}}
+    // expected-error @+1 {{'llvm.func' op has symbol name 'a b', which is not a PTX identifier ([A-Za-z_$][A-Za-z0-9_$]*)}}
     llvm.func @"a b"(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
       llvm.return
     }
