@@ -60,14 +60,6 @@ LogicalResult checkEmitterInput(ModuleOp module) {
   return success();
 }
 
-/// Kernel names become PTX entry names and Python identifiers.
-bool isKernelName(StringRef name) {
-  return !name.empty() &&
-         (llvm::isAlpha(name.front()) || name.front() == '_') &&
-         llvm::all_of(name,
-                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
-}
-
 /// The one kernel of a lowered module, or a diagnostic.
 FailureOr<LLVM::LLVMFuncOp> getKernel(ModuleOp module, Location loc) {
   SmallVector<LLVM::LLVMFuncOp> kernels;

@@ -187,3 +187,15 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// Found by the fuzzer: the manifest emitter cast bsattn.abi to an array.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op needs 'bsattn.abi' (an array with one dictionary per kernel argument), got #bsattn.csr}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = #bsattn.csr, bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}

@@ -37,6 +37,13 @@ static void printPVPrecision(OpAsmPrinter &printer, Operation *,
 #define GET_OP_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.cpp.inc"
 
+bool mlir::bsattn::isKernelName(StringRef name) {
+  return !name.empty() &&
+         (llvm::isAlpha(name.front()) || name.front() == '_') &&
+         llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
 namespace {
 
 /// The largest extent and tile count the kernels' 32-bit indices hold.
@@ -274,15 +281,6 @@ LogicalResult verifyBlockSize(Operation *op, int64_t blockSize) {
   if (blockSize != 128)
     return op->emitOpError() << "block size must be 128, got " << blockSize;
   return success();
-}
-
-/// Kernel names become PTX entry names (and Python identifiers in the
-/// challenge submission): C identifiers only.
-bool isKernelName(StringRef name) {
-  return !name.empty() &&
-         (llvm::isAlpha(name.front()) || name.front() == '_') &&
-         llvm::all_of(name,
-                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
 /// The checks every function that becomes a kernel passes: it is directly

@@ -26,4 +26,10 @@
 #define GET_OP_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.h.inc"
 
+namespace mlir::bsattn {
+/// Whether `name` can name a kernel: a C identifier, which PTX (entry
+/// names) and the challenge submission's Python both carry.
+bool isKernelName(StringRef name);
+} // namespace mlir::bsattn
+
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTN_H
