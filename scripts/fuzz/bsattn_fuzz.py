@@ -186,7 +186,9 @@ class AttentionGen:
                 elems[victim] = r.choice(["f32", "i32", "bf16", "f16", "i64", "f8E4M3FN"])
                 bad.append("elem?")
             elif kind == "layout":
-                layouts[victim] = "strided<[%s]>" % ", ".join(
+                # A dynamic offset: not the identity layout at any rank
+                # (strided<[1]> alone is, for rank 1).
+                layouts[victim] = "strided<[%s], offset: ?>" % ", ".join(
                     ["?"] * (len(shape) - 1) + ["1"])
                 bad.append("layout")
             elif kind == "space":
