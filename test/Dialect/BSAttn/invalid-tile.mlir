@@ -410,15 +410,6 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
 
 // -----
 
-func.func @f() {
-  %z = arith.constant 0.0 : f32
-  // expected-error @+1 {{'bsattn.splat' op must be nested in a 'bsattn.query_tile'}}
-  %s = bsattn.splat %z : !bsattn.rows<128, f32>
-  return
-}
-
-// -----
-
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)

@@ -571,20 +571,24 @@ LogicalResult QKOp::verify() {
   return checkTile(*this, getScores().getType(), "scores", block, block);
 }
 
+// Mask and the softmax step also run outside a query tile, in kernels
+// (where a later lowering level puts them); inside one, their tiles are the
+// tile's.
 LogicalResult MaskOp::verify() {
-  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
-  if (failed(tile))
-    return failure();
-  int64_t block = tile->getBlockSize();
+  auto tile = (*this)->getParentOfType<QueryTileOp>();
+  if (!tile)
+    return success();
+  int64_t block = tile.getBlockSize();
   return checkTile(*this, getScores().getType(), "scores", block, block);
 }
 
 LogicalResult OnlineSoftmaxOp::verify() {
-  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
-  if (failed(tile))
-    return failure();
-  int64_t block = tile->getBlockSize();
-  if (failed(checkTile(*this, getScores().getType(), "scores", block, block)))
+  TileType scores = getScores().getType();
+  auto tile = (*this)->getParentOfType<QueryTileOp>();
+  if (!tile)
+    return checkRows(*this, getMax().getType(), "row state", scores.getRows());
+  int64_t block = tile.getBlockSize();
+  if (failed(checkTile(*this, scores, "scores", block, block)))
     return failure();
   return checkRows(*this, getMax().getType(), "row state", block);
 }
@@ -614,14 +618,14 @@ LogicalResult StoreOutputOp::verify() {
 }
 
 LogicalResult SplatOp::verify() {
-  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
-  if (failed(tile))
-    return failure();
-  int64_t block = tile->getBlockSize();
+  auto tile = (*this)->getParentOfType<QueryTileOp>();
+  if (!tile)
+    return success();
+  int64_t block = tile.getBlockSize();
   if (auto rows = dyn_cast<RowsType>(getType()))
     return checkRows(*this, rows, "result", block);
   auto result = cast<TileType>(getType());
   if (result.getCols() == block)
     return checkTile(*this, result, "result", block, block);
-  return checkTile(*this, result, "result", block, tile->getHeadDim());
+  return checkTile(*this, result, "result", block, tile.getHeadDim());
 }

@@ -356,9 +356,9 @@ def BSAttn_StoreOutputOp : BSAttn_TileLevelOp<"store_output", [
 def BSAttn_SplatOp : BSAttn_TileLevelOp<"splat", [Pure]> {
   let summary = "A tile or row vector with every element equal to `value`";
   let description = [{
-    The result is one of the query tile's register values: a
-    `block x block` score tile, a `block x D` accumulator or `block` rows,
-    all f32.
+    In a `bsattn.query_tile`, the result is one of the tile's register
+    values: a `block x block` score tile, a `block x D` accumulator or
+    `block` rows, all f32.
   }];
   let arguments = (ins F32:$value);
   let results = (outs AnyTypeOf<[BSAttn_TileType, BSAttn_RowsType]>:$result);
