@@ -15,6 +15,7 @@
 using namespace mlir;
 
 void bsattn::buildBSAttnToSchedulePipeline(OpPassManager &pm) {
+  pm.addPass(bsattn::createBSAttnCheckHost());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnTile());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnFuseSoftmax());
   pm.addPass(createCanonicalizerPass());

@@ -10,8 +10,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/JSON.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::bsattn;
@@ -31,6 +34,32 @@ runPipeline(ModuleOp module, function_ref<void(OpPassManager &)> build) {
   return clone;
 }
 
+/// Checks that `module` is at a level the emitters take (bsattn.attention,
+/// bsattn.query_tile or an llvm.func kernel with its `bsattn.abi`, not yet
+/// a gpu.binary) and holds exactly one kernel, before any lowering or
+/// ptxas runs.
+LogicalResult checkEmitterInput(ModuleOp module) {
+  int64_t kernels = 0;
+  Operation *binary = nullptr;
+  module.walk([&](Operation *op) {
+    if (isa<AttentionOp, QueryTileOp>(op) ||
+        (isa<LLVM::LLVMFuncOp>(op) && op->hasAttr("bsattn.abi")))
+      ++kernels;
+    else if (isa<gpu::BinaryOp>(op) && !binary)
+      binary = op;
+  });
+  if (binary)
+    return binary->emitError()
+           << "the input is already compiled to a gpu.binary; the bsattn "
+              "emitters take bsattn.attention, bsattn.query_tile or an "
+              "llvm.func kernel with 'bsattn.abi'";
+  if (kernels != 1)
+    return emitError(module.getLoc())
+           << "expected exactly one bsattn.attention to emit, found "
+           << kernels;
+  return success();
+}
+
 /// The one kernel of a lowered module, or a diagnostic.
 FailureOr<LLVM::LLVMFuncOp> getKernel(ModuleOp module, Location loc) {
   SmallVector<LLVM::LLVMFuncOp> kernels;
@@ -42,17 +71,184 @@ FailureOr<LLVM::LLVMFuncOp> getKernel(ModuleOp module, Location loc) {
     return emitError(loc) << "expected exactly one bsattn.attention to emit, "
                              "found "
                           << kernels.size();
-  return kernels.front();
+  LLVM::LLVMFuncOp kernel = kernels.front();
+  if (!isKernelName(kernel.getSymName()))
+    return kernel.emitOpError()
+           << "kernel name must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) "
+              "to be a PTX entry name, got '"
+           << kernel.getSymName() << "'";
+  return kernel;
+}
+
+/// The kernel's `bsattn.*` attributes, checked: the manifest is built from
+/// them, and a runtime launches the kernel by what it says.
+struct KernelAttrs {
+  FunctionType functionType;
+  ArrayAttr abi;
+  ArrayAttr block;
+  IntegerAttr sharedBytes;
+  SparsityAttrInterface sparsity;
+  PVPrecisionAttr pv;
+  FloatAttr scale;
+  bool persistent = false;
+};
+
+/// `kernel`'s attribute `name` as an `AttrT`, or a diagnostic.
+template <typename AttrT>
+FailureOr<AttrT> getKernelAttr(LLVM::LLVMFuncOp kernel, StringRef name,
+                               StringRef expected) {
+  Attribute attr = kernel->getAttr(name);
+  if (auto typed = dyn_cast_or_null<AttrT>(attr))
+    return typed;
+  InFlightDiagnostic diag = kernel.emitOpError()
+                            << "needs '" << name << "' (" << expected << ")";
+  if (attr)
+    diag << ", got " << attr;
+  return diag;
+}
+
+/// Checks one `bsattn.abi` entry against the function's arguments.
+LogicalResult verifyABIEntry(LLVM::LLVMFuncOp kernel, DictionaryAttr entry,
+                             size_t index, FunctionType functionType) {
+  auto fail = [&]() {
+    return kernel.emitOpError() << "'bsattn.abi' entry #" << index << " ";
+  };
+  for (NamedAttribute attr : entry)
+    if (!llvm::is_contained({"kind", "name", "arg", "box", "swizzle", "dim"},
+                            attr.getName().getValue()))
+      return fail() << "has unknown key '" << attr.getName().getValue() << "'";
+  auto kind = dyn_cast_or_null<StringAttr>(entry.get("kind"));
+  if (!kind ||
+      !llvm::is_contained({"tensor_map", "pointer", "dim"}, kind.getValue()))
+    return fail() << "needs 'kind' = \"tensor_map\", \"pointer\" or \"dim\"";
+  auto name = dyn_cast_or_null<StringAttr>(entry.get("name"));
+  if (!name || name.getValue().empty())
+    return fail() << "needs a non-empty string 'name'";
+  auto arg = dyn_cast_or_null<IntegerAttr>(entry.get("arg"));
+  int64_t numInputs = functionType.getNumInputs();
+  if (!arg || arg.getInt() < 0 || arg.getInt() >= numInputs)
+    return fail() << "needs an integer 'arg' in [0, " << numInputs << ")";
+  auto memref = cast<MemRefType>(functionType.getInput(arg.getInt()));
+  bool isTensorMap = kind.getValue() == "tensor_map";
+  bool isDim = kind.getValue() == "dim";
+  auto box = dyn_cast_or_null<ArrayAttr>(entry.get("box"));
+  if (isTensorMap != bool(entry.get("box")) ||
+      (box && (box.size() != 4 || !llvm::all_of(box, [](Attribute size) {
+                 auto integer = dyn_cast<IntegerAttr>(size);
+                 return integer && integer.getInt() > 0;
+               }))))
+    return fail() << "needs a 'box' of 4 positive integers exactly when its "
+                     "kind is tensor_map";
+  if (isTensorMap != bool(entry.get("swizzle")) ||
+      (isTensorMap && !isa<IntegerAttr>(entry.get("swizzle"))))
+    return fail() << "needs an integer 'swizzle' exactly when its kind is "
+                     "tensor_map";
+  if (isTensorMap && memref.getRank() != 4)
+    return fail() << "is a tensor map of argument #" << arg.getInt()
+                  << ", which must have rank 4, got " << memref;
+  auto dim = dyn_cast_or_null<IntegerAttr>(entry.get("dim"));
+  if (isDim != bool(entry.get("dim")) ||
+      (isDim && (!dim || dim.getInt() < 0 || dim.getInt() >= memref.getRank())))
+    return fail() << "needs an integer 'dim' in [0, " << memref.getRank()
+                  << ") exactly when its kind is dim";
+  return success();
+}
+
+FailureOr<KernelAttrs> verifyKernelAttrs(LLVM::LLVMFuncOp kernel) {
+  KernelAttrs attrs;
+  auto typeAttr = getKernelAttr<TypeAttr>(kernel, "bsattn.function_type",
+                                          "the host function's type");
+  if (failed(typeAttr))
+    return failure();
+  attrs.functionType = dyn_cast<FunctionType>(typeAttr->getValue());
+  if (!attrs.functionType || attrs.functionType.getNumResults() != 0 ||
+      !llvm::all_of(attrs.functionType.getInputs(), llvm::IsaPred<MemRefType>))
+    return kernel.emitOpError()
+           << "needs 'bsattn.function_type' to be a function type with "
+              "memref arguments and no results, got "
+           << typeAttr->getValue();
+
+  auto abi = getKernelAttr<ArrayAttr>(kernel, "bsattn.abi",
+                                      "an array with one dictionary per "
+                                      "kernel argument");
+  if (failed(abi))
+    return failure();
+  attrs.abi = *abi;
+  if (attrs.abi.size() != kernel.getNumArguments())
+    return kernel.emitOpError()
+           << "'bsattn.abi' has " << attrs.abi.size() << " entries for "
+           << kernel.getNumArguments() << " kernel arguments";
+  bool hasQuery = false;
+  for (auto [i, entry] : llvm::enumerate(attrs.abi)) {
+    auto dict = dyn_cast<DictionaryAttr>(entry);
+    if (!dict)
+      return kernel.emitOpError() << "'bsattn.abi' entry #" << i
+                                  << " must be a dictionary, got " << entry;
+    if (failed(verifyABIEntry(kernel, dict, i, attrs.functionType)))
+      return failure();
+    hasQuery |= dict.getAs<StringAttr>("kind").getValue() == "tensor_map" &&
+                dict.getAs<StringAttr>("name").getValue() == "q";
+  }
+  if (!hasQuery)
+    return kernel.emitOpError() << "'bsattn.abi' has no tensor_map entry "
+                                   "named 'q' (the grid is read off q)";
+
+  auto block = getKernelAttr<ArrayAttr>(kernel, "bsattn.block",
+                                        "3 positive thread counts");
+  if (failed(block))
+    return failure();
+  attrs.block = *block;
+  if (attrs.block.size() != 3 || !llvm::all_of(attrs.block, [](Attribute a) {
+        auto count = dyn_cast<IntegerAttr>(a);
+        return count && count.getInt() > 0;
+      }))
+    return kernel.emitOpError()
+           << "needs 'bsattn.block' (3 positive thread counts), got "
+           << attrs.block;
+  auto sharedBytes = getKernelAttr<IntegerAttr>(
+      kernel, "bsattn.shared_bytes", "the dynamic shared memory in bytes");
+  if (failed(sharedBytes))
+    return failure();
+  attrs.sharedBytes = *sharedBytes;
+  if (attrs.sharedBytes.getInt() < 0)
+    return kernel.emitOpError()
+           << "needs 'bsattn.shared_bytes' >= 0, got " << attrs.sharedBytes;
+  auto sparsity = getKernelAttr<SparsityAttrInterface>(
+      kernel, "bsattn.sparsity", "a bsattn sparsity attribute");
+  auto pv = getKernelAttr<PVPrecisionAttr>(kernel, "bsattn.pv",
+                                           "a #bsattn<pv_precision>");
+  auto scale =
+      getKernelAttr<FloatAttr>(kernel, "bsattn.scale", "the softmax scale");
+  if (failed(sparsity) || failed(pv) || failed(scale))
+    return failure();
+  attrs.sparsity = *sparsity;
+  attrs.pv = *pv;
+  attrs.scale = *scale;
+  double scaleValue = attrs.scale.getValueAsDouble();
+  if (!std::isfinite(scaleValue) || scaleValue <= 0)
+    return kernel.emitOpError()
+           << "needs a positive finite 'bsattn.scale', got " << attrs.scale;
+  if (Attribute persistent = kernel->getAttr("bsattn.persistent");
+      persistent && !isa<UnitAttr>(persistent))
+    return kernel.emitOpError()
+           << "needs 'bsattn.persistent' to be a unit attribute, got "
+           << persistent;
+  attrs.persistent = kernel->hasAttr("bsattn.persistent");
+  return attrs;
 }
 
 LogicalResult emitBinary(ModuleOp module, TargetOptions options,
                          StringRef format, llvm::raw_ostream &os) {
+  if (failed(checkEmitterInput(module)))
+    return failure();
   options.format = format.str();
-  auto lowered = runPipeline(module, [&](OpPassManager &pm) {
-    buildBSAttnToKernelPipeline(pm);
-    buildKernelToBinaryPipeline(pm, options);
-  });
-  if (failed(lowered))
+  auto lowered = runPipeline(
+      module, [&](OpPassManager &pm) { buildBSAttnToKernelPipeline(pm); });
+  if (failed(lowered) || failed(getKernel(**lowered, module.getLoc())))
+    return failure();
+  PassManager pm(module.getContext());
+  buildKernelToBinaryPipeline(pm, options);
+  if (failed(pm.run(**lowered)))
     return failure();
   SmallVector<gpu::BinaryOp> binaries;
   (*lowered)->walk([&](gpu::BinaryOp binary) { binaries.push_back(binary); });
@@ -99,6 +295,8 @@ LogicalResult bsattn::emitCubin(ModuleOp module, const TargetOptions &options,
 LogicalResult bsattn::emitManifest(ModuleOp module,
                                    const TargetOptions &options,
                                    llvm::raw_ostream &os) {
+  if (failed(checkEmitterInput(module)))
+    return failure();
   auto lowered = runPipeline(
       module, [](OpPassManager &pm) { buildBSAttnToKernelPipeline(pm); });
   if (failed(lowered))
@@ -106,15 +304,16 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
   FailureOr<LLVM::LLVMFuncOp> kernel = getKernel(**lowered, module.getLoc());
   if (failed(kernel))
     return failure();
-  auto functionType = cast<FunctionType>(
-      cast<TypeAttr>((*kernel)->getAttr("bsattn.function_type")).getValue());
-  auto abi = cast<ArrayAttr>((*kernel)->getAttr("bsattn.abi"));
+  FailureOr<KernelAttrs> attrs = verifyKernelAttrs(*kernel);
+  if (failed(attrs))
+    return failure();
+  FunctionType functionType = attrs->functionType;
 
   // The function's interface: each argument's role is the name the kernel
   // ABI gives it.
   SmallVector<std::string> roles(functionType.getNumInputs());
   llvm::json::Array params;
-  for (auto entry : abi.getAsRange<DictionaryAttr>()) {
+  for (auto entry : attrs->abi.getAsRange<DictionaryAttr>()) {
     llvm::json::Object param;
     for (NamedAttribute attr : entry) {
       if (auto str = dyn_cast<StringAttr>(attr.getValue()))
@@ -146,9 +345,9 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
                            {"shape", std::move(shape)}});
   }
 
-  auto intsOf = [](Attribute attr) {
+  auto intsOf = [](ArrayAttr attr) {
     llvm::json::Array values;
-    for (auto value : cast<ArrayAttr>(attr).getAsRange<IntegerAttr>())
+    for (auto value : attr.getAsRange<IntegerAttr>())
       values.push_back(value.getInt());
     return values;
   };
@@ -169,18 +368,14 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
       {"version", 1},
       {"entry", kernel->getSymName()},
       {"arch", options.chip},
-      {"block", intsOf((*kernel)->getAttr("bsattn.block"))},
+      {"block", intsOf(attrs->block)},
       {"cluster", llvm::json::Array{1, 1, 1}},
       {"grid", std::move(grid)},
-      {"persistent", (*kernel)->hasAttr("bsattn.persistent")},
-      {"shared_bytes",
-       cast<IntegerAttr>((*kernel)->getAttr("bsattn.shared_bytes")).getInt()},
-      {"sparsity", stringOf((*kernel)->getAttr("bsattn.sparsity"))},
-      {"pv",
-       stringifyPVPrecision(
-           cast<PVPrecisionAttr>((*kernel)->getAttr("bsattn.pv")).getValue())},
-      {"scale",
-       cast<FloatAttr>((*kernel)->getAttr("bsattn.scale")).getValueAsDouble()},
+      {"persistent", attrs->persistent},
+      {"shared_bytes", attrs->sharedBytes.getInt()},
+      {"sparsity", stringOf(attrs->sparsity)},
+      {"pv", stringifyPVPrecision(attrs->pv.getValue())},
+      {"scale", attrs->scale.getValueAsDouble()},
       {"arguments", std::move(arguments)},
       {"params", std::move(params)}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";

@@ -5,6 +5,20 @@
 
 include "mlir/Pass/PassBase.td"
 
+def BSAttnCheckHost : Pass<"bsattn-check-host", "ModuleOp"> {
+  let summary = "Check that every kernel is in a function of this module "
+                "and has a PTX name";
+  let description = [{
+    The bsattn pipelines compile the functions directly in the module they
+    run on; a `bsattn.attention` or `bsattn.query_tile` in a nested module
+    would be left unlowered. This pass refuses such input with a
+    diagnostic, and so it does symbols in a `gpu.module` whose names are
+    not PTX identifiers (which the NVPTX backend aborts on). It runs first
+    in `bsattn-to-kernel` and `bsattn-to-ptx` (the op verifiers check the
+    rest of the host function contract).
+  }];
+}
+
 def BSAttnTile : Pass<"bsattn-tile", "func::FuncOp"> {
   let summary = "Tile bsattn.attention into query tiles and key-block schedules";
   let description = [{

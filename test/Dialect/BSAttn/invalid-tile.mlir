@@ -37,7 +37,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
   ^bb0(%b: index, %h: index, %qb: index):
     %z = arith.constant 0.0 : f32
-    %m = bsattn.splat %z : !bsattn.rows<64, f32>
+    %m = builtin.unrealized_conversion_cast %z : f32 to !bsattn.rows<64, f32>
     // expected-error @+1 {{'bsattn.online_softmax' op row state must hold 128 f32 rows, got '!bsattn.rows<64, f32>'}}
     %p:4 = bsattn.online_softmax %t, %m, %m scale_log2 = 1.0 : <128 x 128, f32>, <64, f32>
   }
@@ -52,7 +52,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
   ^bb0(%b: index, %h: index, %qb: index):
     %z = arith.constant 0.0 : f32
-    %a = bsattn.splat %z : !bsattn.tile<128 x 64, f32>
+    %a = builtin.unrealized_conversion_cast %z : f32 to !bsattn.tile<128 x 64, f32>
     // expected-error @+1 {{'bsattn.pv' op accumulator must be a 128x128 f32 tile, got '!bsattn.tile<128 x 64, f32>'}}
     %o2 = bsattn.pv %a, %r, %t, step %n : <128 x 64, f32>, <128, f32>, <128 x 128, f32>
   }
@@ -67,7 +67,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
   ^bb0(%b: index, %h: index, %qb: index):
     %z = arith.constant 0.0 : f32
-    %m = bsattn.splat %z : !bsattn.rows<64, f32>
+    %m = builtin.unrealized_conversion_cast %z : f32 to !bsattn.rows<64, f32>
     // expected-error @+1 {{'bsattn.store_output' op row state must hold 128 f32 rows, got '!bsattn.rows<64, f32>'}}
     bsattn.store_output %t, %m, %m, seq_len %n : <128 x 128, f32>, <64, f32>
   }
@@ -82,7 +82,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
   ^bb0(%b: index, %h: index, %qb: index):
     %z = arith.constant 0.0 : f32
-    %a = bsattn.splat %z : !bsattn.tile<128 x 256, f32>
+    %a = builtin.unrealized_conversion_cast %z : f32 to !bsattn.tile<128 x 256, f32>
     // expected-error @+1 {{'bsattn.store_output' op accumulator must be a 128x128 f32 tile, got '!bsattn.tile<128 x 256, f32>'}}
     bsattn.store_output %a, %r, %r, seq_len %n : <128 x 256, f32>, <128, f32>
   }
@@ -274,5 +274,166 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
     bsattn.ring_end %qb
     bsattn.ring_end %qb
   }
+  return
+}
+
+// -----
+
+// Operands of the wrong rank: the accessors and the lowering index q's
+// shape [B, H, T, D].
+func.func @f(%q: memref<2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op 'q' must have rank 4 [B, H, T, D], got rank 3}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<2x256x128xbf16>, memref<2x256x128xbf16>, memref<2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op 'lse' must have rank 3 [B, H, T], got rank 2}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x?xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op head dimension D must be static}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x?xbf16>, memref<1x2x256x?xbf16>, memref<1x2x256x?xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xf16>, %o: memref<1x2x256x128xf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op P.V precision 'split_bf16' needs bf16 inputs; f16 inputs take 'f16'}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xf16>, memref<1x2x256x128xf16>, memref<1x2x256x128xf16>) outs(%o, %lse : memref<1x2x256x128xf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op scale must be positive and finite, got -1.000000e+00}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = -1.0 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %c: i1) {
+  scf.if %c {
+    // expected-error @+1 {{'bsattn.query_tile' op expects parent op 'func.func'}}
+    bsattn.query_tile #bsattn.causal pv = split_bf16
+        ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+        attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+    ^bb0(%b: index, %h: index, %qb: index):
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @"k-1"(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op needs a function name that is a C identifier ([A-Za-z_][A-Za-z0-9_]*) to name its kernel, got 'k-1'}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 64, f32>) {
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %z = arith.constant 0.0 : f32
+    %s = builtin.unrealized_conversion_cast %z : f32 to !bsattn.tile<3 x 5, f32>
+    // expected-error @+1 {{'bsattn.mask' op scores must be a 128x128 f32 tile, got '!bsattn.tile<3 x 5, f32>'}}
+    %m = bsattn.mask %s, key_block %qb, seq_len %qb : <3 x 5, f32>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %z = arith.constant 0.0 : f32
+    // expected-error @+1 {{'bsattn.splat' op result must be a 128x128 f32 tile, got '!bsattn.tile<128 x 64, f32>'}}
+    %s = bsattn.splat %z : !bsattn.tile<128 x 64, f32>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %z = arith.constant 0.0 : f32
+    // expected-error @+1 {{'bsattn.splat' op result must hold 128 f32 rows, got '!bsattn.rows<128, f16>'}}
+    %s = bsattn.splat %z : !bsattn.rows<128, f16>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %z = arith.constant 0.0 : f32
+    %a = bsattn.splat %z : !bsattn.tile<128 x 128, f32>
+    %m = bsattn.splat %z : !bsattn.rows<128, f32>
+    %p = bsattn.splat %z : !bsattn.tile<64 x 64, f32>
+    // expected-error @-1 {{'bsattn.splat' op result must be a 128x128 f32 tile, got '!bsattn.tile<64 x 64, f32>'}}
+  }
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tile must have at least one row and one column, got 0x128}}
+func.func @f(%t: !bsattn.tile<0 x 128, f32>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{rows must hold at least one row, got -4}}
+func.func @f(%t: !bsattn.rows<-4, f32>) {
   return
 }

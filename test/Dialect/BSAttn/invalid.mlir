@@ -79,12 +79,12 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 
 // -----
 
-func.func @f(%q: memref<1x2x200x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+func.func @f(%q: memref<1x2x200x128xbf16>, %k: memref<1x2x200x128xbf16>, %v: memref<1x2x200x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x200x128xbf16>, %l: memref<1x2x200xf32>) {
   // expected-error @+1 {{sequence length T = 200 must be a positive multiple of the block size 128}}
   bsattn.attention #bsattn.causal pv = split_bf16
-      ins(%q, %k, %v : memref<1x2x200x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      ins(%q, %k, %v : memref<1x2x200x128xbf16>, memref<1x2x200x128xbf16>, memref<1x2x200x128xbf16>)
       seq_lens(%s : memref<1xi32>)
-      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      outs(%o, %l : memref<1x2x200x128xbf16>, memref<1x2x200xf32>)
   return
 }
 
@@ -113,7 +113,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x384x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'k' shape [1, 2, 384, 128] does not match the shape of 'q' [1, 2, 256, 128]}}
+  // expected-error @+1 {{'k' shape [1, 2, 384, 128] does not match [B, H, T, D] = [1, 2, 256, 128] of the operands before it}}
   bsattn.attention #bsattn.causal pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x384x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -135,7 +135,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x4x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'v' shape [1, 4, 256, 128] does not match the shape of 'q' [1, 2, 256, 128]}}
+  // expected-error @+1 {{'v' shape [1, 4, 256, 128] does not match [B, H, T, D] = [1, 2, 256, 128] of the operands before it}}
   bsattn.attention #bsattn.causal pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x4x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -179,7 +179,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x128xf32>) {
-  // expected-error @+1 {{'lse' shape [1, 2, 128] does not match [B, H, T] of 'q' [1, 2, 256]}}
+  // expected-error @+1 {{'lse' shape [1, 2, 128] does not match [B, H, T] = [1, 2, 256] of the operands before it}}
   bsattn.attention #bsattn.causal pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -212,7 +212,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<2xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'seq_lens' shape [2] does not match [B] of 'q' [1]}}
+  // expected-error @+1 {{'seq_lens' shape [2] does not match [B] = [1] of the operands before it}}
   bsattn.attention #bsattn.causal pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<2xi32>)
@@ -270,7 +270,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x2xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'row_ptr' shape [1, 2, 2] does not match [B, H, T/block + 1] of 'q' [1, 2, 3]}}
+  // expected-error @+1 {{'row_ptr' shape [1, 2, 2] does not match [B, H, T/block + 1] = [1, 2, 3] of the operands before it}}
   bsattn.attention #bsattn.csr pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -306,7 +306,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<2x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'col_idx' shape [2, 2, 4] does not match [B, H, NNZ] of 'q' [1, 2, 4]}}
+  // expected-error @+1 {{'col_idx' shape [2, 2, 4] does not match [B, H, NNZ] = [1, 2, 4] of the operands before it}}
   bsattn.attention #bsattn.csr pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -411,5 +411,150 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %ci: memref<1x2x4x
 func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
   // expected-error @+1 {{Invalid attribute `sparsity` in property conversion: 3 : i32}}
   "bsattn.attention"(%q, %q, %q, %s, %o, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 1, 1>, pv = #bsattn<pv_precision bf16>, sparsity = 3 : i32}> : (memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1xi32>, memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> ()
+  return
+}
+
+// -----
+
+// Generic form with q's operand segment empty: k must not stand in for q.
+func.func @f(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x128x128xbf16>, %l: memref<1x1x128xf32>) {
+  // expected-error @+1 {{needs exactly one 'q' operand, got 0 (operandSegmentSizes)}}
+  "bsattn.attention"(%q, %q, %s, %o, %l, %l) <{operandSegmentSizes = array<i32: 0, 1, 1, 1, 0, 0, 1, 2>, pv = #bsattn<pv_precision f16>, sparsity = #bsattn.causal}> : (memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1xi32>, memref<1x1x128x128xbf16>, memref<1x1x128xf32>, memref<1x1x128xf32>) -> ()
+  return
+}
+
+// -----
+
+// lse's segment empty: the verifier must not read past the operands.
+func.func @f(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %rp: memref<1x1x2xi32>) {
+  // expected-error @+1 {{needs exactly one 'lse' operand, got 0 (operandSegmentSizes)}}
+  "bsattn.attention"(%q, %q, %q, %s, %rp, %rp, %q) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 0>, pv = #bsattn<pv_precision f16>, sparsity = #bsattn.csr}> : (memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1xi32>, memref<1x1x2xi32>, memref<1x1x2xi32>, memref<1x1x128x128xbf16>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x128x128xbf16>, %l: memref<1x1x128xf32>) {
+  // expected-error @+1 {{needs exactly one 'seq_lens' operand, got 2 (operandSegmentSizes)}}
+  "bsattn.attention"(%q, %q, %q, %s, %s, %o, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 2, 0, 0, 1, 1>, pv = #bsattn<pv_precision f16>, sparsity = #bsattn.causal}> : (memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1xi32>, memref<1xi32>, memref<1x1x128x128xbf16>, memref<1x1x128xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16, 3>, %s: memref<1xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'k' must be in the default (global) memory space, got 3}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %k, %k : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16, 3>, memref<1x2x256x128xbf16, 3>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+// q is dynamic, k and v are static and disagree.
+func.func @f(%q: memref<?x?x?x128xbf16>, %k: memref<2x2x256x128xbf16>, %v: memref<3x2x256x128xbf16>, %s: memref<?xi32>, %o: memref<?x?x?x128xbf16>, %l: memref<?x?x?xf32>) {
+  // expected-error @+1 {{'v' shape [3, 2, 256, 128] does not match [B, H, T, D] = [2, 2, 256, 128] of the operands before it}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %k, %v : memref<?x?x?x128xbf16>, memref<2x2x256x128xbf16>, memref<3x2x256x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      outs(%o, %l : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
+  return
+}
+
+// -----
+
+// T known only from lse, and row_ptr disagrees with it.
+func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<?x?x5xi32>, %ci: memref<?x?x?xi32>, %o: memref<?x?x?x128xbf16>, %l: memref<?x?x256xf32>) {
+  // expected-error @+1 {{'row_ptr' shape [?, ?, 5] does not match [B, H, T/block + 1] = [?, ?, 3] of the operands before it}}
+  bsattn.attention #bsattn.csr pv = bf16
+      ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      indices(%rp, %ci : memref<?x?x5xi32>, memref<?x?x?xi32>)
+      outs(%o, %l : memref<?x?x?x128xbf16>, memref<?x?x256xf32>)
+  return
+}
+
+// -----
+
+// T known only from o, and not a multiple of the block.
+func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %o: memref<?x?x100x128xbf16>, %l: memref<?x?x?xf32>) {
+  // expected-error @+1 {{sequence length T = 100 must be a positive multiple of the block size 128}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      outs(%o, %l : memref<?x?x100x128xbf16>, memref<?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<0x2x256x128xbf16>, %s: memref<0xi32>, %o: memref<0x2x256x128xbf16>, %l: memref<0x2x256xf32>) {
+  // expected-error @+1 {{batch size B must be at least 1, got 0}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<0x2x256x128xbf16>, memref<0x2x256x128xbf16>, memref<0x2x256x128xbf16>)
+      seq_lens(%s : memref<0xi32>)
+      outs(%o, %l : memref<0x2x256x128xbf16>, memref<0x2x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x0x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x0x256x128xbf16>, %l: memref<1x0x256xf32>) {
+  // expected-error @+1 {{number of heads H must be at least 1, got 0}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<1x0x256x128xbf16>, memref<1x0x256x128xbf16>, memref<1x0x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x0x256x128xbf16>, memref<1x0x256xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x1x4611686018427387904x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x4611686018427387904x128xbf16>, %l: memref<1x1x4611686018427387904xf32>) {
+  // expected-error @+1 {{sequence length T = 4611686018427387904 exceeds 2147483647, the largest the kernel's 32-bit indices hold}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<1x1x4611686018427387904x128xbf16>, memref<1x1x4611686018427387904x128xbf16>, memref<1x1x4611686018427387904x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x1x4611686018427387904x128xbf16>, memref<1x1x4611686018427387904xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<?x2147483648x?x128xbf16>, %s: memref<?xi32>, %o: memref<?x2147483648x?x128xbf16>, %l: memref<?x2147483648x?xf32>) {
+  // expected-error @+1 {{number of heads H = 2147483648 exceeds 2147483647, the largest the kernel's 32-bit indices hold}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<?x2147483648x?x128xbf16>, memref<?x2147483648x?x128xbf16>, memref<?x2147483648x?x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      outs(%o, %l : memref<?x2147483648x?x128xbf16>, memref<?x2147483648x?xf32>)
+  return
+}
+
+// -----
+
+// Each extent fits 31 bits, their product of tiles does not (even with B
+// dynamic, so at least 1).
+func.func @f(%q: memref<?x65536x8388608x128xbf16>, %s: memref<?xi32>, %o: memref<?x65536x8388608x128xbf16>, %l: memref<?x65536x8388608xf32>) {
+  // expected-error @+1 {{B * H * T/128 = ? * 65536 * 65536 query tiles exceed 2147483647, the largest the kernel's 32-bit tile indices hold}}
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %q, %q : memref<?x65536x8388608x128xbf16>, memref<?x65536x8388608x128xbf16>, memref<?x65536x8388608x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      outs(%o, %l : memref<?x65536x8388608x128xbf16>, memref<?x65536x8388608xf32>)
+  return
+}
+
+// -----
+
+// Found by the fuzzer: the CSR row count T/block + 1 divided by a block size
+// of 0 (SIGFPE) before the block size was checked.
+func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{block size must be 128, got 0}}
+  bsattn.attention #bsattn.csr pv = bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x2x4xi32>)
+      outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {block_size = 0}
   return
 }

@@ -36,3 +36,18 @@ void BSAttnDialect::initialize() {
 #include "bsattn/Dialect/BSAttn/IR/BSAttnScheduleOps.cpp.inc"
       >();
 }
+
+LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
+                               int64_t rows, int64_t cols, Type) {
+  if (rows < 1 || cols < 1)
+    return emitError() << "tile must have at least one row and one column, got "
+                       << rows << "x" << cols;
+  return success();
+}
+
+LogicalResult RowsType::verify(function_ref<InFlightDiagnostic()> emitError,
+                               int64_t rows, Type) {
+  if (rows < 1)
+    return emitError() << "rows must hold at least one row, got " << rows;
+  return success();
+}

@@ -6,8 +6,10 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::bsattn;
@@ -35,7 +37,17 @@ static void printPVPrecision(OpAsmPrinter &printer, Operation *,
 #define GET_OP_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.cpp.inc"
 
+bool mlir::bsattn::isKernelName(StringRef name) {
+  return !name.empty() &&
+         (llvm::isAlpha(name.front()) || name.front() == '_') &&
+         llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
 namespace {
+
+/// The largest extent and tile count the kernels' 32-bit indices hold.
+constexpr int64_t kMaxIndex = std::numeric_limits<int32_t>::max();
 
 /// Writes a shape the way users read it: [2, 16, ?, 128].
 std::string formatShape(ArrayRef<int64_t> shape) {
@@ -62,165 +74,331 @@ bool shapesCompatible(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
          });
 }
 
-/// Verifies the operands of one attention op; each check emits one message.
-class AttentionVerifier {
-public:
-  explicit AttentionVerifier(AttentionOp op) : op(op) {}
+/// Positions of [B, H, T, D] in the extents a buffer's dimensions give.
+enum Extent : int { kBatch, kHeads, kTokens, kHeadDim, kFree };
 
-  LogicalResult verify();
+/// Verifies the buffers of an attention op or a query tile; each check
+/// emits one message. The static sizes of every buffer checked so far
+/// give the extents B, H, T and D the next one must agree with, so two
+/// buffers cannot contradict each other when a third is dynamic.
+class BufferVerifier {
+public:
+  explicit BufferVerifier(Operation *op) : op(op) {}
+
+  /// Checks q, k, v, o and lse and returns q's element type.
+  FailureOr<Type> verifyActivations(Value q, Value k, Value v, Value o,
+                                    Value lse);
+  /// Checks the CSR index buffers against the extents.
+  LogicalResult verifyIndices(Value rowPtr, Value colIdx, int64_t blockSize);
+  /// Checks `seq_lens` [B].
+  LogicalResult verifySeqLens(Value seqLens);
+  /// Checks the extents against the block size (checked to be 128) and
+  /// the 32-bit limits.
+  LogicalResult verifyExtents(int64_t blockSize);
 
 private:
   /// Checks that `value` is a contiguous memref of `rank` and `elementType`
-  /// (when given) and returns its type.
+  /// (when given) in the default memory space and returns its type.
   FailureOr<MemRefType> checkMemRef(Value value, StringRef name, int64_t rank,
                                     StringRef layout, Type elementType);
-  /// Checks that `type` has `expected` shape, up to dynamic dimensions.
-  LogicalResult checkShape(MemRefType type, StringRef name,
-                           ArrayRef<int64_t> expected, StringRef what);
-  LogicalResult verifyIndices(ArrayRef<int64_t> qShape);
+  /// Checks that `type` agrees with `expected`, then records its static
+  /// sizes at the extents `dims` names.
+  LogicalResult join(MemRefType type, StringRef name,
+                     ArrayRef<int64_t> expected, ArrayRef<Extent> dims,
+                     StringRef what);
+  /// The extents at `dims`, and `type`'s own size where a dim is free.
+  SmallVector<int64_t> expectedShape(MemRefType type, ArrayRef<Extent> dims);
 
-  AttentionOp op;
+  Operation *op;
+  std::array<int64_t, 4> extents = {ShapedType::kDynamic, ShapedType::kDynamic,
+                                    ShapedType::kDynamic, ShapedType::kDynamic};
 };
 
-FailureOr<MemRefType>
-AttentionVerifier::checkMemRef(Value value, StringRef name, int64_t rank,
-                               StringRef layout, Type elementType) {
+FailureOr<MemRefType> BufferVerifier::checkMemRef(Value value, StringRef name,
+                                                  int64_t rank,
+                                                  StringRef layout,
+                                                  Type elementType) {
   auto type = dyn_cast<MemRefType>(value.getType());
   if (!type)
-    return op.emitOpError() << "'" << name << "' must be a ranked memref "
-                            << layout << ", got " << value.getType();
+    return op->emitOpError() << "'" << name << "' must be a ranked memref "
+                             << layout << ", got " << value.getType();
   if (type.getRank() != rank)
-    return op.emitOpError() << "'" << name << "' must have rank " << rank << " "
-                            << layout << ", got rank " << type.getRank();
+    return op->emitOpError()
+           << "'" << name << "' must have rank " << rank << " " << layout
+           << ", got rank " << type.getRank();
   if (elementType && type.getElementType() != elementType)
-    return op.emitOpError() << "'" << name << "' element type must be "
-                            << elementType << ", got " << type.getElementType();
+    return op->emitOpError()
+           << "'" << name << "' element type must be " << elementType
+           << ", got " << type.getElementType();
   if (!type.getLayout().isIdentity())
-    return op.emitOpError()
+    return op->emitOpError()
            << "'" << name << "' must be contiguous (identity layout), got "
            << type;
+  if (Attribute space = type.getMemorySpace())
+    return op->emitOpError() << "'" << name
+                             << "' must be in the default (global) memory "
+                                "space, got "
+                             << space;
   return type;
 }
 
-LogicalResult AttentionVerifier::checkShape(MemRefType type, StringRef name,
-                                            ArrayRef<int64_t> expected,
-                                            StringRef what) {
-  if (shapesCompatible(type.getShape(), expected))
-    return success();
-  return op.emitOpError() << "'" << name << "' shape "
-                          << formatShape(type.getShape()) << " does not match "
-                          << what << " " << formatShape(expected);
+SmallVector<int64_t> BufferVerifier::expectedShape(MemRefType type,
+                                                   ArrayRef<Extent> dims) {
+  SmallVector<int64_t> shape;
+  for (auto [i, dim] : llvm::enumerate(dims))
+    shape.push_back(dim == kFree ? type.getDimSize(i) : extents[dim]);
+  return shape;
 }
 
-LogicalResult AttentionVerifier::verify() {
+LogicalResult BufferVerifier::join(MemRefType type, StringRef name,
+                                   ArrayRef<int64_t> expected,
+                                   ArrayRef<Extent> dims, StringRef what) {
+  if (!shapesCompatible(type.getShape(), expected))
+    return op->emitOpError()
+           << "'" << name << "' shape " << formatShape(type.getShape())
+           << " does not match " << what << " = " << formatShape(expected)
+           << " of the operands before it";
+  for (auto [size, dim] : llvm::zip(type.getShape(), dims))
+    if (dim != kFree && !ShapedType::isDynamic(size))
+      extents[dim] = size;
+  return success();
+}
+
+FailureOr<Type> BufferVerifier::verifyActivations(Value q, Value k, Value v,
+                                                  Value o, Value lse) {
   FailureOr<MemRefType> qType =
-      checkMemRef(op.getQ(), "q", 4, "[B, H, T, D]", /*elementType=*/{});
+      checkMemRef(q, "q", 4, "[B, H, T, D]", /*elementType=*/{});
   if (failed(qType))
     return failure();
   Type elementType = qType->getElementType();
   if (!elementType.isBF16() && !elementType.isF16())
-    return op.emitOpError()
+    return op->emitOpError()
            << "'q' element type must be bf16 or f16, got " << elementType;
-
-  ArrayRef<int64_t> qShape = qType->getShape();
-  int64_t headDim = qShape[3];
+  int64_t headDim = qType->getDimSize(3);
   if (ShapedType::isDynamic(headDim))
-    return op.emitOpError() << "head dimension D must be static";
+    return op->emitOpError() << "head dimension D must be static";
   if (headDim != 64 && headDim != 128 && headDim != 256)
-    return op.emitOpError()
+    return op->emitOpError()
            << "head dimension D must be 64, 128 or 256, got " << headDim;
 
-  int64_t blockSize = op.getBlockSize();
-  if (blockSize != 128)
-    return op.emitOpError() << "block size must be 128, got " << blockSize;
-  int64_t seqLen = qShape[2];
-  if (!ShapedType::isDynamic(seqLen) &&
-      (seqLen <= 0 || seqLen % blockSize != 0))
-    return op.emitOpError()
-           << "sequence length T = " << seqLen
-           << " must be a positive multiple of the block size " << blockSize;
-
-  for (auto [value, name] :
-       {std::pair{op.getK(), "k"}, {op.getV(), "v"}, {op.getO(), "o"}}) {
+  const Extent bhtd[] = {kBatch, kHeads, kTokens, kHeadDim};
+  if (failed(join(*qType, "q", qType->getShape(), bhtd, "[B, H, T, D]")))
+    return failure();
+  for (auto [value, name] : {std::pair{k, "k"}, {v, "v"}, {o, "o"}}) {
     FailureOr<MemRefType> type =
         checkMemRef(value, name, 4, "[B, H, T, D]", elementType);
-    if (failed(type) ||
-        failed(checkShape(*type, name, qShape, "the shape of 'q'")))
+    if (failed(type) || failed(join(*type, name, expectedShape(*type, bhtd),
+                                    bhtd, "[B, H, T, D]")))
       return failure();
   }
-
-  SmallVector<int64_t> bhtShape(qShape.take_front(3));
   FailureOr<MemRefType> lseType = checkMemRef(
-      op.getLse(), "lse", 3, "[B, H, T]", Float32Type::get(op.getContext()));
+      lse, "lse", 3, "[B, H, T]", Float32Type::get(op->getContext()));
+  ArrayRef<Extent> bht = ArrayRef(bhtd).take_front(3);
   if (failed(lseType) ||
-      failed(checkShape(*lseType, "lse", bhtShape, "[B, H, T] of 'q'")))
+      failed(join(*lseType, "lse", expectedShape(*lseType, bht), bht,
+                  "[B, H, T]")))
     return failure();
+  return elementType;
+}
 
-  Type i32 = IntegerType::get(op.getContext(), 32);
-  FailureOr<MemRefType> seqLensType =
-      checkMemRef(op.getSeqLens(), "seq_lens", 1, "[B]", i32);
-  if (failed(seqLensType) ||
-      failed(checkShape(*seqLensType, "seq_lens", qShape.take_front(1),
-                        "[B] of 'q'")))
+LogicalResult BufferVerifier::verifySeqLens(Value seqLens) {
+  Type i32 = IntegerType::get(op->getContext(), 32);
+  FailureOr<MemRefType> type = checkMemRef(seqLens, "seq_lens", 1, "[B]", i32);
+  const Extent b[] = {kBatch};
+  return failure(
+      failed(type) ||
+      failed(join(*type, "seq_lens", expectedShape(*type, b), b, "[B]")));
+}
+
+LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
+                                            int64_t blockSize) {
+  Type i32 = IntegerType::get(op->getContext(), 32);
+  const Extent bhFree[] = {kBatch, kHeads, kFree};
+  FailureOr<MemRefType> rowPtrType =
+      checkMemRef(rowPtr, "row_ptr", 3, "[B, H, T/block + 1]", i32);
+  if (failed(rowPtrType))
     return failure();
-
-  if (failed(verifyIndices(qShape)))
+  int64_t seqLen = extents[kTokens];
+  SmallVector<int64_t> rows = expectedShape(*rowPtrType, bhFree);
+  rows[2] = ShapedType::isDynamic(seqLen) ? ShapedType::kDynamic
+                                          : seqLen / blockSize + 1;
+  if (failed(join(*rowPtrType, "row_ptr", rows, bhFree, "[B, H, T/block + 1]")))
     return failure();
+  FailureOr<MemRefType> colIdxType =
+      checkMemRef(colIdx, "col_idx", 3, "[B, H, NNZ]", i32);
+  return failure(
+      failed(colIdxType) ||
+      failed(join(*colIdxType, "col_idx", expectedShape(*colIdxType, bhFree),
+                  bhFree, "[B, H, NNZ]")));
+}
 
-  if (std::optional<APFloat> scale = op.getScale()) {
-    if (!scale->isFiniteNonZero() || scale->isNegative())
-      return op.emitOpError() << "scale must be positive and finite, got "
-                              << scale->convertToDouble();
+LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
+  auto isStatic = [](int64_t size) { return !ShapedType::isDynamic(size); };
+  int64_t batch = extents[kBatch], heads = extents[kHeads],
+          seqLen = extents[kTokens];
+  if (isStatic(seqLen) && (seqLen <= 0 || seqLen % blockSize != 0))
+    return op->emitOpError()
+           << "sequence length T = " << seqLen
+           << " must be a positive multiple of the block size " << blockSize;
+  if (isStatic(batch) && batch < 1)
+    return op->emitOpError()
+           << "batch size B must be at least 1, got " << batch;
+  if (isStatic(heads) && heads < 1)
+    return op->emitOpError()
+           << "number of heads H must be at least 1, got " << heads;
+  for (auto [size, what] : {std::pair{batch, "batch size B"},
+                            {heads, "number of heads H"},
+                            {seqLen, "sequence length T"}})
+    if (isStatic(size) && size > kMaxIndex)
+      return op->emitOpError()
+             << what << " = " << size << " exceeds " << kMaxIndex
+             << ", the largest the kernel's 32-bit indices hold";
+  // Each factor fits 31 bits, so the product of the static ones fits 93:
+  // multiply in 128 bits.
+  unsigned __int128 tiles = 1;
+  for (int64_t size :
+       {batch, heads,
+        isStatic(seqLen) ? seqLen / blockSize : ShapedType::kDynamic})
+    if (isStatic(size))
+      tiles *= static_cast<uint64_t>(size);
+  if (tiles > static_cast<unsigned __int128>(kMaxIndex)) {
+    auto format = [](int64_t size) {
+      return ShapedType::isDynamic(size) ? std::string("?")
+                                         : std::to_string(size);
+    };
+    return op->emitOpError()
+           << "B * H * T/" << blockSize << " = " << format(batch) << " * "
+           << format(heads) << " * "
+           << format(isStatic(seqLen) ? seqLen / blockSize : seqLen)
+           << " query tiles exceed " << kMaxIndex
+           << ", the largest the kernel's 32-bit tile indices hold";
   }
-
-  PVPrecision pv = op.getPv();
-  if (elementType.isF16() && pv != PVPrecision::f16)
-    return op.emitOpError() << "P.V precision '" << stringifyPVPrecision(pv)
-                            << "' needs bf16 inputs; f16 inputs take 'f16'";
   return success();
 }
 
-LogicalResult AttentionVerifier::verifyIndices(ArrayRef<int64_t> qShape) {
-  SparsityAttrInterface sparsity = op.getSparsity();
-  Value rowPtr = op.getRowPtr();
-  Value colIdx = op.getColIdx();
-  if (!sparsity.needsIndexOperands()) {
-    if (rowPtr || colIdx)
+/// The block size the extents are checked against (and divided by).
+LogicalResult verifyBlockSize(Operation *op, int64_t blockSize) {
+  if (blockSize != 128)
+    return op->emitOpError() << "block size must be 128, got " << blockSize;
+  return success();
+}
+
+/// The checks every function that becomes a kernel passes: it is directly
+/// in a module (whether that module is the one compiled is the pipeline's
+/// check, bsattn-check-host) and its name can be a PTX entry name.
+LogicalResult verifyKernelFunction(Operation *op) {
+  auto func = cast<func::FuncOp>(op->getParentOp());
+  if (!isa_and_nonnull<ModuleOp>(func->getParentOp()))
+    return op->emitOpError() << "must be in a function directly in a module";
+  StringRef name = func.getSymName();
+  if (!isKernelName(name))
+    return op->emitOpError()
+           << "needs a function name that is a C identifier "
+              "([A-Za-z_][A-Za-z0-9_]*) to name its kernel, got '"
+           << name << "'";
+  if (name.starts_with("bsattn_"))
+    return op->emitOpError()
+           << "needs a function name that does not start with 'bsattn_' "
+              "(reserved for the compiler's symbols), got '"
+           << name << "'";
+  return success();
+}
+
+/// The host function contract of bsattn.attention (see the op's
+/// description): the function becomes the kernel, so it holds nothing the
+/// kernel would drop.
+LogicalResult verifyHostFunction(AttentionOp op) {
+  if (failed(verifyKernelFunction(op)))
+    return failure();
+  auto func = cast<func::FuncOp>(op->getParentOp());
+  if (func.getNumResults() != 0)
+    return op.emitOpError() << "must be in a function that returns nothing "
+                               "(the function becomes the kernel)";
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto memref = dyn_cast<MemRefType>(type);
+    if (!memref || memref.getMemorySpace())
       return op.emitOpError()
-             << "sparsity " << sparsity << " takes no index operands, but '"
-             << (rowPtr ? "row_ptr" : "col_idx") << "' was given";
-    return success();
+             << "must be in a function whose arguments are all memrefs in "
+                "the default (global) memory space (the kernel takes "
+                "buffers only), but argument #"
+             << i << " is " << type;
   }
-  if (!rowPtr || !colIdx)
-    return op.emitOpError() << "sparsity " << sparsity << " needs '"
-                            << (rowPtr ? "col_idx" : "row_ptr") << "' operand";
+  if (!func.getBody().hasOneBlock())
+    return op.emitOpError() << "must be in a function with a single block "
+                               "(the function becomes the kernel)";
+  for (Operation &other : func.getBody().front()) {
+    if (isa<AttentionOp, func::ReturnOp>(other))
+      continue;
+    InFlightDiagnostic diag = op.emitOpError()
+                              << "must be in a function that holds only "
+                                 "'bsattn.attention' ops and its return (the "
+                                 "function becomes the kernel, anything else "
+                                 "would be dropped), found '"
+                              << other.getName() << "'";
+    diag.attachNote(other.getLoc()) << "this op";
+    return diag;
+  }
+  return success();
+}
 
-  Type i32 = IntegerType::get(op.getContext(), 32);
-  int64_t seqLen = qShape[2];
-  int64_t numRows = ShapedType::isDynamic(seqLen)
-                        ? ShapedType::kDynamic
-                        : seqLen / op.getBlockSize() + 1;
-  FailureOr<MemRefType> rowPtrType =
-      checkMemRef(rowPtr, "row_ptr", 3, "[B, H, T/block + 1]", i32);
-  if (failed(rowPtrType) ||
-      failed(checkShape(*rowPtrType, "row_ptr", {qShape[0], qShape[1], numRows},
-                        "[B, H, T/block + 1] of 'q'")))
-    return failure();
-
-  FailureOr<MemRefType> colIdxType =
-      checkMemRef(colIdx, "col_idx", 3, "[B, H, NNZ]", i32);
-  if (failed(colIdxType) ||
-      failed(checkShape(*colIdxType, "col_idx",
-                        {qShape[0], qShape[1], colIdxType->getDimSize(2)},
-                        "[B, H, NNZ] of 'q'")))
-    return failure();
+/// The operand segments of the generic form: one value each, except for
+/// the optional CSR indices (which ODS checks).
+LogicalResult verifyOperandSegments(AttentionOp op) {
+  static constexpr StringLiteral names[] = {
+      "q", "k", "v", "seq_lens", "row_ptr", "col_idx", "o", "lse"};
+  for (auto [i, name] : llvm::enumerate(names)) {
+    if (name == "row_ptr" || name == "col_idx")
+      continue;
+    unsigned size = op.getODSOperandIndexAndLength(i).second;
+    if (size != 1)
+      return op.emitOpError()
+             << "needs exactly one '" << name << "' operand, got " << size
+             << " (operandSegmentSizes)";
+  }
   return success();
 }
 
 } // namespace
 
 LogicalResult AttentionOp::verify() {
-  return AttentionVerifier(*this).verify();
+  // The accessors below read the segments: check them first.
+  if (failed(verifyOperandSegments(*this)) ||
+      failed(verifyBlockSize(*this, getBlockSize())))
+    return failure();
+  BufferVerifier buffers(*this);
+  FailureOr<Type> elementType =
+      buffers.verifyActivations(getQ(), getK(), getV(), getO(), getLse());
+  if (failed(elementType) || failed(buffers.verifySeqLens(getSeqLens())))
+    return failure();
+
+  SparsityAttrInterface sparsity = getSparsity();
+  Value rowPtr = getRowPtr();
+  Value colIdx = getColIdx();
+  if (!sparsity.needsIndexOperands()) {
+    if (rowPtr || colIdx)
+      return emitOpError() << "sparsity " << sparsity
+                           << " takes no index operands, but '"
+                           << (rowPtr ? "row_ptr" : "col_idx") << "' was given";
+  } else if (!rowPtr || !colIdx) {
+    return emitOpError() << "sparsity " << sparsity << " needs '"
+                         << (rowPtr ? "col_idx" : "row_ptr") << "' operand";
+  } else if (failed(buffers.verifyIndices(rowPtr, colIdx, getBlockSize()))) {
+    return failure();
+  }
+  if (failed(buffers.verifyExtents(getBlockSize())))
+    return failure();
+
+  if (std::optional<APFloat> scale = getScale()) {
+    if (!scale->isFiniteNonZero() || scale->isNegative())
+      return emitOpError() << "scale must be positive and finite, got "
+                           << scale->convertToDouble();
+  }
+
+  PVPrecision pv = getPv();
+  if (elementType->isF16() && pv != PVPrecision::f16)
+    return emitOpError() << "P.V precision '" << stringifyPVPrecision(pv)
+                         << "' needs bf16 inputs; f16 inputs take 'f16'";
+  return verifyHostFunction(*this);
 }
 
 double AttentionOp::getEffectiveScale() {
@@ -248,6 +426,23 @@ TuningAttr AttentionOp::getTuningOrDefault() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult QueryTileOp::verify() {
+  if (failed(verifyKernelFunction(*this)) ||
+      failed(verifyBlockSize(*this, getBlockSize())))
+    return failure();
+  BufferVerifier buffers(*this);
+  FailureOr<Type> elementType =
+      buffers.verifyActivations(getQ(), getK(), getV(), getO(), getLse());
+  if (failed(elementType) || failed(buffers.verifyExtents(getBlockSize())))
+    return failure();
+  APFloat scale = getScale();
+  if (!scale.isFiniteNonZero() || scale.isNegative())
+    return emitOpError() << "scale must be positive and finite, got "
+                         << scale.convertToDouble();
+  PVPrecision pv = getPv();
+  if (elementType->isF16() && pv != PVPrecision::f16)
+    return emitOpError() << "P.V precision '" << stringifyPVPrecision(pv)
+                         << "' needs bf16 inputs; f16 inputs take 'f16'";
+
   Block &body = getBody().front();
   unsigned expected = 3 + getCaptures().size();
   if (body.getNumArguments() != expected)
@@ -269,6 +464,14 @@ LogicalResult QueryTileOp::verify() {
   if (std::distance(ringEnds.begin(), ringEnds.end()) > 1)
     return emitOpError() << "body holds more than one 'bsattn.ring_end'";
   return success();
+}
+
+int64_t QueryTileOp::getHeadDim() {
+  return cast<MemRefType>(getQ().getType()).getDimSize(3);
+}
+
+Type QueryTileOp::getElementType() {
+  return cast<MemRefType>(getQ().getType()).getElementType();
 }
 
 /// The query tile an op of the tile level works for, or a diagnostic.
@@ -368,41 +571,68 @@ LogicalResult QKOp::verify() {
   return checkTile(*this, getScores().getType(), "scores", block, block);
 }
 
+// Mask and the softmax step also run outside a query tile, at the schedule
+// level, where the mask names its query block; inside one, their tiles are
+// the tile's and the tile gives the query block.
 LogicalResult MaskOp::verify() {
-  bool inTile = (*this)->getParentOfType<QueryTileOp>() != nullptr;
-  if (inTile && getQueryBlock())
+  auto tile = (*this)->getParentOfType<QueryTileOp>();
+  if (!tile) {
+    if (!getQueryBlock())
+      return emitOpError() << "needs a 'query_block' outside a "
+                              "'bsattn.query_tile'";
+    return success();
+  }
+  if (getQueryBlock())
     return emitOpError() << "takes no 'query_block' inside a "
                             "'bsattn.query_tile' (the tile gives it)";
-  if (!inTile && !getQueryBlock())
-    return emitOpError() << "needs a 'query_block' outside a "
-                            "'bsattn.query_tile'";
-  return success();
+  int64_t block = tile.getBlockSize();
+  return checkTile(*this, getScores().getType(), "scores", block, block);
 }
 
-// The softmax step is the same at the tile and the schedule level.
 LogicalResult OnlineSoftmaxOp::verify() {
   TileType scores = getScores().getType();
-  return checkRows(*this, getMax().getType(), "row state", scores.getRows());
+  auto tile = (*this)->getParentOfType<QueryTileOp>();
+  if (!tile)
+    return checkRows(*this, getMax().getType(), "row state", scores.getRows());
+  int64_t block = tile.getBlockSize();
+  if (failed(checkTile(*this, scores, "scores", block, block)))
+    return failure();
+  return checkRows(*this, getMax().getType(), "row state", block);
 }
 
 LogicalResult PVOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
   if (failed(tile))
     return failure();
-  int64_t rows = getProbs().getType().getRows();
-  if (failed(checkTile(*this, getAcc().getType(), "accumulator", rows,
+  int64_t block = tile->getBlockSize();
+  if (failed(checkTile(*this, getProbs().getType(), "probabilities", block,
+                       block)) ||
+      failed(checkTile(*this, getAcc().getType(), "accumulator", block,
                        tile->getHeadDim())))
     return failure();
-  return checkRows(*this, getAlpha().getType(), "alpha", rows);
+  return checkRows(*this, getAlpha().getType(), "alpha", block);
 }
 
 LogicalResult StoreOutputOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
   if (failed(tile))
     return failure();
-  int64_t rows = getAcc().getType().getRows();
-  if (failed(checkTile(*this, getAcc().getType(), "accumulator", rows,
+  int64_t block = tile->getBlockSize();
+  if (failed(checkTile(*this, getAcc().getType(), "accumulator", block,
                        tile->getHeadDim())))
     return failure();
-  return checkRows(*this, getMax().getType(), "row state", rows);
+  return checkRows(*this, getMax().getType(), "row state", block);
+}
+
+LogicalResult SplatOp::verify() {
+  auto tile = (*this)->getParentOfType<QueryTileOp>();
+  if (!tile)
+    return success();
+  int64_t block = tile.getBlockSize();
+  if (auto rows = dyn_cast<RowsType>(getType()))
+    return checkRows(*this, rows, "result", block);
+  auto result = cast<TileType>(getType());
+  if (result.getCols() == block)
+    return checkTile(*this, result, "result", block, block);
+  return checkTile(*this, result, "result", block, tile.getHeadDim());
 }

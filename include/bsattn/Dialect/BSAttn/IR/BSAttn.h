@@ -8,6 +8,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
@@ -31,5 +32,11 @@
 
 #define GET_OP_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnScheduleOps.h.inc"
+
+namespace mlir::bsattn {
+/// Whether `name` can name a kernel: a C identifier, which PTX (entry
+/// names) and the challenge submission's Python both carry.
+bool isKernelName(StringRef name);
+} // namespace mlir::bsattn
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTN_H

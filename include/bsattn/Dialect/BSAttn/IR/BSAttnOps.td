@@ -12,7 +12,8 @@ include "mlir/IR/OpBase.td"
 class BSAttn_Op<string mnemonic, list<Trait> traits = []>
     : Op<BSAttn_Dialect, mnemonic, traits>;
 
-def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments]> {
+def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
+    HasParent<"::mlir::func::FuncOp">]> {
   let summary = "Block-sparse causal attention with log-sum-exp output";
   let description = [{
     Computes, for every batch `b`, head `h` and query token `s`,
@@ -34,6 +35,18 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments]> {
     function that holds it is exactly the kernel's interface, so lowering
     needs no bufferization and the argument order of the emitted kernel is
     the order written here.
+
+    The host function contract: the op sits directly in a `func.func` of
+    the top-level module (the pipelines check that), whose name is a C identifier that does not
+    start with `bsattn_` (the kernel is named after it), whose arguments are
+    all memrefs in the default (global) memory space, which returns nothing
+    and whose single block holds only `bsattn.attention` ops and the
+    `func.return`. Anything else there would be dropped when the function
+    becomes the kernel, so the verifier refuses it.
+
+    Extents: B, H and T / 128 each, and the B * H * T / 128 query tiles,
+    must fit the kernel's 32-bit tile indices (at most 2^31 - 1); static B
+    and H are at least 1. Dynamic sizes are checked by the runtimes.
 
     Example:
 
@@ -96,7 +109,8 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments]> {
 //===----------------------------------------------------------------------===//
 
 def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
-    IsolatedFromAbove, SingleBlock, NoTerminator]> {
+    IsolatedFromAbove, SingleBlock, NoTerminator,
+    HasParent<"::mlir::func::FuncOp">]> {
   let summary = "The work of one query tile: a grid over (batch, head, tile)";
   let description = [{
     The body runs once for every batch entry `b`, head `h` and query tile
@@ -137,12 +151,10 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     ::mlir::BlockArgument getCaptureArgument(unsigned i) {
       return getBody().getArgument(3 + i);
     }
-    int64_t getHeadDim() {
-      return ::llvm::cast<::mlir::MemRefType>(getQ().getType()).getDimSize(3);
-    }
-    ::mlir::Type getElementType() {
-      return ::llvm::cast<::mlir::MemRefType>(getQ().getType()).getElementType();
-    }
+    /// The head dimension D (static once the op verifies).
+    int64_t getHeadDim();
+    /// The element type of q, k, v and o.
+    ::mlir::Type getElementType();
   }];
   let hasVerifier = 1;
 }
@@ -343,8 +355,13 @@ def BSAttn_StoreOutputOp : BSAttn_TileLevelOp<"store_output", [
   }];
 }
 
-def BSAttn_SplatOp : BSAttn_Op<"splat", [Pure]> {
+def BSAttn_SplatOp : BSAttn_TileLevelOp<"splat", [Pure]> {
   let summary = "A tile or row vector with every element equal to `value`";
+  let description = [{
+    In a `bsattn.query_tile`, the result is one of the tile's register
+    values: a `block x block` score tile, a `block x D` accumulator or
+    `block` rows, all f32.
+  }];
   let arguments = (ins F32:$value);
   let results = (outs AnyTypeOf<[BSAttn_TileType, BSAttn_RowsType]>:$result);
   let assemblyFormat = "$value attr-dict `:` type($result)";

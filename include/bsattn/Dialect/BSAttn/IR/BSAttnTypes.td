@@ -22,6 +22,7 @@ def BSAttn_TileType : BSAttn_Type<"Tile", "tile"> {
   let parameters = (ins "int64_t":$rows, "int64_t":$cols,
                         "::mlir::Type":$elementType);
   let assemblyFormat = "`<` $rows `x` $cols `,` $elementType `>`";
+  let genVerifyDecl = 1;
 }
 
 def BSAttn_RowsType : BSAttn_Type<"Rows", "rows"> {
@@ -32,6 +33,7 @@ def BSAttn_RowsType : BSAttn_Type<"Rows", "rows"> {
   }];
   let parameters = (ins "int64_t":$rows, "::mlir::Type":$elementType);
   let assemblyFormat = "`<` $rows `,` $elementType `>`";
+  let genVerifyDecl = 1;
 }
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTNTYPES_TD
