@@ -232,11 +232,14 @@ class AttentionGen:
         if r.random() < 0.2:
             tuning = r.choice(["#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                "#bsattn.tuning<stages = 3>", "#bsattn.tuning<block_q = 64>",
-                               "#bsattn.tuning<stages = 0>", "#bsattn.tuning<warpgroups = 9>"])
+                               "#bsattn.tuning<stages = 0>", "#bsattn.tuning<warpgroups = 9>",
+                               "#bsattn.tuning<warp_specialize = true>",
+                               "#bsattn.tuning<warp_specialize = true, persistent = true>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning:
                 expect_base = "reject"
-            elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>"):
+            elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
+                                "#bsattn.tuning<warp_specialize = true>"):
                 # Valid, but the Hopper lowering refuses it.
                 expect_base = "any" if expect_base == "ok" else expect_base
         if D != 128 and expect_base == "ok":
@@ -261,8 +264,11 @@ class AttentionGen:
             if r.random() < 0.5:
                 # Move one operand between segments, or drop it.
                 i = r.randrange(8)
-                sizes[i] = r.choice([0, 2])
-                expect = "reject"
+                size = r.choice([0, 2])
+                # An empty index segment of a static pattern stays valid.
+                if size != sizes[i]:
+                    sizes[i] = size
+                    expect = "reject"
             operands = [argname(n) for n in names]
             if sum(sizes) != len(operands):
                 if r.random() < 0.5:
@@ -451,7 +457,8 @@ def mutate_ir(rng, text, level):
         subs = [(r"block_size = \d+ : i64", "block_size = %d : i64" % rng.choice([64, 0, -1, 256])),
                 (r"scale = [^,}]+ : f32", "scale = %s" % rng.choice(SCALES)),
                 (r"tuning = #bsattn\.tuning<[^>]*>", "tuning = #bsattn.tuning<%s>" % rng.choice(
-                    ["persistent = true", "", "stages = 3", "block_q = 64"])),
+                    ["persistent = true", "", "stages = 3", "block_q = 64",
+                     "warp_specialize = true"])),
                 (r"#bsattn\.(csr|causal)", rng.choice(["#bsattn.causal", "#bsattn.csr",
                                                        "#bsattn.sliding_window<2>"])),
                 (r"pv = (bf16|f16|split_bf16)", "pv = " + rng.choice(["bf16", "f16", "split_bf16"]))]

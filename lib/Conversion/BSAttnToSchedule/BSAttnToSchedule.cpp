@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::bsattn {
@@ -906,6 +907,20 @@ struct ConvertBSAttnToSchedulePass
       }
       if (failed(checkSupported(tiles.front())))
         return WalkResult::interrupt();
+      // The function becomes the kernel's interface and is erased: besides
+      // the tile and the return, only values without side effects (what the
+      // tile captures) may be lost. Operands of the tile made in the
+      // function are refused by the kernel's ABI, with their role named.
+      QueryTileOp tile = tiles.front();
+      for (Operation &op : func.getBody().front()) {
+        if (isa<QueryTileOp, func::ReturnOp>(op) || isMemoryEffectFree(&op) ||
+            llvm::is_contained(op.getUsers(), tile.getOperation()))
+          continue;
+        op.emitOpError() << "would be dropped: a function holding a "
+                            "'bsattn.query_tile' may hold only the tile, "
+                            "side-effect-free values and the return";
+        return WalkResult::interrupt();
+      }
       kernels.emplace_back(func, tiles.front());
       return WalkResult::advance();
     });
