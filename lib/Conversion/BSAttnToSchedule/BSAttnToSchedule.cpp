@@ -58,6 +58,16 @@ LogicalResult checkSupported(QueryTileOp tile) {
   if (tuning.getStages() < 2)
     return fail("a K/V ring of " + Twine(tuning.getStages()) +
                 " stage (at least 2)");
+  // One CTA per tile puts heads and batch entries on the grid's y and z.
+  if (!tuning.getPersistent()) {
+    auto shape = cast<MemRefType>(tile.getLse().getType()).getShape();
+    for (auto [dim, name] : {std::pair{1, "heads"}, {0, "batch entries"}})
+      if (!ShapedType::isDynamic(shape[dim]) && shape[dim] > 65535)
+        return tile.emitOpError()
+               << "has " << shape[dim] << " " << name
+               << ", over the 65535 a grid dimension holds (use "
+                  "#bsattn.tuning<persistent = true>)";
+  }
   return success();
 }
 

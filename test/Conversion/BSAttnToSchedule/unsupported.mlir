@@ -95,3 +95,15 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x70000x128x128xbf16>, %o: memref<1x70000x128x128xbf16>, %lse: memref<1x70000x128xf32>) {
+  // expected-error @+1 {{has 70000 heads, over the 65535 a grid dimension holds (use #bsattn.tuning<persistent = true>)}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x70000x128x128xbf16>, memref<1x70000x128x128xbf16>, memref<1x70000x128x128xbf16>) outs(%o, %lse : memref<1x70000x128x128xbf16>, memref<1x70000x128xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
