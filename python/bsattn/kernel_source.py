@@ -80,7 +80,7 @@ class KernelKey:
     @property
     def entry(self):
         kind = self.sparsity[len("#bsattn."):].split("<")[0]
-        return f"bsattn_{kind}_{self.dtype}_d{self.head_dim}"
+        return f"attention_{kind}_{self.dtype}_d{self.head_dim}"
 
     def op_text(self):
         """A function whose body is the one `bsattn.attention` op; its

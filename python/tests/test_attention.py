@@ -235,7 +235,7 @@ def test_first_use_compiles_then_reuses(fake_translate, monkeypatch):
     assert attention_op._launcher(signature, cuda1) is not first
     assert fake_translate.calls() == ["--emit-cubin", "--emit-manifest"]
     [(cubin, entry, device), (_, _, other_device)] = RecordingKernel.loads
-    assert (entry, device, other_device) == ("bsattn_causal_f16_d64", 0, 1)
+    assert (entry, device, other_device) == ("attention_causal_f16_d64", 0, 1)
     # The fake compiler's cubin is the op text it was given.
     assert b"{scale = 0.10000000149011612 : f32}" in cubin
 
@@ -267,7 +267,7 @@ def test_compiled_kernel_launches_through_the_manifest(translate, monkeypatch,
 def test_precompile_fills_the_cache_for_attention(fake_translate, monkeypatch):
     manifest = bsattn.precompile(bsattn.window_global(4, 1),
                                  dtype=torch.float16, head_dim=64, scale=0.1)
-    assert manifest["entry"] == "bsattn_window_global_f16_d64"
+    assert manifest["entry"] == "attention_window_global_f16_d64"
     # attention() with the same arguments finds that kernel.
     monkeypatch.setattr(attention_op, "_per_thread",
                         type(attention_op._per_thread)())
@@ -304,10 +304,10 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         env={**os.environ, "BSATTN_TRANSLATE": translate})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "causal: bsattn_causal_bf16_d128",
-        "causal f16: bsattn_causal_f16_d128",
-        "sliding_window(3): bsattn_sliding_window_bf16_d128",
-        "window_global(3, 1): bsattn_window_global_bf16_d128",
-        "csr (block_mask): bsattn_csr_bf16_d128",
-        "csr split_bf16, scale 0.05: bsattn_csr_bf16_d128"]
+        "causal: attention_causal_bf16_d128",
+        "causal f16: attention_causal_f16_d128",
+        "sliding_window(3): attention_sliding_window_bf16_d128",
+        "window_global(3, 1): attention_window_global_bf16_d128",
+        "csr (block_mask): attention_csr_bf16_d128",
+        "csr split_bf16, scale 0.05: attention_csr_bf16_d128"]
     assert len(list(isolated_cache.iterdir())) == 6

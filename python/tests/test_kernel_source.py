@@ -50,11 +50,11 @@ def test_every_key_round_trips_through_bsattn_opt(opt):
 
 def test_op_text_names_the_kernel_by_what_it_computes():
     key = KernelKey("f16", 64, "#bsattn.window_global<5, 2>", "f16")
-    assert key.entry == "bsattn_window_global_f16_d64"
+    assert key.entry == "attention_window_global_f16_d64"
     assert key.op_text().startswith(
         "// Written by the bsattn Python package: f16, D = 64, "
         "#bsattn.window_global<5, 2>, pv = f16.\n"
-        "func.func @bsattn_window_global_f16_d64(%q: memref<?x?x?x64xf16>,")
+        "func.func @attention_window_global_f16_d64(%q: memref<?x?x?x64xf16>,")
 
 
 def test_scale_literal_is_the_float32_value():
