@@ -558,3 +558,29 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3x
       outs(%o, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>) {block_size = 0}
   return
 }
+
+// -----
+
+// T hidden behind '?' everywhere but row_ptr (found by bsattn-fuzz).
+func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<2x2x36028797018963969xi32>, %ci: memref<2x2x4xi32>, %lse: memref<2x?x?xf32>) {
+  // expected-error @+1 {{'row_ptr' has 36028797018963969 rows per head, so T = (36028797018963969 - 1) * 128 exceeds 2147483647, the largest the kernel's 32-bit indices hold}}
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      indices(%rp, %ci : memref<2x2x36028797018963969xi32>, memref<2x2x4xi32>)
+      outs(%q, %lse : memref<?x?x?x128xbf16>, memref<2x?x?xf32>)
+  return
+}
+
+// -----
+
+// ... and the tile limit holds for the T that row_ptr gives.
+func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<65536x2x16385xi32>, %ci: memref<65536x2x4xi32>, %lse: memref<?x?x?xf32>) {
+  // expected-error @+1 {{B * H * T/128 = 65536 * 2 * 16384 query tiles exceed 2147483647}}
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      indices(%rp, %ci : memref<65536x2x16385xi32>, memref<65536x2x4xi32>)
+      outs(%q, %lse : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
+  return
+}

@@ -219,6 +219,17 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
   if (failed(rowPtrType))
     return failure();
   int64_t seqLen = extents[kTokens];
+  // With T dynamic elsewhere, row_ptr's static T/block + 1 gives it, and
+  // the extent limits then hold for it too.
+  int64_t rowCount = rowPtrType->getDimSize(2);
+  if (ShapedType::isDynamic(seqLen) && !ShapedType::isDynamic(rowCount)) {
+    if (rowCount - 1 > kMaxIndex / blockSize)
+      return op->emitOpError()
+             << "'row_ptr' has " << rowCount << " rows per head, so T = ("
+             << rowCount << " - 1) * " << blockSize << " exceeds " << kMaxIndex
+             << ", the largest the kernel's 32-bit indices hold";
+    seqLen = extents[kTokens] = (rowCount - 1) * blockSize;
+  }
   SmallVector<int64_t> rows = expectedShape(*rowPtrType, bhFree);
   rows[2] = ShapedType::isDynamic(seqLen) ? ShapedType::kDynamic
                                           : seqLen / blockSize + 1;
