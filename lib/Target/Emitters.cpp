@@ -74,8 +74,8 @@ FailureOr<LLVM::LLVMFuncOp> getKernel(ModuleOp module, Location loc) {
   LLVM::LLVMFuncOp kernel = kernels.front();
   if (!isKernelName(kernel.getSymName()))
     return kernel.emitOpError()
-           << "kernel name must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) "
-              "to be a PTX entry name, got '"
+           << "kernel name must be a PTX identifier ([A-Za-z][A-Za-z0-9_]* or "
+              "_[A-Za-z0-9_]+) to be a PTX entry name, got '"
            << kernel.getSymName() << "'";
   return kernel;
 }

@@ -50,7 +50,7 @@ CRASH_MARKERS = (
     "terminate called",
 )
 
-IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENT = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*|_[A-Za-z0-9_]+)$")
 # An op of the bsattn dialect (not an attribute or type), custom or generic.
 BSATTN_OP = re.compile(r'^\s*(?:%[^=\n]*=\s*)?"?bsattn\.(attention|query_tile|'
                        r"key_block_loop|yield_key_block|load_q|load_kv|wait_kv|"
@@ -244,6 +244,9 @@ class AttentionGen:
                 expect_base = "any" if expect_base == "ok" else expect_base
         if D != 128 and expect_base == "ok":
             expect_base = "any"  # the Hopper lowering supports D = 128 only
+        if any(size is not None and size > 65535 for size in (B, H)) and \
+                expect_base == "ok":
+            expect_base = "any"  # over the grid's y/z unless persistent
 
         alias = r.random() < 0.2
         args, roles = [], {}

@@ -94,7 +94,7 @@ func.func @f(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x128
 
 // PTX cannot carry this name (the NVPTX backend aborted on it).
 func.func @"a b"(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x128x128xbf16>, %l: memref<1x1x128xf32>) {
-  // expected-error @+1 {{needs a function name that is a C identifier ([A-Za-z_][A-Za-z0-9_]*) to name its kernel, got 'a b'}}
+  // expected-error @+1 {{needs a function name that is a PTX identifier ([A-Za-z][A-Za-z0-9_]* or _[A-Za-z0-9_]+) to name its kernel, got 'a b'}}
   bsattn.attention #bsattn.causal pv = f16
       ins(%q, %q, %q : memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -106,7 +106,7 @@ func.func @"a b"(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1
 
 // An empty kernel name (a submission was written with it).
 func.func @""(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x128x128xbf16>, %l: memref<1x1x128xf32>) {
-  // expected-error @+1 {{needs a function name that is a C identifier ([A-Za-z_][A-Za-z0-9_]*) to name its kernel, got ''}}
+  // expected-error @+1 {{needs a function name that is a PTX identifier ([A-Za-z][A-Za-z0-9_]* or _[A-Za-z0-9_]+) to name its kernel, got ''}}
   bsattn.attention #bsattn.causal pv = f16
       ins(%q, %q, %q : memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -126,3 +126,16 @@ func.func @bsattn_smem(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memr
   return
 }
 
+
+// -----
+
+// PTX takes a leading underscore only with more after it (found by
+// bsattn-fuzz: ptxas refused the kernel '_').
+func.func @_(%q: memref<1x1x128x128xbf16>, %s: memref<1xi32>, %o: memref<1x1x128x128xbf16>, %l: memref<1x1x128xf32>) {
+  // expected-error @+1 {{needs a function name that is a PTX identifier ([A-Za-z][A-Za-z0-9_]* or _[A-Za-z0-9_]+) to name its kernel, got '_'}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>, memref<1x1x128x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x1x128x128xbf16>, memref<1x1x128xf32>)
+  return
+}

@@ -356,7 +356,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
 // -----
 
 func.func @"k-1"(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'bsattn.query_tile' op needs a function name that is a C identifier ([A-Za-z_][A-Za-z0-9_]*) to name its kernel, got 'k-1'}}
+  // expected-error @+1 {{'bsattn.query_tile' op needs a function name that is a PTX identifier ([A-Za-z][A-Za-z0-9_]* or _[A-Za-z0-9_]+) to name its kernel, got 'k-1'}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {

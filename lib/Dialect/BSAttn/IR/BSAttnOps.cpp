@@ -38,8 +38,10 @@ static void printPVPrecision(OpAsmPrinter &printer, Operation *,
 #include "bsattn/Dialect/BSAttn/IR/BSAttnOps.cpp.inc"
 
 bool mlir::bsattn::isKernelName(StringRef name) {
+  // PTX takes a leading underscore only with more characters after it.
   return !name.empty() &&
-         (llvm::isAlpha(name.front()) || name.front() == '_') &&
+         (llvm::isAlpha(name.front()) ||
+          (name.front() == '_' && name.size() > 1)) &&
          llvm::all_of(name,
                       [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
@@ -304,8 +306,9 @@ LogicalResult verifyKernelFunction(Operation *op) {
   StringRef name = func.getSymName();
   if (!isKernelName(name))
     return op->emitOpError()
-           << "needs a function name that is a C identifier "
-              "([A-Za-z_][A-Za-z0-9_]*) to name its kernel, got '"
+           << "needs a function name that is a PTX identifier "
+              "([A-Za-z][A-Za-z0-9_]* or _[A-Za-z0-9_]+) to name its kernel, "
+              "got '"
            << name << "'";
   if (name.starts_with("bsattn_"))
     return op->emitOpError()

@@ -37,7 +37,7 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     the order written here.
 
     The host function contract: the op sits directly in a `func.func` of
-    the top-level module (the pipelines check that), whose name is a C identifier that does not
+    the top-level module (the pipelines check that), whose name is a PTX identifier that does not
     start with `bsattn_` (the kernel is named after it), whose arguments are
     all memrefs in the default (global) memory space, which returns nothing
     and whose single block holds only `bsattn.attention` ops and the
