@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Compiles the dense causal kernels bench/dense_vs_fa4.py times (dynamic
 # B, H, T; D = 128) into DIR (default .device/dense): f16, bf16 with P.V in
-# f16 (the challenge's numerics) and in bf16, each with and without warp
-# specialization (the ablation).
+# f16 (the challenge's numerics) and in bf16, each with the examples' tuning
+# (warp specialization) and the ablations: ping-pong added (suffix _pp) and
+# warp specialization off (_nows).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
 mkdir -p "$out"
-variant() { # name dtype pv warp_specialize
+variant() { # name dtype pv tuning
   cat > "$out/$1.mlir" <<MLIR
 !act = memref<?x?x?x128x$2>
 func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
@@ -16,16 +17,19 @@ func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
       ins(%q, %k, %v : !act, !act, !act)
       seq_lens(%seq_lens : memref<?xi32>)
       outs(%o, %lse : !act, memref<?x?x?xf32>)
-      {tuning = #bsattn.tuning<warp_specialize = $4>}
+      {tuning = #bsattn.tuning<$4>}
   return
 }
 MLIR
   "$root/build/bin/bsattn-translate" --emit-cubin "$out/$1.mlir" -o "$out/$1.cubin"
   "$root/build/bin/bsattn-translate" --emit-manifest "$out/$1.mlir" -o "$out/$1.json"
 }
-for ws in true false; do
-  suffix=$([[ $ws == true ]] && echo "" || echo "_nows")
-  variant "f16$suffix" f16 f16 "$ws"
-  variant "bf16_pvf16$suffix" bf16 f16 "$ws"
-  variant "bf16_pvbf16$suffix" bf16 bf16 "$ws"
+tunings=("warp_specialize = true"
+         "warp_specialize = true, pingpong = true"
+         "")
+suffixes=("" _pp _nows)
+for i in "${!tunings[@]}"; do
+  variant "f16${suffixes[i]}" f16 f16 "${tunings[i]}"
+  variant "bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}"
+  variant "bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}"
 done

@@ -51,4 +51,27 @@ def BSAttnWarpSpecialize
                            "NVVM::NVVMDialect"];
 }
 
+def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
+  let summary = "Let the two consumer warpgroups take turns issuing products";
+  let description = [{
+    For a warp-specialized kernel whose `bsattn.tuning` has
+    `pingpong = true`: each group of products a consumer warpgroup issues
+    (from its `nvvm.wgmma.fence.aligned` to its last
+    `nvvm.wgmma.commit.group.sync.aligned`; back-to-back groups count as one)
+    becomes a turn. Before a turn the warpgroup waits on its own named
+    barrier (`nvvm.barrier`, both warpgroups' 256 threads), after it it
+    arrives on the other's (`nvvm.barrier.arrive`); the first warpgroup
+    starts with the turn. The products of the two warpgroups then
+    alternate, and one warpgroup's softmax runs while the other's products
+    do (FlashAttention-3's ping-pong).
+
+    Both warpgroups must take the same turns: a product may only sit under
+    `scf.for` and `scf.if` whose bounds and conditions do not depend on the
+    thread index (as the CSR kernels' skip of an ignored entry). Kernels without
+    the tuning are left alone, so leaving it out switches the technique off.
+  }];
+  let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
+                           "NVVM::NVVMDialect"];
+}
+
 #endif // BSATTN_SCHEDULE_PASSES_TD

@@ -9,6 +9,7 @@
 
 #include "bsattn/Conversion/Passes.h"
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Schedule/NamedBarriers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -435,7 +436,7 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
     StoreSwizzledOp::create(rewriter, loc, normalized.getOutput(),
                             sb.halves(s.queryBuffers, {s.queryBuffer}));
     // The TMA engine reads the box: fence the generic writes, wait for the
-    // warpgroup's 128 threads (named barrier 1 + group), and let its first
+    // warpgroup's 128 threads (its own named barrier), and let its first
     // thread store, waiting only until the box has been read out.
     NVVM::FenceProxyOp::create(
         rewriter, loc,
@@ -443,9 +444,10 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
         NVVM::SharedSpaceAttr::get(getContext(),
                                    NVVM::SharedSpace::shared_cta));
     Value group = arith::ShRUIOp::create(rewriter, loc, s.tid, sb.i32(7));
-    NVVM::BarrierOp::create(rewriter, loc, Type(), sb.add(group, sb.i32(1)),
-                            sb.i32(kThreads / 2), NVVM::BarrierReductionAttr(),
-                            Value());
+    NVVM::BarrierOp::create(
+        rewriter, loc, Type(),
+        sb.add(group, sb.i32(int32_t(NamedBarrier::EpilogueStore))),
+        sb.i32(kThreads / 2), NVVM::BarrierReductionAttr(), Value());
     Value groupLeader = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::eq,
         arith::AndIOp::create(rewriter, loc, s.tid, sb.i32(127)), sb.i32(0));

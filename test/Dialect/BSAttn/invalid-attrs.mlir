@@ -37,6 +37,16 @@ func.func @f() attributes {t = #bsattn.tuning<warpgroups = 4>} { return }
 
 // -----
 
+// expected-error @+1 {{tuning pingpong needs warp_specialize = true and warpgroups = 2}}
+func.func @f() attributes {t = #bsattn.tuning<pingpong = true>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning pingpong needs warp_specialize = true and warpgroups = 2}}
+func.func @f() attributes {t = #bsattn.tuning<warpgroups = 3, warp_specialize = true, pingpong = true>} { return }
+
+// -----
+
 // expected-error @+2 {{expected ::mlir::bsattn::PVPrecision to be one of: bf16, f16, split_bf16}}
 // expected-error @+1 {{failed to parse BSAttn_PVPrecisionAttr parameter 'value'}}
 func.func @f() attributes {p = #bsattn<pv_precision fp8>} { return }

@@ -32,7 +32,8 @@ WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockK, int64_t stages,
-                                 int64_t warpgroups, bool, bool) {
+                                 int64_t warpgroups, bool, bool warpSpecialize,
+                                 bool pingpong) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
   if (blockK != 64 && blockK != 128)
@@ -42,5 +43,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (warpgroups < 1 || warpgroups > 3)
     return emitError() << "tuning warpgroups must be in [1, 3], got "
                        << warpgroups;
+  if (pingpong && (!warpSpecialize || warpgroups != 2))
+    return emitError() << "tuning pingpong needs warp_specialize = true and "
+                          "warpgroups = 2";
   return success();
 }

@@ -113,7 +113,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     one CTA per SM and each CTA computes a sequence of query tiles, loading
     the next tile's Q and first K/V block while it finishes the current one.
     With `warp_specialize = true` a producer warpgroup issues every load and
-    the consumer warpgroups only compute (`bsattn-warp-specialize`).
+    the consumer warpgroups only compute (`bsattn-warp-specialize`). With
+    `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
+    two consumer warpgroups take turns issuing their products, so that one's
+    softmax runs while the other's products do (`bsattn-pingpong`).
     Parameters left out take their defaults.
   }];
   let parameters = (ins
@@ -122,7 +125,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "2">:$stages,
     DefaultValuedParameter<"int64_t", "2">:$warpgroups,
     DefaultValuedParameter<"bool", "false">:$persistent,
-    DefaultValuedParameter<"bool", "false">:$warp_specialize
+    DefaultValuedParameter<"bool", "false">:$warp_specialize,
+    DefaultValuedParameter<"bool", "false">:$pingpong
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
