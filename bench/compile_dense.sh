@@ -2,8 +2,9 @@
 # Compiles the dense causal kernels bench/dense_vs_fa4.py times (dynamic
 # B, H, T; D = 128) into DIR (default .device/dense): f16, bf16 with P.V in
 # f16 (the challenge's numerics) and in bf16, each with the examples' tuning
-# (warp specialization) and the ablations: ping-pong added (suffix _pp) and
-# warp specialization off (_nows).
+# (warp specialization) and the ablations: ping-pong added (suffix _pp),
+# warp specialization off (_nows), a third ring stage (_s3), intra-warpgroup
+# overlap with it (_ov) and ping-pong on top of that (_ovpp).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
@@ -26,8 +27,11 @@ MLIR
 }
 tunings=("warp_specialize = true"
          "warp_specialize = true, pingpong = true"
-         "")
-suffixes=("" _pp _nows)
+         ""
+         "stages = 3, warp_specialize = true"
+         "stages = 3, warp_specialize = true, overlap = true"
+         "stages = 3, warp_specialize = true, overlap = true, pingpong = true")
+suffixes=("" _pp _nows _s3 _ov _ovpp)
 for i in "${!tunings[@]}"; do
   variant "f16${suffixes[i]}" f16 f16 "${tunings[i]}"
   variant "bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}"

@@ -32,10 +32,12 @@ import bsattn_cuda  # noqa: E402
 
 SHAPES = [(2, 16, 8192), (1, 16, 16384), (8, 16, 2048), (4, 16, 4096)]
 HEAD_DIM = 128
-# bench/compile_dense.sh's kernel suffixes: the examples' tuning, ping-pong
-# added, warp specialization off.
+# bench/compile_dense.sh's kernel suffixes: the examples' tuning, then the
+# ablations (ping-pong added, warp specialization off, three ring stages,
+# intra-warpgroup overlap with them, ping-pong on top of that).
 ABLATIONS = (("", "bsattn"), ("_pp", "bsattn_pingpong"),
-             ("_nows", "bsattn_no_ws"))
+             ("_nows", "bsattn_no_ws"), ("_s3", "bsattn_stages3"),
+             ("_ov", "bsattn_overlap"), ("_ovpp", "bsattn_overlap_pingpong"))
 # (row name, input dtype, bsattn kernel, P.V precision)
 CONFIGS = [("f16", torch.float16, "f16", "f16"),
            ("bf16", torch.bfloat16, "bf16_pvf16", "f16"),
@@ -155,14 +157,14 @@ def main():
     with open(a.out, "w") as f:
         json.dump({"device": torch.cuda.get_device_name(), "rows": rows}, f,
                   indent=1)
-    print(f"{'shape':24s} {'dtype':5s} {'pv':4s} {'bsattn':>7s} {'+pp':>7s}"
-          f" {'no ws':>7s} {'FA4':>7s} {'cuDNN':>7s}")
+    print(f"{'shape':24s} {'dtype':5s} {'pv':4s} " +
+          " ".join(f"{suffix or 'bsattn':>7s}" for suffix, _ in ABLATIONS) +
+          f" {'FA4':>7s} {'cuDNN':>7s}")
     for r in rows:
-        print(f"{r['name']:24s} {r['dtype']:5s} {r['pv']:4s} "
-              f"{r['bsattn_tflops']:7.1f} {r['bsattn_pingpong_tflops']:7.1f} "
-              f"{r['bsattn_no_ws_tflops']:7.1f} "
-              f"{r.get('fa4_tflops', float('nan')):7.1f} "
-              f"{r['cudnn_tflops']:7.1f}")
+        print(f"{r['name']:24s} {r['dtype']:5s} {r['pv']:4s} " +
+              " ".join(f"{r[key + '_tflops']:7.1f}" for _, key in ABLATIONS) +
+              f" {r.get('fa4_tflops', float('nan')):7.1f}"
+              f" {r['cudnn_tflops']:7.1f}")
 
 
 if __name__ == "__main__":

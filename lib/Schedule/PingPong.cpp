@@ -69,7 +69,7 @@ SmallVector<Turn> turnsIn(Block &block) {
       continue;
     }
     // Pure ops (addresses, constants) between two groups keep the turn open.
-    if (fence && issued && !turns.empty() && turns.back().first == fence &&
+    if (fence && !turns.empty() && turns.back().first == fence &&
         isMemoryEffectFree(&op))
       continue;
     fence = nullptr;

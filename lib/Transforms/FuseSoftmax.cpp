@@ -36,21 +36,41 @@ struct Schedule {
   KeyBlockLoopOp loop;
   IRMapping mapping;
   SmallVector<Value, 2> batchHead;
+  /// Whether an ignored entry still runs its products, on block 0 with
+  /// every key masked, instead of being skipped under a branch
+  /// (`#bsattn.tuning<overlap = true>`: `bsattn-overlap` pipelines only a
+  /// loop whose every iteration issues its products).
+  bool maskIgnored = false;
 
   Value count() { return mapping.lookupOrDefault(loop.getCount()); }
 };
 
-/// Clones the loop body for entry `n` at the builder's insertion point and
-/// returns the key block and validity it yields.
-std::pair<Value, Value> emitEntry(OpBuilder &b, Schedule &schedule, Value n) {
+/// One entry of the key-block list: the block to load and compute, whether
+/// it is used, and the sequence length its keys are masked with.
+struct Entry {
+  Value keyBlock;
+  Value used;
+  Value seqLen;
+};
+
+/// Clones the loop body for entry `n` at the builder's insertion point.
+Entry emitEntry(OpBuilder &b, Schedule &schedule, Value n) {
   Block &body = schedule.loop.getBody().front();
   IRMapping mapping = schedule.mapping;
   mapping.map(body.getArgument(0), n);
   for (Operation &op : body.without_terminator())
     b.clone(op, mapping);
   auto yield = cast<YieldKeyBlockOp>(body.getTerminator());
-  return {mapping.lookupOrDefault(yield.getKeyBlock()),
-          mapping.lookupOrDefault(yield.getValid())};
+  Entry entry{mapping.lookupOrDefault(yield.getKeyBlock()),
+              mapping.lookupOrDefault(yield.getValid()),
+              mapping.lookupOrDefault(schedule.loop.getSeqLen())};
+  if (!schedule.maskIgnored)
+    return entry;
+  Location loc = yield.getLoc();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  return {arith::SelectOp::create(b, loc, entry.used, entry.keyBlock, zero),
+          arith::ConstantIntOp::create(b, loc, 1, 1),
+          arith::SelectOp::create(b, loc, entry.used, entry.seqLen, zero)};
 }
 
 /// Builds `then` under `if (condition)` at the builder's point.
@@ -65,9 +85,10 @@ void emitIf(OpBuilder &b, Location loc, Value condition,
 /// Issues the load of entry `n` as ring step `step` if the entry is used.
 void emitLoadIfUsed(OpBuilder &b, Location loc, Schedule &schedule, Value n,
                     Value step) {
-  auto [block, valid] = emitEntry(b, schedule, n);
-  emitIf(b, loc, valid,
-         [&] { LoadKVOp::create(b, loc, block, step, schedule.batchHead); });
+  Entry entry = emitEntry(b, schedule, n);
+  emitIf(b, loc, entry.used, [&] {
+    LoadKVOp::create(b, loc, entry.keyBlock, step, schedule.batchHead);
+  });
 }
 
 /// Issues the load of entry `n` as ring step `step` if `n < count` and the
@@ -136,7 +157,7 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   Value sum0 = SplatOp::create(b, loc, rowsType, zeroF);
   Value acc0 = SplatOp::create(b, loc, accType, zeroF);
 
-  Schedule current{loop, {}, {}};
+  Schedule current{loop, {}, {}, tile.getTuning().getOverlap()};
   std::optional<Schedule> next;
   Value hasNext, firstStep = zero;
   if (persistent) {
@@ -185,7 +206,7 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     Value max = body->getArgument(1), sum = body->getArgument(2),
           acc = body->getArgument(3), step = body->getArgument(4);
 
-    auto [keyBlock, valid] = emitEntry(b, current, n);
+    auto [keyBlock, valid, seqLen] = emitEntry(b, current, n);
     // The next used entry's load goes to the slot after this one's.
     Value nextStep = arith::AddIOp::create(
         b, loc, step,
@@ -214,9 +235,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     b.setInsertionPointToStart(ifValid.thenBlock());
     WaitKVOp::create(b, loc, step);
     Value scores = QKOp::create(b, loc, scoresType, step);
-    Value masked =
-        MaskOp::create(b, loc, scoresType, scores, keyBlock, loop.getSeqLen(),
-                       /*queryBlock=*/Value());
+    Value masked = MaskOp::create(b, loc, scoresType, scores, keyBlock, seqLen,
+                                  /*queryBlock=*/Value());
     auto softmax =
         OnlineSoftmaxOp::create(b, loc, scoresType, rowsType, rowsType,
                                 rowsType, masked, max, sum, scaleLog2);

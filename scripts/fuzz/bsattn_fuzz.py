@@ -239,13 +239,19 @@ class AttentionGen:
                                "#bsattn.tuning<warp_specialize = true>",
                                "#bsattn.tuning<warp_specialize = true, persistent = true>",
                                "#bsattn.tuning<warp_specialize = true, pingpong = true>",
-                               "#bsattn.tuning<pingpong = true>"])
+                               "#bsattn.tuning<pingpong = true>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true>",
+                               "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>",
+                               "#bsattn.tuning<overlap = true>"])
             attrs.append("tuning = " + tuning)
-            if "= 0" in tuning or "= 9" in tuning or tuning == "#bsattn.tuning<pingpong = true>":
+            if "= 0" in tuning or "= 9" in tuning or tuning in (
+                    "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",
-                                "#bsattn.tuning<warp_specialize = true, pingpong = true>"):
+                                "#bsattn.tuning<warp_specialize = true, pingpong = true>",
+                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true>",
+                                "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>"):
                 # Valid, but the Hopper lowering refuses it.
                 expect_base = "any" if expect_base == "ok" else expect_base
         if D != 128 and expect_base == "ok":
@@ -469,7 +475,9 @@ def mutate_ir(rng, text, level):
                     ["persistent = true", "", "stages = 3", "block_q = 64",
                      "warp_specialize = true",
                      "warp_specialize = true, pingpong = true",
-                     "pingpong = true"])),
+                     "pingpong = true",
+                     "stages = 3, warp_specialize = true, overlap = true",
+                     "warp_specialize = true, overlap = true, pingpong = true"])),
                 (r"#bsattn\.(csr|causal)", rng.choice(["#bsattn.causal", "#bsattn.csr",
                                                        "#bsattn.sliding_window<2>"])),
                 (r"pv = (bf16|f16|split_bf16)", "pv = " + rng.choice(["bf16", "f16", "split_bf16"]))]

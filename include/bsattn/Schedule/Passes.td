@@ -51,6 +51,40 @@ def BSAttnWarpSpecialize
                            "NVVM::NVVMDialect"];
 }
 
+def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
+  let summary = "Overlap a key block's softmax with the previous block's P.V";
+  let description = [{
+    FlashAttention-3's intra-warpgroup overlap, for a warp-specialized
+    kernel whose `bsattn.tuning` has `overlap = true`. The consumers'
+    key-block loop (S = Q.K^T, wait, softmax, O = alpha O, O += P.V, wait,
+    release the slot) is software-pipelined by one stage: the first
+    block's S and softmax are peeled before the loop, the last block's P.V
+    after it (both under `lower < upper`), and each iteration issues S(j)
+    and the previous block's P.V back to back, waits for S(j) alone
+    (`wgmma_wait pending = 1`), runs the softmax while P.V is in flight,
+    then waits for O, releases the previous block's slot and rescales O.
+
+    The loop carries the previous block's P (and any loaded index the P.V
+    stage reads) to the next iteration; addresses are recomputed. A slot
+    is held one iteration longer, so the ring wants one stage more
+    (`stages = 3`). Loops that issue products under a branch are refused:
+    with the tuning, `bsattn-fuse-softmax` already runs an ignored CSR
+    entry's products on block 0 with every key masked instead of skipping
+    it. Kernels without the tuning are left alone.
+
+    ptxas moves a wgmma wait up to the last memory operation before it, so
+    with nothing but register math between the two waits the softmax would
+    end up after the wait for O; `anchor-softmax` re-checks the current
+    slot's full barrier after the softmax to keep it in place.
+  }];
+  let options = [
+    Option<"anchorSoftmax", "anchor-softmax", "bool", "true",
+           "Re-check the current slot's full barrier after the softmax">,
+  ];
+  let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
+                           "NVVM::NVVMDialect", "nvgpu::NVGPUDialect"];
+}
+
 def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
   let summary = "Let the two consumer warpgroups take turns issuing products";
   let description = [{

@@ -79,3 +79,8 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>,
 
 // expected-error @+1 {{unknown attribute `dense_window` in dialect `bsattn`}}
 func.func @f() attributes {p = #bsattn.dense_window<2>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning overlap needs warp_specialize = true}}
+func.func @f() attributes {t = #bsattn.tuning<overlap = true>} { return }

@@ -33,7 +33,7 @@ WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockK, int64_t stages,
                                  int64_t warpgroups, bool, bool warpSpecialize,
-                                 bool pingpong) {
+                                 bool pingpong, bool overlap) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
   if (blockK != 64 && blockK != 128)
@@ -46,5 +46,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (pingpong && (!warpSpecialize || warpgroups != 2))
     return emitError() << "tuning pingpong needs warp_specialize = true and "
                           "warpgroups = 2";
+  if (overlap && !warpSpecialize)
+    return emitError() << "tuning overlap needs warp_specialize = true";
   return success();
 }

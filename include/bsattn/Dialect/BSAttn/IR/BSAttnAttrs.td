@@ -116,7 +116,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     the consumer warpgroups only compute (`bsattn-warp-specialize`). With
     `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
     two consumer warpgroups take turns issuing their products, so that one's
-    softmax runs while the other's products do (`bsattn-pingpong`).
+    softmax runs while the other's products do (`bsattn-pingpong`). With
+    `overlap = true` (which needs `warp_specialize`) each consumer
+    warpgroup runs a key block's softmax while the previous block's P.V is
+    in flight (`bsattn-overlap`).
     Parameters left out take their defaults.
   }];
   let parameters = (ins
@@ -126,7 +129,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "2">:$warpgroups,
     DefaultValuedParameter<"bool", "false">:$persistent,
     DefaultValuedParameter<"bool", "false">:$warp_specialize,
-    DefaultValuedParameter<"bool", "false">:$pingpong
+    DefaultValuedParameter<"bool", "false">:$pingpong,
+    DefaultValuedParameter<"bool", "false">:$overlap
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

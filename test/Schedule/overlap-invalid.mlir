@@ -1,0 +1,84 @@
+// RUN: bsattn-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-overlap)))'
+
+// bsattn-overlap runs after bsattn-warp-specialize.
+gpu.module @kernels {
+  // expected-error @+1 {{'llvm.func' op bsattn-overlap needs a warp-specialized kernel (run bsattn-warp-specialize first)}}
+  llvm.func @not_specialized() attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    llvm.return
+  }
+}
+
+// -----
+
+// A loop that skips a block's products under a branch cannot be pipelined.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @branch(%count: i64, %used: i1) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: a product is issued under a branch of the loop (the skip of an ignored CSR entry, say)}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        %next = scf.if %used -> (!tile) {
+          nvvm.wgmma.fence.aligned
+          %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+          nvvm.wgmma.commit.group.sync.aligned
+          %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+          %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+          %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+          nvvm.wgmma.fence.aligned
+          %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+          nvvm.wgmma.commit.group.sync.aligned
+          %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+          scf.yield %done : !tile
+        } else {
+          scf.yield %acc : !tile
+        }
+        scf.yield %next : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// P.V must accumulate into the loop's O, rescaled.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @no_rescale(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: P.V does not accumulate into the loop's rescaled O}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %acc, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}

@@ -1,0 +1,103 @@
+// RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s
+// RUN: sed 's/overlap = true/overlap = true, pingpong = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-pingpong), canonicalize))' | FileCheck %s --check-prefix=PINGPONG
+// RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap{anchor-softmax=false}), canonicalize))' | FileCheck %s --check-prefix=NOANCHOR
+// RUN: sed 's/, overlap = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s --check-prefix=OFF
+
+// With the tuning's overlap, the consumers' key-block loop is pipelined by
+// one stage: the first block's S and softmax before the loop, the last
+// block's P.V after it, and in between S(j) and P(j-1).V(j-1) issued back
+// to back, the softmax between the wait for S (pending = 1) and the wait
+// for O, then the release of block j-1's slot and O = alpha(j) O.
+
+// CHECK: bsattn.warp_specialize consumers
+// CHECK: %[[ANY:.*]] = arith.cmpi sgt, %[[COUNT:.*]], %c0 : index
+// Prologue: block 0's S, softmax and O = alpha O.
+// CHECK: %[[FIRST:.*]]:4 = scf.if %[[ANY]] -> (!bsattn.rows<128, f32>, !bsattn.rows<128, f32>, !bsattn.tile<128 x 128, f32>, !bsattn.tile<128 x 128, bf16>) {
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: %[[S0:.*]] = bsattn.wgmma_ss
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: %[[S0W:.*]] = bsattn.wgmma_wait %[[S0]] pending = 0
+// CHECK: bsattn.online_softmax
+// CHECK-NOT: bsattn.wgmma
+// CHECK: scf.yield
+// CHECK: } else {
+// CHECK: scf.yield
+// CHECK: }
+// The loop from block 1 carries O, the previous P and the previous slot.
+// CHECK: %[[LOOP:.*]]:6 = scf.for %[[J:.*]] = %c1 to %[[COUNT]] step %c1 iter_args(%{{.*}} = %[[FIRST]]#0, %{{.*}} = %[[FIRST]]#1, %[[O:.*]] = %[[FIRST]]#2, %[[CTR:.*]] = %{{.*}}, %[[P:.*]] = %[[FIRST]]#3, %[[PREV:.*]] = %c0)
+// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: %[[S:.*]] = bsattn.wgmma_ss
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: %[[SLOT:.*]] = arith.remui %[[PREV]], %c3 : index
+// CHECK: %[[V:.*]] = memref.subview %{{.*}}[%[[SLOT]], 1, 0, 0, 0]
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: %[[PV:.*]] = bsattn.wgmma_rs %[[O]], %[[P]], %[[V]]
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: %[[SW:.*]] = bsattn.wgmma_wait %[[S]] pending = 1
+// CHECK: bsattn.mask %[[SW]], key_block %[[J]]
+// CHECK: %[[PROBS:.*]], %{{.*}}, %{{.*}}, %[[ALPHA:.*]] = bsattn.online_softmax
+// The anchor: block j's slot is checked full again, so that ptxas keeps the
+// softmax before the wait for O.
+// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity
+// CHECK-NEXT: %[[OW:.*]] = bsattn.wgmma_wait %[[PV]] pending = 0
+// CHECK: nvgpu.mbarrier.arrive %{{.*}}[%{{.*}}]
+// CHECK: %[[NEXTP:.*]] = bsattn.truncf %[[PROBS]]
+// CHECK: %[[NEXTO:.*]] = bsattn.rescale %[[OW]], %[[ALPHA]]
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %[[NEXTO]], %{{.*}}, %[[NEXTP]], %[[CTR]]
+// Epilogue: the last block's P.V.
+// CHECK: %[[LAST:.*]] = scf.if %[[ANY]] -> (!bsattn.tile<128 x 128, f32>) {
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: %[[LPV:.*]] = bsattn.wgmma_rs %[[LOOP]]#2, %[[LOOP]]#4
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: %[[LW:.*]] = bsattn.wgmma_wait %[[LPV]] pending = 0
+// CHECK: nvgpu.mbarrier.arrive
+// CHECK: scf.yield %[[LW]]
+// CHECK: } else {
+// CHECK-NEXT: scf.yield %[[LOOP]]#2
+// CHECK: bsattn.normalize %[[LAST]], %[[LOOP]]#0, %[[LOOP]]#1
+// CHECK: } producer
+
+// With ping-pong, the two groups of an iteration are one turn.
+// PINGPONG: scf.for
+// PINGPONG: nvvm.barrier id = %[[MINE:.*]] number_of_threads = %c256_i32
+// PINGPONG-NEXT: nvvm.wgmma.fence.aligned
+// PINGPONG-NEXT: bsattn.wgmma_ss
+// PINGPONG-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// PINGPONG-NOT: nvvm.barrier
+// PINGPONG: bsattn.wgmma_rs
+// PINGPONG-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// PINGPONG-NEXT: nvvm.barrier.arrive id = %{{.*}} number_of_threads = %c256_i32
+// PINGPONG-NEXT: bsattn.wgmma_wait %{{.*}} pending = 1
+
+// NOANCHOR: scf.for
+// NOANCHOR: bsattn.online_softmax
+// NOANCHOR-NEXT: bsattn.wgmma_wait %{{.*}} pending = 0
+
+// OFF: scf.for
+// OFF: bsattn.wgmma_ss
+// OFF: bsattn.wgmma_wait %{{.*}} pending = 0
+// OFF-NOT: pending = 1
+// OFF: } producer
+!act = memref<1x2x512x128xbf16>
+func.func @overlap(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                   %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = bf16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<stages = 3, warp_specialize = true, overlap = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %sl: memref<?xi32>):
+    %len32 = memref.load %sl[%b] : memref<?xi32>
+    %len = arith.index_cast %len32 : i32 to index
+    %c1 = arith.constant 1 : index
+    %n = arith.addi %qb, %c1 : index
+    bsattn.key_block_loop count(%n) seq_len(%len) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}
