@@ -416,14 +416,27 @@ MEMREF = re.compile(r"memref<([0-9?x]*)(bf16|f16|f32|i32)>")
 
 
 def mutate_ir(rng, text, level):
-    """One mutation of printed tile- or kernel-level IR."""
+    """One mutation of printed tile-, schedule- or kernel-level IR."""
     choices = ["memref", "attr", "delete_line", "dup_line", "number", "name"]
     if level == "tile":
         choices += ["tile", "rows", "tile", "capture"]
+    elif level == "schedule":
+        choices += ["tile", "rows", "abi", "kernel_attr", "pending", "swap_lines",
+                    "attr", "attr"]
     else:
         choices += ["abi", "abi", "abi", "kernel_attr", "kernel_attr"]
     kind = rng.choice(choices)
     lines = text.split("\n")
+    if kind == "pending":
+        matches = list(re.finditer(r"pending = \d+", text))
+        if matches:
+            m = rng.choice(matches)
+            return text[:m.start()] + "pending = %d" % rng.choice([0, 1, 2, 7, -1]) + \
+                text[m.end():], kind
+    if kind == "swap_lines" and len(lines) > 3:
+        i = rng.randrange(len(lines) - 1)
+        lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        return "\n".join(lines), kind
     if kind == "tile":
         matches = list(TILE_TYPE.finditer(text))
         if matches:
@@ -593,6 +606,8 @@ class Runner:
              self.check_opt("fuse")),
             ("opt-to-kernel", lambda i, o: [opt, i, "--bsattn-to-kernel"], self.check_opt("kernel")),
             ("opt-to-ptx", lambda i, o: [opt, i, "--bsattn-to-ptx"], self.check_opt("ptx")),
+            ("opt-schedule", lambda i, o: [opt, i, "--pass-pipeline=" + SCHEDULE_PIPELINE],
+             self.check_opt("kernel")),
             ("emit-ptx", lambda i, o: [tr, "--emit-ptx", i, "-o", o], self.check_ptx),
             ("emit-cubin", lambda i, o: [tr, "--emit-cubin", i, "-o", o], self.check_cubin),
             ("emit-manifest", lambda i, o: [tr, "--emit-manifest", i, "-o", o], self.check_manifest),
@@ -738,7 +753,7 @@ def seeds_for(runner, levels):
     """Valid tile- and kernel-level programs, made by the tools themselves
     from valid attention inputs."""
     base = []
-    if not any(level in levels for level in ("tile", "kernel", "binary")):
+    if not any(level in levels for level in ("tile", "schedule", "kernel", "binary")):
         return {}
     for sparsity, extra in (("#bsattn.csr", ""), ("#bsattn.causal", ""),
                             ("#bsattn.sliding_window<2>", " {tuning = #bsattn.tuning<persistent = true>}")):
@@ -753,7 +768,10 @@ def seeds_for(runner, levels):
                 ("      indices(%rp, %ci : memref<?x?x?xi32>, memref<?x?x?xi32>)\n" if csr else "") +
                 "      outs(%o, %l : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)" + extra + "\n  return\n}\n")
         base.append(text)
-    tiles, fused, kernels, binaries = [], [], [], []
+    for tuning in SCHEDULE_TUNINGS:
+        for text in base[:2]:
+            base.append(text.replace(")\n  return", ") {tuning = #bsattn.tuning<%s>}\n  return" % tuning))
+    tiles, fused, schedules, kernels, binaries = [], [], [], [], []
     with tempfile.TemporaryDirectory(dir=runner.workdir) as work:
         for i, text in enumerate(base):
             path = os.path.join(work, "seed%d.mlir" % i)
@@ -762,18 +780,33 @@ def seeds_for(runner, levels):
             def opt(*args):
                 return subprocess.run([runner.opt, path] + list(args), capture_output=True,
                                       check=True, text=True).stdout
+            schedule = opt("--bsattn-to-schedule")
+            schedules.append(schedule)
+            if i >= 3:
+                # Schedule passes only for the tuned seeds.
+                continue
             tiles.append(opt("--bsattn-tile"))
             fused.append(opt("--bsattn-tile", "--bsattn-fuse-softmax"))
             kernels.append(opt("--bsattn-to-kernel"))
             if i == 0:
                 binaries.append(opt("--bsattn-to-ptx"))
-    return {"tile": tiles + fused, "kernel": kernels, "binary": binaries}
+    return {"tile": tiles + fused, "schedule": schedules, "kernel": kernels,
+            "binary": binaries}
 
 
-LEVELS = ("attention", "many", "tile", "kernel", "binary", "tokens")
+LEVELS = ("attention", "many", "tile", "schedule", "kernel", "binary", "tokens")
 # How often each level is drawn.
-WEIGHTS = {"attention": 45, "many": 2, "tile": 20, "kernel": 18, "binary": 2,
-           "tokens": 13}
+WEIGHTS = {"attention": 40, "many": 2, "tile": 18, "schedule": 12, "kernel": 14,
+           "binary": 2, "tokens": 12}
+# The passes bsattn-to-kernel runs on the schedule level, for schedule-level
+# inputs.
+SCHEDULE_PIPELINE = ("builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, "
+                     "bsattn-overlap, bsattn-pingpong), canonicalize, "
+                     "llvm.func(bsattn-allocate-shared), "
+                     "convert-bsattn-schedule-to-nvvm))")
+# Tunings the schedule-level seeds are made with.
+SCHEDULE_TUNINGS = ("warp_specialize = true",
+                    "stages = 3, warp_specialize = true, overlap = true, pingpong = true")
 
 
 def generate(rng, levels, seeds, examples):
@@ -789,6 +822,13 @@ def generate(rng, levels, seeds, examples):
             text, kind = mutate_ir(rng, text, "tile")
             kinds.append(kind)
         return Case("tile", text, "any", note=",".join(kinds))
+    if level == "schedule":
+        text = rng.choice(seeds["schedule"])
+        kinds = []
+        for _ in range(rng.randint(1, 2)):
+            text, kind = mutate_ir(rng, text, "schedule")
+            kinds.append(kind)
+        return Case("schedule", text, "any", note=",".join(kinds))
     if level == "kernel":
         text, kind = mutate_ir(rng, rng.choice(seeds["kernel"]), "kernel")
         return Case("kernel", text, "any", note=kind)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Compiles the challenge kernel (examples/challenge.mlir) with each schedule
+# technique switched on or off into DIR (default .device/ablation), for
+# bench/run_ablation.sh on the GPU machine. The variants' tunings:
+#   ws      the example's (warp specialization)
+#   pp      + ping-pong
+#   s3      + a third ring stage
+#   ov      + intra-warpgroup overlap (with three stages)
+#   ovpp    + overlap and ping-pong
+#   nows    no technique
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/.device/ablation}
+mkdir -p "$out"
+declare -A tunings=(
+  [ws]="warp_specialize = true"
+  [pp]="warp_specialize = true, pingpong = true"
+  [s3]="stages = 3, warp_specialize = true"
+  [ov]="stages = 3, warp_specialize = true, overlap = true"
+  [ovpp]="stages = 3, warp_specialize = true, overlap = true, pingpong = true"
+  [nows]=""
+)
+for name in "${!tunings[@]}"; do
+  sed "s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<${tunings[$name]}>/" \
+    "$root/examples/challenge.mlir" > "$out/$name.mlir"
+  grep -q "tuning = #bsattn.tuning<${tunings[$name]}>" "$out/$name.mlir"
+  "$root/build/bin/bsattn-translate" --emit-cubin "$out/$name.mlir" -o "$out/$name.cubin"
+  "$root/build/bin/bsattn-translate" --emit-manifest "$out/$name.mlir" -o "$out/$name.json"
+done
