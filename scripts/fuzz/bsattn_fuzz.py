@@ -91,7 +91,8 @@ class Case:
         # How many kernels a successful --bsattn-to-kernel must produce.
         self.kernels = kernels
         self.note = note
-        self.skip_tools = set()
+        # The schedule passes alone only make sense on schedule-level input.
+        self.skip_tools = set() if level == "schedule" else {"opt-schedule"}
         # Whether a kernel is in a nested module.
         self.nested = False
 
@@ -406,7 +407,7 @@ def many_kernels(rng):
     if count > 3:
         # Lowering hundreds of kernels is real work for bsattn-opt; the
         # emitters must refuse them at once.
-        case.skip_tools = {"opt-to-kernel", "opt-to-ptx"}
+        case.skip_tools |= {"opt-to-kernel", "opt-to-ptx"}
     return case
 
 

@@ -33,11 +33,12 @@ namespace {
 
 /// The CTA this level starts from: two consumer warpgroups of 64 query rows
 /// each, one 128-row query tile at a time, K/V blocks of 128 keys. A
-/// 128-column bf16 tile is two 128x64 TMA boxes (128-byte swizzled rows).
+/// D-column 16-bit tile is D / 64 chunks, 128x64 TMA boxes (128-byte
+/// swizzled rows).
 constexpr int64_t kThreads = 256;
 constexpr int64_t kTileRows = 128;
 constexpr int64_t kGroupRows = 64;
-constexpr int64_t kHalfCols = 64;
+constexpr int64_t kChunkCols = 64;
 constexpr int64_t kMBarrierTicks = 10000000;
 
 /// Checks what this lowering supports; each limit gets its own message.
@@ -46,8 +47,11 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return tile.emitOpError()
            << "convert-bsattn-to-schedule does not support " << what << " yet";
   };
-  if (tile.getHeadDim() != 128)
-    return fail("head dimension " + Twine(tile.getHeadDim()) + " (only 128)");
+  // One or two 64-column chunks: D = 256 needs narrower key tiles for its
+  // registers, D = 192 a shallower ring for its shared memory.
+  if (tile.getHeadDim() != 64 && tile.getHeadDim() != 128)
+    return fail("head dimension " + Twine(tile.getHeadDim()) +
+                " (only 64 and 128)");
   TuningAttr tuning = tile.getTuning();
   if (tuning.getBlockQ() != 128 || tuning.getBlockK() != 128 ||
       tuning.getWarpgroups() != 2)
@@ -97,9 +101,11 @@ struct Schedule {
   Value tmapQ, tmapK, tmapV, tmapO;
   /// lse as a global memref.
   Value lse;
-  /// Q buffers [buffer][half][row][col] and the K/V ring
-  /// [slot][K or V][half][row][col], 128-byte swizzled.
+  /// Q buffers [buffer][chunk][row][col] and the K/V ring
+  /// [slot][K or V][chunk][row][col], 128-byte swizzled: a D-column tile is
+  /// D / 64 chunks of 64 columns (128 bytes).
   Value queryBuffers, ring;
+  int64_t chunks = 2;
   /// mbarrier groups: a Q buffer has landed; a slot has landed, was
   /// released by every thread, had its V converted to f16 by every thread.
   Value queryLanded, slotFull, slotEmpty, slotConverted;
@@ -136,40 +142,40 @@ struct ScheduleBuilder {
     return arith::MulIOp::create(b, loc, lhs, rhs);
   }
 
-  /// The `2 x R x 64` halves of `buffer[prefix...]`, a buffer whose last
-  /// three dimensions are [half][row][column].
-  Value halves(Value buffer, ArrayRef<OpFoldResult> prefix) {
+  /// The `C x R x 64` chunks of `buffer[prefix...]`, a buffer whose last
+  /// three dimensions are [chunk][row][column].
+  Value chunksOf(Value buffer, ArrayRef<OpFoldResult> prefix) {
     auto type = cast<MemRefType>(buffer.getType());
     ArrayRef<int64_t> tail = type.getShape().take_back(3);
     return subview(buffer, prefix, {b.getIndexAttr(0), b.getIndexAttr(0)},
                    {tail[0], tail[1]}, tail);
   }
 
-  /// The `[1, 1, rows, 64]` box of `buffer[prefix..., half, firstRow]` that
-  /// one TMA copy moves (the tensor maps are of rank 4).
-  Value box(Value buffer, ArrayRef<OpFoldResult> prefix, int64_t half,
+  /// The `[1, 1, rows, 64]` box of `buffer[prefix..., chunk, firstRow]`
+  /// that one TMA copy moves (the tensor maps are of rank 4).
+  Value box(Value buffer, ArrayRef<OpFoldResult> prefix, int64_t chunk,
             OpFoldResult firstRow, int64_t rows) {
-    return subview(buffer, prefix, {b.getIndexAttr(half), firstRow}, {1, rows},
-                   {1, 1, rows, kHalfCols});
+    return subview(buffer, prefix, {b.getIndexAttr(chunk), firstRow}, {1, rows},
+                   {1, 1, rows, kChunkCols});
   }
 
   OpBuilder &b;
   Location loc;
 
 private:
-  /// `buffer[prefix..., half, row, 0]` of sizes (1..., halfSize, rows, 64)
+  /// `buffer[prefix..., chunk, row, 0]` of sizes (1..., chunks, rows, 64)
   /// as a view of shape `shape`.
   Value subview(Value buffer, ArrayRef<OpFoldResult> prefix,
-                ArrayRef<OpFoldResult> halfAndRow,
-                ArrayRef<int64_t> halfAndRowSizes, ArrayRef<int64_t> shape) {
+                ArrayRef<OpFoldResult> chunkAndRow,
+                ArrayRef<int64_t> chunkAndRowSizes, ArrayRef<int64_t> shape) {
     auto type = cast<MemRefType>(buffer.getType());
     SmallVector<OpFoldResult> offsets(prefix), sizes, strides;
-    llvm::append_range(offsets, halfAndRow);
+    llvm::append_range(offsets, chunkAndRow);
     offsets.push_back(b.getIndexAttr(0));
     sizes.append(prefix.size(), b.getIndexAttr(1));
-    for (int64_t size : halfAndRowSizes)
+    for (int64_t size : chunkAndRowSizes)
       sizes.push_back(b.getIndexAttr(size));
-    sizes.push_back(b.getIndexAttr(kHalfCols));
+    sizes.push_back(b.getIndexAttr(kChunkCols));
     strides.append(type.getRank(), b.getIndexAttr(1));
     auto viewType = memref::SubViewOp::inferRankReducedResultType(
         shape, type, offsets, sizes, strides);
@@ -208,18 +214,21 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
     body();
   }
 
-  /// TMA-loads the 128-row tile at token `row` of `tmap` into the two
-  /// halves of `buffer[prefix...]`, completing on `group[index]`.
+  /// TMA-loads the 128-row tile at token `row` of `tmap` into the chunks
+  /// of `buffer[prefix...]`, completing on `group[index]`.
   void loadTile(ScheduleBuilder &sb, Value tmap, Value buffer,
                 ArrayRef<OpFoldResult> prefix, Value group, Value index,
                 Value row, Value head, Value batch) const {
-    for (int64_t half = 0; half < 2; ++half)
+    for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
       nvgpu::TmaAsyncLoadOp::create(
           sb.b, sb.loc,
-          sb.box(buffer, prefix, half, sb.b.getIndexAttr(0), kTileRows), group,
-          tmap, ValueRange{sb.index(half * kHalfCols), row, head, batch}, index,
-          Value(), Value());
+          sb.box(buffer, prefix, chunk, sb.b.getIndexAttr(0), kTileRows), group,
+          tmap, ValueRange{sb.index(chunk * kChunkCols), row, head, batch},
+          index, Value(), Value());
   }
+
+  /// Bytes of one 128-row tile of 16-bit elements.
+  int64_t tileBytes() const { return kTileRows * s.chunks * kChunkCols * 2; }
 
   Schedule s;
 };
@@ -243,8 +252,8 @@ struct LoadQToSchedule : public TilePattern<LoadQOp> {
     Value row = sb.mul(queryBlock, sb.index(kTileRows));
     onlyWhere(sb, s.isLeader, [&] {
       nvgpu::MBarrierArriveExpectTxOp::create(
-          rewriter, op.getLoc(), s.queryLanded, sb.index(kTileRows * 128 * 2),
-          buffer, Value());
+          rewriter, op.getLoc(), s.queryLanded, sb.index(tileBytes()), buffer,
+          Value());
       loadTile(sb, s.tmapQ, s.queryBuffers, {buffer}, s.queryLanded, buffer,
                row, head, batch);
     });
@@ -275,9 +284,8 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
           rewriter, loc, parity,
           arith::ConstantIntOp::create(rewriter, loc, 1, 1));
       waitOn(sb, s.slotEmpty, slot, previous);
-      nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, s.slotFull,
-                                              sb.index(2 * kTileRows * 128 * 2),
-                                              slot, Value());
+      nvgpu::MBarrierArriveExpectTxOp::create(
+          rewriter, loc, s.slotFull, sb.index(2 * tileBytes()), slot, Value());
       for (auto [part, tmap] : llvm::enumerate(ValueRange{s.tmapK, s.tmapV}))
         loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)},
                  s.slotFull, slot, row, head, batch);
@@ -305,7 +313,7 @@ struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
       // and arrives on the slot's "converted" barrier, which P.V waits on
       // much later: the warpgroups never wait for each other here.
       ConvertSharedOp::create(
-          rewriter, loc, sb.halves(s.ring, {slot, rewriter.getIndexAttr(1)}));
+          rewriter, loc, sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(1)}));
       NVVM::FenceProxyOp::create(
           rewriter, loc,
           NVVM::ProxyKindAttr::get(getContext(), NVVM::ProxyKind::async_shared),
@@ -345,8 +353,8 @@ struct QKToSchedule : public TilePattern<QKOp> {
     Location loc = op.getLoc();
     ScheduleBuilder sb(rewriter, loc);
     Value slot = slotAndParity(sb, adaptor.getStep()).first;
-    Value queries = sb.halves(s.queryBuffers, {s.queryBuffer});
-    Value keys = sb.halves(s.ring, {slot, rewriter.getIndexAttr(0)});
+    Value queries = sb.chunksOf(s.queryBuffers, {s.queryBuffer});
+    Value keys = sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(0)});
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
     Value scores =
         WgmmaSharedOp::create(rewriter, loc, op.getType(), queries, keys);
@@ -381,7 +389,7 @@ struct PVToSchedule : public TilePattern<PVOp> {
     auto [slot, parity] = slotAndParity(sb, adaptor.getStep());
     if (s.convertValues)
       waitOn(sb, s.slotConverted, slot, parity);
-    Value values = sb.halves(s.ring, {slot, rewriter.getIndexAttr(1)});
+    Value values = sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(1)});
     // Everything the products read is computed before the fence, so that
     // no register they read is written while they are in flight.
     Value acc =
@@ -434,7 +442,7 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
     // landing in the buffer about to be overwritten.
     waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
     StoreSwizzledOp::create(rewriter, loc, normalized.getOutput(),
-                            sb.halves(s.queryBuffers, {s.queryBuffer}));
+                            sb.chunksOf(s.queryBuffers, {s.queryBuffer}));
     // The TMA engine reads the box: fence the generic writes, wait for the
     // warpgroup's 128 threads (its own named barrier), and let its first
     // thread store, waiting only until the box has been read out.
@@ -455,12 +463,13 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
       Value groupRow = sb.mul(sb.toIndex(group), sb.index(kGroupRows));
       Value firstRow =
           sb.add(sb.mul(s.queryBlock, sb.index(kTileRows)), groupRow);
-      for (int64_t half = 0; half < 2; ++half)
+      for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
         nvgpu::TmaAsyncStoreOp::create(
             rewriter, loc,
-            sb.box(s.queryBuffers, {s.queryBuffer}, half, groupRow, kGroupRows),
+            sb.box(s.queryBuffers, {s.queryBuffer}, chunk, groupRow,
+                   kGroupRows),
             s.tmapO,
-            ValueRange{sb.index(half * kHalfCols), firstRow, s.head, s.batch},
+            ValueRange{sb.index(chunk * kChunkCols), firstRow, s.head, s.batch},
             Value());
       NVVM::CpAsyncBulkCommitGroupOp::create(rewriter, loc);
       NVVM::CpAsyncBulkWaitGroupOp::create(
@@ -701,7 +710,7 @@ static nvgpu::TensorMapDescriptorType tensorMapType(Type element,
                                                     int64_t rows) {
   MLIRContext *ctx = element.getContext();
   auto box = MemRefType::get(
-      {1, 1, rows, kHalfCols}, element, MemRefLayoutAttrInterface(),
+      {1, 1, rows, kChunkCols}, element, MemRefLayoutAttrInterface(),
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
   return nvgpu::TensorMapDescriptorType::get(
       ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
@@ -710,12 +719,12 @@ static nvgpu::TensorMapDescriptorType tensorMapType(Type element,
       nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
 }
 
-/// A 128-byte swizzled buffer of 128x64 halves with leading dimensions
-/// `leading`.
-static Value allocHalves(ScheduleBuilder &sb, ArrayRef<int64_t> leading,
-                         Type element) {
+/// A 128-byte swizzled buffer of `chunks` 128x64 chunks with leading
+/// dimensions `leading`.
+static Value allocChunks(ScheduleBuilder &sb, ArrayRef<int64_t> leading,
+                         int64_t chunks, Type element) {
   SmallVector<int64_t> shape(leading);
-  llvm::append_range(shape, ArrayRef<int64_t>{2, kTileRows, kHalfCols});
+  llvm::append_range(shape, ArrayRef<int64_t>{chunks, kTileRows, kChunkCols});
   auto type =
       MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
                       gpu::AddressSpaceAttr::get(element.getContext(),
@@ -757,7 +766,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     argAttrs.push_back(tmapAttrs);
     abi.push_back(abiEntry(
         b, "tensor_map", name, *number,
-        {b.getNamedAttr("box", b.getI64ArrayAttr({kHalfCols, rows, 1, 1})),
+        {b.getNamedAttr("box", b.getI64ArrayAttr({kChunkCols, rows, 1, 1})),
          b.getNamedAttr("swizzle", b.getI64IntegerAttr(128))}));
   }
   if (failed(addMemRef(tile.getLse(), "lse")))
@@ -822,9 +831,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   // A persistent CTA loads its next tile's Q into the other buffer while
   // it computes with one.
   int64_t queryBuffers = persistent ? 2 : 1;
-  s.queryBuffers = allocHalves(sb, {queryBuffers}, element);
+  s.chunks = tile.getHeadDim() / kChunkCols;
+  s.queryBuffers = allocChunks(sb, {queryBuffers}, s.chunks, element);
   s.stages = tile.getTuning().getStages();
-  s.ring = allocHalves(sb, {s.stages, 2}, element);
+  s.ring = allocChunks(sb, {s.stages, 2}, s.chunks, element);
   s.queryLanded = createBarriers(sb, queryBuffers);
   s.slotFull = createBarriers(sb, s.stages);
   s.slotEmpty = createBarriers(sb, s.stages);

@@ -39,9 +39,6 @@ using namespace mlir::bsattn::hopper;
 namespace {
 
 constexpr int64_t kGroupRows = 64;
-constexpr int64_t kHalfCols = 64;
-/// Bytes of one 64-column half of a 128-row, 16-bit operand.
-constexpr int64_t kHalfBytes = 128 * kHalfCols * 2;
 constexpr StringLiteral kSharedSymbol = "bsattn_smem";
 
 /// Row half of fragment element i: 0 for row0, 1 for row0 + 8.
@@ -184,30 +181,32 @@ struct WgmmaSharedLowering : public SchedulePattern<WgmmaSharedOp> {
     Location loc = op.getLoc();
     HopperBuilder h(rewriter, loc);
     ThreadPlace thread(h);
-    // The warpgroup's 64 rows of A: 64 rows of 128 bytes into each half.
+    // The warpgroup's 64 rows of A: 64 rows of 128 bytes into each chunk.
     Value queries = arith::AddIOp::create(
         rewriter, loc, sharedAddress(h, adaptor.getA(), op.getA().getType()),
         arith::MulIOp::create(rewriter, loc, thread.group,
                               h.i32(kGroupRows * 128)));
     Value keys = sharedAddress(h, adaptor.getB(), op.getB().getType());
     Type element = op.getA().getType().getElementType();
-    int64_t halfBytes = op.getA().getType().getShape()[1] * 128;
-    int64_t keyHalfBytes = op.getB().getType().getShape()[1] * 128;
+    int64_t chunks = op.getA().getType().getShape()[0];
+    int64_t chunkBytes = op.getA().getType().getShape()[1] * 128;
+    int64_t keyChunkBytes = op.getB().getType().getShape()[1] * 128;
     Value acc = LLVM::PoisonOp::create(
         rewriter, loc, getTypeConverter()->convertType(op.getType()));
-    // K = 128 is 8 k16 steps, 4 in each 64-column half; inside a 128-byte
-    // swizzled row a k16 step is 32 bytes (descriptor + 2). The first step
-    // does not accumulate.
-    for (int64_t half = 0; half < 2; ++half) {
+    // K = 64 per chunk is 4 k16 steps; inside a 128-byte swizzled row a
+    // k16 step is 32 bytes (descriptor + 2). The first step does not
+    // accumulate.
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
       Value descA = h.wgmmaDescriptor(arith::AddIOp::create(
-          rewriter, loc, queries, h.i32(half * halfBytes)));
+          rewriter, loc, queries, h.i32(chunk * chunkBytes)));
       Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
-          rewriter, loc, keys, h.i32(half * keyHalfBytes)));
+          rewriter, loc, keys, h.i32(chunk * keyChunkBytes)));
       for (int64_t step = 0; step < 4; ++step) {
         Value a = arith::AddIOp::create(rewriter, loc, descA, h.i64(2 * step));
         Value b = arith::AddIOp::create(rewriter, loc, descB, h.i64(2 * step));
-        acc = h.wgmmaSharedShared(acc, a, b,
-                                  /*accumulate=*/half > 0 || step > 0, element);
+        acc =
+            h.wgmmaSharedShared(acc, a, b,
+                                /*accumulate=*/chunk > 0 || step > 0, element);
       }
     }
     rewriter.replaceOp(op, acc);
@@ -224,26 +223,29 @@ struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
     HopperBuilder h(rewriter, loc);
     Type element = op.getA().getType().getElementType();
     Value values = sharedAddress(h, adaptor.getB(), op.getB().getType());
-    int64_t halfBytes = op.getB().getType().getShape()[1] * 128;
-    // The two 64-column halves of the accumulator are separate m64n64
-    // accumulators.
+    int64_t chunks = op.getB().getType().getShape()[0];
+    int64_t chunkBytes = op.getB().getType().getShape()[1] * 128;
+    // Each 64-column chunk of the accumulator is a separate m64n64
+    // accumulator of 32 values.
     SmallVector<Value> acc = h.unpack(adaptor.getAcc());
-    SmallVector<Value> halves = {h.pack(ArrayRef<Value>(acc).take_front(32)),
-                                 h.pack(ArrayRef<Value>(acc).drop_front(32))};
+    SmallVector<Value> parts;
+    for (int64_t chunk = 0; chunk < chunks; ++chunk)
+      parts.push_back(h.pack(ArrayRef<Value>(acc).slice(32 * chunk, 32)));
     // The fragment of keys 16kb .. 16kb + 15 is exactly the register-A
     // fragment of k16 step kb: four packed pairs.
     SmallVector<Value> a = h.unpack(adaptor.getA());
     for (int64_t kb = 0; kb < 8; ++kb) {
       // V is [keys][d]: a k16 step is 16 swizzled rows of 128 bytes.
-      for (int64_t half = 0; half < 2; ++half) {
+      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
         Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
-            rewriter, loc, values, h.i32(half * halfBytes + kb * 16 * 128)));
-        halves[half] = h.wgmmaRegisterShared(
-            halves[half], ArrayRef<Value>(a).slice(4 * kb, 4), descB, element);
+            rewriter, loc, values, h.i32(chunk * chunkBytes + kb * 16 * 128)));
+        parts[chunk] = h.wgmmaRegisterShared(
+            parts[chunk], ArrayRef<Value>(a).slice(4 * kb, 4), descB, element);
       }
     }
-    SmallVector<Value> result = h.unpack(halves[0]);
-    llvm::append_range(result, h.unpack(halves[1]));
+    SmallVector<Value> result;
+    for (Value part : parts)
+      llvm::append_range(result, h.unpack(part));
     rewriter.replaceOp(op, h.pack(result));
     return success();
   }
@@ -377,8 +379,8 @@ struct StoreSwizzledLowering : public SchedulePattern<StoreSwizzledOp> {
     HopperBuilder h(rewriter, loc);
     ThreadPlace thread(h);
     MemRefType type = op.getDest().getType();
-    int64_t halfBytes = type.getShape()[1] * 128;
-    // In row r, 16-byte chunk c lands at chunk c ^ (r % 8), and r % 8 is
+    int64_t chunkBytes = type.getShape()[1] * 128;
+    // In row r, 16-byte group c lands at group c ^ (r % 8), and r % 8 is
     // the thread's lane / 4.
     Value swizzle = arith::ShLIOp::create(
         rewriter, loc,
@@ -396,7 +398,7 @@ struct StoreSwizzledLowering : public SchedulePattern<StoreSwizzledOp> {
                                 h.i32(fragmentColumn(i % 32))),
           h.i32(2));
       Value offset = arith::AddIOp::create(
-          rewriter, loc, h.i32((i / 32) * halfBytes),
+          rewriter, loc, h.i32((i / 32) * chunkBytes),
           arith::AddIOp::create(
               rewriter, loc,
               arith::MulIOp::create(rewriter, loc, row, h.i32(128)),

@@ -89,23 +89,27 @@ LogicalResult WarpSpecializeOp::verify() {
   return success();
 }
 
-/// Checks that `type` is a `2 x rows x 64` 16-bit float buffer in shared
-/// memory: the two 64-column halves of a `rows x 128` operand.
-static LogicalResult checkOperandHalves(Operation *op, MemRefType type,
+/// Checks that `type` is a `C x rows x 64` 16-bit float buffer in shared
+/// memory with C of 1 or 2: the 64-column chunks of a `rows x 64C`
+/// operand.
+static LogicalResult checkOperandChunks(Operation *op, MemRefType type,
                                         StringRef name) {
   ArrayRef<int64_t> shape = type.getShape();
   Type element = type.getElementType();
   SmallVector<int64_t> strides;
   int64_t offset;
-  // The halves are read as one block: rows of 64 elements, back to back.
-  if (isShared(type) && shape.size() == 3 && shape[0] == 2 && shape[2] == 64 &&
-      (element.isBF16() || element.isF16()) &&
+  // The chunks are read as one block: rows of 64 elements, back to back
+  // (the stride of a single chunk does not matter).
+  if (isShared(type) && shape.size() == 3 && (shape[0] == 1 || shape[0] == 2) &&
+      shape[2] == 64 && (element.isBF16() || element.isF16()) &&
       succeeded(type.getStridesAndOffset(strides, offset)) &&
-      strides == ArrayRef<int64_t>{64 * shape[1], 64, 1})
+      (shape[0] == 1 || strides[0] == 64 * shape[1]) &&
+      ArrayRef(strides).drop_front() == ArrayRef<int64_t>{64, 1})
     return success();
   return op->emitOpError() << "operand '" << name
-                           << "' must be a contiguous 2xRx64 bf16 or f16 "
-                              "buffer in workgroup memory, got "
+                           << "' must be a contiguous CxRx64 bf16 or f16 "
+                              "buffer in workgroup memory with C = 1 or 2, "
+                              "got "
                            << type;
 }
 
@@ -126,13 +130,17 @@ static LogicalResult checkRetired(Operation *op, Value value) {
 }
 
 LogicalResult WgmmaSharedOp::verify() {
-  if (failed(checkOperandHalves(*this, getA().getType(), "a")) ||
-      failed(checkOperandHalves(*this, getB().getType(), "b")))
+  if (failed(checkOperandChunks(*this, getA().getType(), "a")) ||
+      failed(checkOperandChunks(*this, getB().getType(), "b")))
     return failure();
   MemRefType a = getA().getType(), b = getB().getType();
   if (a.getElementType() != b.getElementType())
     return emitOpError() << "operands must have one element type, got "
                          << a.getElementType() << " and " << b.getElementType();
+  if (a.getShape()[0] != b.getShape()[0])
+    return emitOpError() << "operands must have one number of 64-column "
+                            "chunks (the product's K), got "
+                         << a.getShape()[0] << " and " << b.getShape()[0];
   TileType result = getResult().getType();
   if (result.getRows() != a.getShape()[1] ||
       result.getCols() != b.getShape()[1] || !result.getElementType().isF32())
@@ -142,14 +150,14 @@ LogicalResult WgmmaSharedOp::verify() {
 }
 
 LogicalResult WgmmaRegisterOp::verify() {
-  if (failed(checkOperandHalves(*this, getB().getType(), "b")))
+  if (failed(checkOperandChunks(*this, getB().getType(), "b")))
     return failure();
   TileType acc = getAcc().getType(), a = getA().getType();
   ArrayRef<int64_t> b = getB().getType().getShape();
   if (!a.getElementType().isBF16() && !a.getElementType().isF16())
     return emitOpError() << "operand 'a' must be a bf16 or f16 tile, got " << a;
   if (!acc.getElementType().isF32() || acc.getRows() != a.getRows() ||
-      a.getCols() != b[1] || acc.getCols() != 2 * b[2])
+      a.getCols() != b[1] || acc.getCols() != b[0] * b[2])
     return emitOpError() << "shapes do not chain: acc " << acc << ", a " << a
                          << ", b " << getB().getType();
   return checkRetired(*this, getResult());
@@ -203,12 +211,13 @@ LogicalResult NormalizeOp::verify() {
 }
 
 LogicalResult StoreSwizzledOp::verify() {
-  if (failed(checkOperandHalves(*this, getDest().getType(), "dest")))
+  if (failed(checkOperandChunks(*this, getDest().getType(), "dest")))
     return failure();
   TileType tile = getTile().getType();
   MemRefType dest = getDest().getType();
   if (tile.getElementType() != dest.getElementType() ||
-      tile.getRows() != dest.getShape()[1] || tile.getCols() != 128)
+      tile.getRows() != dest.getShape()[1] ||
+      tile.getCols() != dest.getShape()[0] * dest.getShape()[2])
     return emitOpError() << "tile " << tile << " does not fit buffer " << dest;
   return success();
 }

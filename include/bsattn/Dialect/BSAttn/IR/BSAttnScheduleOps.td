@@ -129,9 +129,9 @@ def BSAttn_WgmmaSharedOp : BSAttn_ScheduleOp<"wgmma_ss"> {
   let summary = "Issue S = A . B^T with both operands in shared memory";
   let description = [{
     Issues, without waiting, the warpgroup matrix products of
-    `result = A . B^T` (f32 accumulation): `a` and `b` are `2 x R x 64`
-    128-byte-swizzled buffers, two 64-column halves of a K-major `R x 128`
-    matrix. Consumer warpgroup `g` computes rows `64g .. 64g + 63` of the
+    `result = A . B^T` (f32 accumulation): `a` and `b` are `C x R x 64`
+    128-byte-swizzled buffers (C = 1 or 2), the 64-column chunks of a
+    K-major `R x 64C` matrix. Consumer warpgroup `g` computes rows `64g .. 64g + 63` of the
     result from its rows of `a`. The products must follow an
     `nvvm.wgmma.fence.aligned`, be committed by
     `nvvm.wgmma.commit.group.sync.aligned` and be retired by
@@ -152,9 +152,10 @@ def BSAttn_WgmmaRegisterOp : BSAttn_ScheduleOp<"wgmma_rs",
   let summary = "Issue acc + A . B with A in registers";
   let description = [{
     Issues, without waiting, `result = acc + a . b`: `a` a tile of 16-bit
-    floats in registers (rounded probabilities), `b` a `2 x K x 64`
-    128-byte-swizzled buffer, the two 64-column halves of an N-major
-    `K x 128` matrix whose 16-bit elements are read as `a`'s element type.
+    floats in registers (rounded probabilities), `b` a `C x K x 64`
+    128-byte-swizzled buffer (C = 1 or 2), the 64-column chunks of an
+    N-major `K x 64C` matrix whose 16-bit elements are read as `a`'s
+    element type.
     `acc` is the result of `bsattn.wgmma_wait` or of an earlier
     `bsattn.wgmma_rs` of the same group; the result's only use is the next
     product or the `bsattn.wgmma_wait` that retires it.
@@ -251,7 +252,7 @@ def BSAttn_StoreSwizzledOp : BSAttn_ScheduleOp<"store_swizzled"> {
   let summary = "Write a register tile into a 128-byte-swizzled buffer";
   let description = [{
     Every thread writes its elements of `tile` (16-bit floats) into `dest`,
-    a `2 x R x 64` buffer holding the tile's two 64-column halves in the
+    a `C x R x 64` buffer holding the tile's 64-column chunks in the
     128-byte-swizzled layout TMA reads (16-byte chunk `c` of row `r` at
     chunk `c ^ (r % 8)`). Consumer warpgroup `g` writes rows
     `64g .. 64g + 63`.
