@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles the dense causal kernels bench/dense_vs_fa4.py times (dynamic
-# B, H, T; D = 128) into DIR (default .device/dense): f16, bf16 with P.V in
+# B, H, T; each D of HEAD_DIMS, default "128"; files d<D>_<variant>) into
+# DIR (default .device/dense): f16, bf16 with P.V in
 # f16 (the challenge's numerics) and in bf16, each with the examples' tuning
 # (warp specialization) and the ablations: ping-pong added (suffix _pp),
 # warp specialization off (_nows), a third ring stage (_s3), intra-warpgroup
@@ -9,9 +10,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
 mkdir -p "$out"
-variant() { # name dtype pv tuning
+variant() { # name dtype pv tuning head_dim
   cat > "$out/$1.mlir" <<MLIR
-!act = memref<?x?x?x128x$2>
+!act = memref<?x?x?x$5x$2>
 func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
               %o: !act, %lse: memref<?x?x?xf32>) {
   bsattn.attention #bsattn.causal pv = $3
@@ -32,8 +33,10 @@ tunings=("warp_specialize = true"
          "stages = 3, warp_specialize = true, overlap = true"
          "stages = 3, warp_specialize = true, overlap = true, pingpong = true")
 suffixes=("" _pp _nows _s3 _ov _ovpp)
-for i in "${!tunings[@]}"; do
-  variant "f16${suffixes[i]}" f16 f16 "${tunings[i]}"
-  variant "bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}"
-  variant "bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}"
+for d in ${HEAD_DIMS:-128}; do
+  for i in "${!tunings[@]}"; do
+    variant "d${d}_f16${suffixes[i]}" f16 f16 "${tunings[i]}" "$d"
+    variant "d${d}_bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}" "$d"
+    variant "d${d}_bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}" "$d"
+  done
 done

@@ -1,12 +1,12 @@
-"""Dense causal attention, D = 128: bsattn, FlashAttention-4 and cuDNN in one
-process (GPU machine).
+"""Dense causal attention: bsattn, FlashAttention-4 and cuDNN in one process
+(GPU machine).
 
-  bash bench/compile_dense.sh .device/dense        # here: the bsattn kernels
+  HEAD_DIMS="64 128" bash bench/compile_dense.sh .device/dense   # here
   # there, after ../shared/anchors/fa4's device_install.sh:
   python3 bench/dense_vs_fa4.py --kernels .device/dense --fa4 .device/fa4/b \
-      --out $OUT/dense.json
+      --head-dims 64,128 --out $OUT/dense.json
 
-Every shape has 16k tokens (B * T = 16384, H = 16), so each call runs about
+Every shape has 16k tokens (B * T = 16384, H = 2048 / D), so each call runs about
 a millisecond and launch overheads (FA4's Python path costs ~0.18 ms) hide
 behind the queue. Each implementation is timed by CUDA events around bursts
 of 20 back-to-back calls over 4 rotating input sets (the L2 does not hold
@@ -30,8 +30,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "runtime",
                                 "python"))
 import bsattn_cuda  # noqa: E402
 
-SHAPES = [(2, 16, 8192), (1, 16, 16384), (8, 16, 2048), (4, 16, 4096)]
-HEAD_DIM = 128
+# (B, T) with 16k tokens; H = 2048 / D (a hidden size of 2048, as in
+# FlashAttention-3's benchmark).
+SHAPES = [(2, 8192), (1, 16384), (8, 2048), (4, 4096)]
 # bench/compile_dense.sh's kernel suffixes: the examples' tuning, then the
 # ablations (ping-pong added, warp specialization off, three ring stages,
 # intra-warpgroup overlap with them, ping-pong on top of that).
@@ -81,7 +82,7 @@ def bsattn_runner(kernel, B, H, T, dtype):
 
 
 def check(kernel, q, k, v, dtype):
-    B, H, T, _ = q.shape
+    B, H, T, head_dim = q.shape
     pack, run = bsattn_runner(kernel, B, H, T, dtype)
     o = torch.full_like(q, float("nan"))
     lse = torch.full((B, H, T), float("nan"), device="cuda")
@@ -95,7 +96,7 @@ def check(kernel, q, k, v, dtype):
     # lse against float32 on a slice (a full float32 reference is too big).
     n = 512
     scores = (q[0, 0, :n].float() @ k[0, 0, :n].float().T) / math.sqrt(
-        HEAD_DIM)
+        head_dim)
     scores.masked_fill_(torch.ones(n, n, device="cuda").triu(1).bool(),
                         float("-inf"))
     lse_diff = (lse[0, 0, :n] - torch.logsumexp(scores, -1)).abs().max().item()
@@ -107,6 +108,8 @@ def main():
     parser.add_argument("--kernels", required=True)
     parser.add_argument("--fa4", help="folder holding bench_fa4.py")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--head-dims", default="128",
+                        help="comma-separated D of the kernels to time")
     parser.add_argument("--shapes", type=int, default=len(SHAPES),
                         help="time only the first N shapes")
     a = parser.parse_args()
@@ -115,19 +118,21 @@ def main():
         sys.path.insert(0, a.fa4)
         from bench_fa4 import FA4Dense  # noqa: E402
     rows = []
-    for B, H, T in SHAPES[:a.shapes]:
-        flops = 2 * B * H * T * T * HEAD_DIM
+    cases = [(D, B, 2048 // D, T) for D in map(int, a.head_dims.split(","))
+             for B, T in SHAPES[:a.shapes]]
+    for D, B, H, T in cases:
+        flops = 2 * B * H * T * T * D
         for name, dtype, variant, pv in CONFIGS:
             torch.manual_seed(B * T)
-            sets = [tuple(torch.randn(B, H, T, HEAD_DIM, device="cuda",
+            sets = [tuple(torch.randn(B, H, T, D, device="cuda",
                                       dtype=dtype) for _ in range(3))
                     for _ in range(4)]
             row = {"name": f"causal B{B} H{H} T{T}", "dtype": name,
-                   "D": HEAD_DIM, "causal": True, "pv": pv}
+                   "D": D, "causal": True, "pv": pv}
             for suffix, key in ABLATIONS:
                 kernel = bsattn_cuda.Kernel.from_files(
-                    os.path.join(a.kernels, variant + suffix + ".cubin"),
-                    os.path.join(a.kernels, variant + suffix + ".json"))
+                    os.path.join(a.kernels, f"d{D}_{variant}{suffix}.cubin"),
+                    os.path.join(a.kernels, f"d{D}_{variant}{suffix}.json"))
                 o_diff, lse_diff = check(kernel, *sets[0], dtype)
                 row[f"{key}_o_max_diff"] = o_diff
                 row[f"{key}_lse_max_diff"] = lse_diff
