@@ -27,6 +27,8 @@ void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
   buildBSAttnToSchedulePipeline(pm);
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnWarpSpecialize());
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(
+      bsattn::createBSAttnRebalanceRegisters());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnOverlap());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnPingPong());
   kernels.addPass(createCanonicalizerPass());

@@ -117,9 +117,10 @@ struct WarpSpecializePass
 
     Location loc = kernel.getLoc();
     OpBuilder b(entry.getTerminator());
-    auto specialized =
-        WarpSpecializeOp::create(b, loc, consumers, kWarpgroupThreads,
-                                 consumerRegisters, producerRegisters);
+    int64_t even =
+        WarpSpecializeOp::evenRegisterBudget(consumers + kWarpgroupThreads);
+    auto specialized = WarpSpecializeOp::create(b, loc, consumers,
+                                                kWarpgroupThreads, even, even);
     Block *consumerBlock = b.createBlock(&specialized.getConsumers());
     for (Operation *op : schedule)
       op->moveBefore(consumerBlock, consumerBlock->end());

@@ -802,7 +802,8 @@ WEIGHTS = {"attention": 40, "many": 2, "tile": 18, "schedule": 12, "kernel": 14,
 # The passes bsattn-to-kernel runs on the schedule level, for schedule-level
 # inputs.
 SCHEDULE_PIPELINE = ("builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, "
-                     "bsattn-overlap, bsattn-pingpong), canonicalize, "
+                     "bsattn-rebalance-registers, bsattn-overlap, bsattn-pingpong), "
+                     "canonicalize, "
                      "llvm.func(bsattn-allocate-shared), "
                      "convert-bsattn-schedule-to-nvvm))")
 # Tunings the schedule-level seeds are made with.

@@ -8,7 +8,7 @@
 // one group) is one turn, and the CSR kernel's skip of an ignored entry is
 // a branch every consumer thread takes alike.
 
-// CHECK: bsattn.warp_specialize consumers(256 threads, 240 registers) {
+// CHECK: bsattn.warp_specialize consumers(256 threads, 168 registers) {
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x
 // CHECK: %[[GROUP:.*]] = arith.shrui %[[TID]], %{{.*}} : i32
 // CHECK: %[[MINE:.*]] = arith.addi %[[GROUP]], %c3_i32
@@ -30,7 +30,7 @@
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.barrier.arrive id = %[[OTHER]] number_of_threads = %c256_i32
 // CHECK-NOT: nvvm.barrier id = %[[MINE]]
-// CHECK: } producer(128 threads, 24 registers) {
+// CHECK: } producer(128 threads, 168 registers) {
 // CHECK-NOT: nvvm.barrier.arrive
 // CHECK: llvm.return
 

@@ -35,20 +35,35 @@ def BSAttnWarpSpecialize
       is dropped and the register values it made become zeros, which the
       later dead-code elimination removes.
 
-    The CTA grows by the producer's 128 threads, and `setmaxnreg` gives the
-    consumers more registers and the producer fewer. Other kernels are left
-    alone, so leaving the tuning out switches the technique off. Persistent
-    kernels are refused for now: their per-tile CTA barrier would need the
-    producer too.
+    The CTA grows by the producer's 128 threads; both roles keep the
+    launch's even register budget (65536 / threads, rounded down to a
+    multiple of 8) until `bsattn-rebalance-registers` moves registers from
+    the producer to the consumers. Other kernels are left alone, so leaving
+    the tuning out switches the technique off. Persistent kernels are
+    refused for now: their per-tile CTA barrier would need the producer
+    too.
+  }];
+  let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
+                           "NVVM::NVVMDialect"];
+}
+
+def BSAttnRebalanceRegisters
+    : Pass<"bsattn-rebalance-registers", "LLVM::LLVMFuncOp"> {
+  let summary = "Give a warp-specialized kernel's consumers the producer's "
+                "spare registers";
+  let description = [{
+    Sets each `bsattn.warp_specialize`'s producer budget to
+    `producer-registers` and its consumers' to the most the SM's 65536
+    registers leave them (a multiple of 8, at most 256): 240 for two
+    consumer warpgroups and a 24-register producer, 160 for three, as
+    FlashAttention-3 chooses. The lowering turns budgets that differ from
+    the launch's even split into `setmaxnreg`; without this pass both roles
+    keep the even split and no `setmaxnreg` is emitted.
   }];
   let options = [
-    Option<"consumerRegisters", "consumer-registers", "int64_t", "240",
-           "Registers per consumer thread">,
     Option<"producerRegisters", "producer-registers", "int64_t", "24",
            "Registers per producer thread">,
   ];
-  let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
-                           "NVVM::NVVMDialect"];
 }
 
 def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {

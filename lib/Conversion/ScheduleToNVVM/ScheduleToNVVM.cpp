@@ -608,16 +608,20 @@ struct WarpSpecializeLowering : public SchedulePattern<WarpSpecializeOp> {
                               h.i32(op.getConsumerThreads() / 128));
     auto ifOp = scf::IfOp::create(rewriter, loc, isConsumer,
                                   /*withElseRegion=*/true);
-    auto role = [&](Block *block, Region &region, int64_t registers,
-                    NVVM::SetMaxRegisterAction action) {
+    // A budget other than the launch's even split is set at the role's
+    // start.
+    int64_t even = op.getEvenRegisters();
+    auto role = [&](Block *block, Region &region, int64_t registers) {
       rewriter.setInsertionPoint(block->getTerminator());
-      NVVM::SetMaxRegisterOp::create(rewriter, loc, registers, action);
+      if (registers != even)
+        NVVM::SetMaxRegisterOp::create(
+            rewriter, loc, registers,
+            registers > even ? NVVM::SetMaxRegisterAction::increase
+                             : NVVM::SetMaxRegisterAction::decrease);
       rewriter.inlineBlockBefore(&region.front(), block->getTerminator());
     };
-    role(ifOp.thenBlock(), op.getConsumers(), op.getConsumerRegisters(),
-         NVVM::SetMaxRegisterAction::increase);
-    role(ifOp.elseBlock(), op.getProducer(), op.getProducerRegisters(),
-         NVVM::SetMaxRegisterAction::decrease);
+    role(ifOp.thenBlock(), op.getConsumers(), op.getConsumerRegisters());
+    role(ifOp.elseBlock(), op.getProducer(), op.getProducerRegisters());
     rewriter.eraseOp(op);
     return success();
   }

@@ -83,9 +83,10 @@ LogicalResult WarpSpecializeOp::verify() {
                            << threads;
   int64_t total = getConsumerThreads() * getConsumerRegisters() +
                   getProducerThreads() * getProducerRegisters();
-  if (total > 65536)
+  if (total > kRegistersPerSM)
     return emitOpError() << "register budgets need " << total
-                         << " registers, over the 65536 of an SM";
+                         << " registers, over the " << kRegistersPerSM
+                         << " of an SM";
   return success();
 }
 

@@ -99,7 +99,8 @@ def BSAttn_WarpSpecializeOp : BSAttn_ScheduleOp<"warp_specialize", [
   let description = [{
     Threads `0 .. consumer_threads - 1` run the `consumers` region with
     `consumer_registers` registers each, the next `producer_threads` run
-    the `producer` region with `producer_registers` (`setmaxnreg`): the
+    the `producer` region with `producer_registers` (`setmaxnreg` where a
+    budget differs from the launch's even split): the
     producer issues the loads and waits for free slots, so the consumers'
     products never wait behind a load issue. Both regions see the values
     defined before the op; the CTA has `consumer_threads +
@@ -113,6 +114,18 @@ def BSAttn_WarpSpecializeOp : BSAttn_ScheduleOp<"warp_specialize", [
                        I64Attr:$consumer_registers,
                        I64Attr:$producer_registers);
   let regions = (region SizedRegion<1>:$consumers, SizedRegion<1>:$producer);
+  let extraClassDeclaration = [{
+    /// The SM's register file.
+    static constexpr int64_t kRegistersPerSM = 65536;
+    /// Registers per thread when `threads` threads share the register file
+    /// evenly (a multiple of 8): what ptxas gives a launch of that many.
+    static int64_t evenRegisterBudget(int64_t threads) {
+      return kRegistersPerSM / threads / 8 * 8;
+    }
+    int64_t getEvenRegisters() {
+      return evenRegisterBudget(getConsumerThreads() + getProducerThreads());
+    }
+  }];
   let assemblyFormat = [{
     `consumers` `(` $consumer_threads `threads` `,` $consumer_registers
     `registers` `)` $consumers

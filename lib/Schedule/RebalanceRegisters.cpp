@@ -1,0 +1,50 @@
+//===- RebalanceRegisters.cpp - the producer's registers to the consumers -===//
+//
+// A producer that only issues loads needs few registers; consumers holding
+// S, P and O tiles need many. setmaxnreg moves them at run time, within the
+// SM's register file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Schedule/Passes.h"
+
+namespace mlir::bsattn {
+#define GEN_PASS_DEF_BSATTNREBALANCEREGISTERS
+#include "bsattn/Schedule/Passes.h.inc"
+} // namespace mlir::bsattn
+
+using namespace mlir;
+using namespace mlir::bsattn;
+
+namespace {
+
+/// setmaxnreg's largest budget.
+constexpr int64_t kMaxRegisters = 256;
+
+struct RebalanceRegistersPass
+    : public bsattn::impl::BSAttnRebalanceRegistersBase<
+          RebalanceRegistersPass> {
+  using BSAttnRebalanceRegistersBase::BSAttnRebalanceRegistersBase;
+
+  void runOnOperation() override {
+    WalkResult result = getOperation().walk([&](WarpSpecializeOp op) {
+      int64_t consumerThreads = op.getConsumerThreads();
+      int64_t producerThreads = op.getProducerThreads();
+      int64_t left = WarpSpecializeOp::kRegistersPerSM -
+                     producerThreads * producerRegisters;
+      int64_t consumers =
+          std::min(kMaxRegisters, left / consumerThreads / 8 * 8);
+      Builder b(op.getContext());
+      op.setProducerRegistersAttr(b.getI64IntegerAttr(producerRegisters));
+      op.setConsumerRegistersAttr(b.getI64IntegerAttr(consumers));
+      if (failed(op.verify()))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

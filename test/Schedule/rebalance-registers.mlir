@@ -1,0 +1,40 @@
+// RUN: bsattn-opt %s -split-input-file --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-rebalance-registers)))' | FileCheck %s
+// RUN: bsattn-opt %s -split-input-file --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-rebalance-registers{producer-registers=40})))' | FileCheck %s --check-prefix=P40
+
+// The producer keeps 24 registers (or the option's count) and the
+// consumers get what the SM's 65536 leave, a multiple of 8 up to 256:
+// (65536 - 128 * 24) / 256 = 244 -> 240 for two consumer warpgroups,
+// (65536 - 128 * 24) / 384 = 162 -> 160 for three.
+
+// CHECK-LABEL: llvm.func @two
+// CHECK: bsattn.warp_specialize consumers(256 threads, 240 registers) {
+// CHECK: } producer(128 threads, 24 registers) {
+// P40-LABEL: llvm.func @two
+// P40: bsattn.warp_specialize consumers(256 threads, 232 registers) {
+// P40: } producer(128 threads, 40 registers) {
+gpu.module @kernels {
+  llvm.func @two() attributes {nvvm.kernel} {
+    bsattn.warp_specialize consumers(256 threads, 168 registers) {
+      %c0 = arith.constant 0 : i32
+    } producer(128 threads, 168 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// CHECK-LABEL: llvm.func @three
+// CHECK: bsattn.warp_specialize consumers(384 threads, 160 registers) {
+// CHECK: } producer(128 threads, 24 registers) {
+gpu.module @kernels {
+  llvm.func @three() attributes {nvvm.kernel} {
+    bsattn.warp_specialize consumers(384 threads, 128 registers) {
+      %c0 = arith.constant 0 : i32
+    } producer(128 threads, 128 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
