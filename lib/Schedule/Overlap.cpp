@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Schedule/Kernel.h"
 #include "bsattn/Schedule/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -237,6 +238,23 @@ IRMapping stageInputs(LoopParts &parts, const SecondStage &stage,
   return mapping;
 }
 
+/// Yields the state between the stages after a block's first stage, cloned
+/// with `mapping`: the loop's values (O as `output`), the carried values
+/// and the block arguments the block ran with.
+void yieldState(OpBuilder &b, Location loc, scf::YieldOp yield,
+                LoopParts &parts, const SecondStage &stage,
+                const IRMapping &mapping, Value output) {
+  SmallVector<Value> state;
+  for (auto [index, operand] : llvm::enumerate(yield.getOperands()))
+    state.push_back(
+        index == parts.outputArg ? output : mapping.lookupOrDefault(operand));
+  for (Value value : stage.getCarried())
+    state.push_back(mapping.lookup(value));
+  for (BlockArgument arg : stage.getPrevious())
+    state.push_back(mapping.lookup(Value(arg)));
+  scf::YieldOp::create(b, loc, state);
+}
+
 LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
   FailureOr<LoopParts> matched = matchLoop(loop);
   if (failed(matched))
@@ -293,17 +311,8 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
     pb.clone(*parts.scoresWait, first);
     for (Operation *op : afterWait)
       pb.clone(*op, first);
-    pb.clone(*parts.rescale, first);
-    SmallVector<Value> state;
-    for (auto [index, operand] : llvm::enumerate(yield.getOperands()))
-      state.push_back(index == parts.outputArg
-                          ? first.lookup(parts.rescale.getResult())
-                          : first.lookupOrDefault(operand));
-    for (Value value : stage.getCarried())
-      state.push_back(first.lookup(value));
-    for (BlockArgument arg : stage.getPrevious())
-      state.push_back(first.lookup(Value(arg)));
-    scf::YieldOp::create(pb, loc, state);
+    Operation *rescaled = pb.clone(*parts.rescale, first);
+    yieldState(pb, loc, yield, parts, stage, first, rescaled->getResult(0));
 
     OpBuilder eb = OpBuilder::atBlockBegin(prologue.elseBlock());
     SmallVector<Value> none(loop.getInitArgs());
@@ -357,15 +366,7 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
         lb.clone(*op, now);
     now.map(oldOutput, output);
     Operation *rescaled = lb.clone(*parts.rescale, now);
-    SmallVector<Value> next;
-    for (auto [index, operand] : llvm::enumerate(yield.getOperands()))
-      next.push_back(index == parts.outputArg ? rescaled->getResult(0)
-                                              : now.lookupOrDefault(operand));
-    for (Value value : stage.getCarried())
-      next.push_back(now.lookup(value));
-    for (BlockArgument arg : stage.getPrevious())
-      next.push_back(now.lookup(Value(arg)));
-    scf::YieldOp::create(lb, loc, next);
+    yieldState(lb, loc, yield, parts, stage, now, rescaled->getResult(0));
   }
 
   // Epilogue: the last block's P.V.
@@ -393,16 +394,14 @@ struct OverlapPass : public bsattn::impl::BSAttnOverlapBase<OverlapPass> {
 
   void runOnOperation() override {
     LLVM::LLVMFuncOp kernel = getOperation();
-    auto tuning = kernel->getAttrOfType<TuningAttr>("bsattn.tuning");
+    TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getOverlap())
       return;
-    WarpSpecializeOp specialized;
-    kernel.walk([&](WarpSpecializeOp op) { specialized = op; });
-    if (!specialized) {
-      kernel.emitOpError() << "bsattn-overlap needs a warp-specialized "
-                              "kernel (run bsattn-warp-specialize first)";
+    FailureOr<WarpSpecializeOp> found =
+        getWarpSpecialized(kernel, getArgument());
+    if (failed(found))
       return signalPassFailure();
-    }
+    WarpSpecializeOp specialized = *found;
     // The key-block loops: the innermost loops around P.V products.
     SetVector<scf::ForOp> loops;
     specialized.getConsumers().walk([&](WgmmaRegisterOp product) {

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Schedule/Kernel.h"
 #include "bsattn/Schedule/NamedBarriers.h"
 #include "bsattn/Schedule/Passes.h"
 
@@ -123,16 +124,14 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
 
   void runOnOperation() override {
     LLVM::LLVMFuncOp kernel = getOperation();
-    auto tuning = kernel->getAttrOfType<TuningAttr>("bsattn.tuning");
+    TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getPingpong())
       return;
-    WarpSpecializeOp specialized;
-    kernel.walk([&](WarpSpecializeOp op) { specialized = op; });
-    if (!specialized) {
-      kernel.emitOpError() << "bsattn-pingpong needs a warp-specialized "
-                              "kernel (run bsattn-warp-specialize first)";
+    FailureOr<WarpSpecializeOp> found =
+        getWarpSpecialized(kernel, getArgument());
+    if (failed(found))
       return signalPassFailure();
-    }
+    WarpSpecializeOp specialized = *found;
     if (specialized.getConsumerThreads() !=
         kMaxConsumerWarpgroups * kWarpgroupThreads) {
       specialized.emitOpError()

@@ -1,6 +1,7 @@
 //===- WarpSpecialize.cpp - a producer warpgroup for the loads --*- C++ -*-===//
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Schedule/Kernel.h"
 #include "bsattn/Schedule/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -65,7 +66,7 @@ struct WarpSpecializePass
 
   void runOnOperation() override {
     LLVM::LLVMFuncOp kernel = getOperation();
-    auto tuning = kernel->getAttrOfType<TuningAttr>("bsattn.tuning");
+    TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getWarpSpecialize())
       return;
     if (tuning.getPersistent()) {

@@ -817,20 +817,13 @@ def generate(rng, levels, seeds, examples):
         return AttentionGen(rng).case()
     if level == "many":
         return many_kernels(rng)
-    if level == "tile":
-        text = rng.choice(seeds["tile"])
+    if level in ("tile", "schedule"):
+        text = rng.choice(seeds[level])
         kinds = []
         for _ in range(rng.randint(1, 2)):
-            text, kind = mutate_ir(rng, text, "tile")
+            text, kind = mutate_ir(rng, text, level)
             kinds.append(kind)
-        return Case("tile", text, "any", note=",".join(kinds))
-    if level == "schedule":
-        text = rng.choice(seeds["schedule"])
-        kinds = []
-        for _ in range(rng.randint(1, 2)):
-            text, kind = mutate_ir(rng, text, "schedule")
-            kinds.append(kind)
-        return Case("schedule", text, "any", note=",".join(kinds))
+        return Case(level, text, "any", note=",".join(kinds))
     if level == "kernel":
         text, kind = mutate_ir(rng, rng.choice(seeds["kernel"]), "kernel")
         return Case("kernel", text, "any", note=kind)
