@@ -45,7 +45,8 @@ def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
     rows at or past it get o = 0 and lse = -inf. scale: default 1/sqrt(D).
     pv: the precision of P in P.V, "auto", "bf16", "f16" or "split_bf16"
     (docs/python.md). tuning: optional compiler hints, a dict with any of
-    block_q, block_k, stages, warpgroups, persistent.
+    block_q, block_k, stages, warpgroups, persistent, warp_specialize,
+    pingpong, overlap.
 
     q, k and v that are not contiguous are copied. The first call for a
     kernel compiles it (about a second) and caches it on disk."""

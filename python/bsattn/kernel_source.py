@@ -13,8 +13,11 @@ import struct
 DTYPES = ("bf16", "f16")
 HEAD_DIMS = (64, 128, 256)
 PV_PRECISIONS = ("bf16", "f16", "split_bf16")
+# The parameters of #bsattn.tuning, in its order (BSAttnAttrs.td).
 TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
-                     "warpgroups": int, "persistent": bool}
+                     "warpgroups": int, "persistent": bool,
+                     "warp_specialize": bool, "pingpong": bool,
+                     "overlap": bool}
 
 
 def choose_pv(pv, dtype):

@@ -4,13 +4,16 @@ whose manifest has the key's arguments."""
 
 import itertools
 import json
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
 import bsattn
 from bsattn import compiler
-from bsattn.kernel_source import KernelKey, choose_pv, f32_literal, tuning_attr
+from bsattn.kernel_source import (TUNING_PARAMETERS, KernelKey, choose_pv,
+                                  f32_literal, tuning_attr)
 
 PATTERNS = [bsattn.causal(), bsattn.sliding_window(8),
             bsattn.window_global(5, 2)]
@@ -77,6 +80,19 @@ def test_pv_auto_and_its_errors():
         choose_pv("fp8", "bf16")
 
 
+def test_tuning_parameters_are_the_attributes():
+    # The front end knows exactly the parameters the dialect declares.
+    td = (Path(__file__).resolve().parents[2] / "include" / "bsattn" /
+          "Dialect" / "BSAttn" / "IR" / "BSAttnAttrs.td").read_text()
+    tuning = td[td.index('def BSAttn_TuningAttr'):]
+    tuning = tuning[tuning.index("let parameters"):tuning.index(");")]
+    declared = re.findall(r'DefaultValuedParameter<"(\w+)", "[^"]*">:\$(\w+)',
+                          tuning)
+    kinds = {"int64_t": int, "bool": bool}
+    assert [(name, kinds[kind]) for kind, name in declared] == \
+        list(TUNING_PARAMETERS.items())
+
+
 def test_tuning_attribute_and_its_errors():
     assert tuning_attr(None) is None
     assert tuning_attr({}) is None
@@ -84,7 +100,8 @@ def test_tuning_attribute_and_its_errors():
         "#bsattn.tuning<block_q = 64, persistent = false>"
     with pytest.raises(ValueError, match=r"unknown tuning parameters "
                        r"\['warps'\]; known: \['block_q', 'block_k', 'stages',"
-                       r" 'warpgroups', 'persistent'\]"):
+                       r" 'warpgroups', 'persistent', 'warp_specialize', "
+                       r"'pingpong', 'overlap'\]"):
         tuning_attr({"warps": 4})
     with pytest.raises(ValueError, match="tuning 'stages' must be int, got '2'"):
         tuning_attr({"stages": "2"})
