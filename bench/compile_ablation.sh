@@ -7,6 +7,8 @@
 #   s3      + a third ring stage
 #   ov      + intra-warpgroup overlap (with three stages)
 #   ovpp    + overlap and ping-pong
+#   pc      + the producer converts V (the challenge's bf16 with f16 P.V)
+#   all     every technique
 #   nows    no technique
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +20,8 @@ declare -A tunings=(
   [s3]="stages = 3, warp_specialize = true"
   [ov]="stages = 3, warp_specialize = true, overlap = true"
   [ovpp]="stages = 3, warp_specialize = true, overlap = true, pingpong = true"
+  [pc]="warp_specialize = true, producer_convert = true"
+  [all]="stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
   [nows]=""
 )
 for name in "${!tunings[@]}"; do

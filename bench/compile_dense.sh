@@ -5,7 +5,8 @@
 # f16 (the challenge's numerics) and in bf16, each with the examples' tuning
 # (warp specialization) and the ablations: ping-pong added (suffix _pp),
 # warp specialization off (_nows), a third ring stage (_s3), intra-warpgroup
-# overlap with it (_ov) and ping-pong on top of that (_ovpp).
+# overlap with it (_ov), ping-pong on top of that (_ovpp) and the producer
+# converting V (_pc; the same kernel as the first but for bf16 with f16 P.V).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
@@ -31,8 +32,9 @@ tunings=("warp_specialize = true"
          ""
          "stages = 3, warp_specialize = true"
          "stages = 3, warp_specialize = true, overlap = true"
-         "stages = 3, warp_specialize = true, overlap = true, pingpong = true")
-suffixes=("" _pp _nows _s3 _ov _ovpp)
+         "stages = 3, warp_specialize = true, overlap = true, pingpong = true"
+         "warp_specialize = true, producer_convert = true")
+suffixes=("" _pp _nows _s3 _ov _ovpp _pc)
 for d in ${HEAD_DIMS:-128}; do
   for i in "${!tunings[@]}"; do
     variant "d${d}_f16${suffixes[i]}" f16 f16 "${tunings[i]}" "$d"

@@ -9,7 +9,7 @@
 set -uo pipefail
 dir=${1:-.device/ablation}
 out=${OUT:-/tmp}/ablation.jsonl
-variants=${VARIANTS:-ws pp s3 ov ovpp nows}
+variants=${VARIANTS:-ws pp s3 ov ovpp pc all nows}
 nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv
 check() {
   local v=$1; shift
@@ -21,9 +21,9 @@ for v in $variants; do
   echo "== $v: $(check "$v" --suite smoke) / $(check "$v" --suite adversarial)"
 done
 for tool in synccheck racecheck; do
-  echo "== $tool ovpp"
+  echo "== $tool all"
   compute-sanitizer --tool "$tool" --print-limit 5 python3 bench/check_kernel.py \
-    --cubin "$dir/ovpp.cubin" --manifest "$dir/ovpp.json" --suite smoke 2>&1 | tail -2
+    --cubin "$dir/all.cubin" --manifest "$dir/all.json" --suite smoke 2>&1 | tail -2
 done
 for round in $(seq "${ROUNDS:-2}"); do
   for v in $variants; do

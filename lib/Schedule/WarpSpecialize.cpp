@@ -60,6 +60,104 @@ FailureOr<Value> zerosOf(OpBuilder &b, Location loc, Type type) {
   return SplatOp::create(b, loc, type, zero).getResult();
 }
 
+/// The V conversions of a region (bf16 inputs, f16 P.V): each
+/// `convert_shared`, the proxy fence and the mbarrier arrival that follow
+/// it, and the wait for the slot that comes before it. The groups the
+/// arrivals signal are added to `groups`.
+DenseSet<Operation *> conversionGroups(Region &region,
+                                       SetVector<Value> *groups = nullptr) {
+  DenseSet<Operation *> ops;
+  region.walk([&](ConvertSharedOp convert) {
+    ops.insert(convert);
+    for (Operation *op = convert->getPrevNode(); op; op = op->getPrevNode())
+      if (isa<nvgpu::MBarrierTryWaitParityOp>(op)) {
+        ops.insert(op);
+        break;
+      }
+    auto fence = dyn_cast_or_null<NVVM::FenceProxyOp>(convert->getNextNode());
+    if (!fence)
+      return;
+    ops.insert(fence);
+    auto arrive =
+        dyn_cast_or_null<nvgpu::MBarrierArriveOp>(fence->getNextNode());
+    if (!arrive)
+      return;
+    ops.insert(arrive);
+    if (groups)
+      groups->insert(arrive.getBarriers());
+  });
+  return ops;
+}
+
+/// Drops from a copy of the schedule every op `producerKeeps` does not keep,
+/// except those in `kept` and whole groups `group` accepts; register values
+/// of dropped ops become zeros.
+LogicalResult keepOnly(Region &region, function_ref<bool(Operation *)> group,
+                       const DenseSet<Operation *> &kept) {
+  SmallVector<Operation *> dropped;
+  region.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (group && group(op))
+      return WalkResult::skip();
+    if (!kept.contains(op) && !producerKeeps(op))
+      dropped.push_back(op);
+    return WalkResult::advance();
+  });
+  // Users come after their definitions: drop the last ones first.
+  for (Operation *op : llvm::reverse(dropped)) {
+    OpBuilder zeros(op);
+    for (Value result : op->getResults()) {
+      if (result.use_empty())
+        continue;
+      FailureOr<Value> replacement =
+          zerosOf(zeros, op->getLoc(), result.getType());
+      if (failed(replacement))
+        return op->emitOpError() << "makes a value the producer needs, which "
+                                    "bsattn-warp-specialize cannot drop";
+      result.replaceAllUsesWith(*replacement);
+    }
+    op->erase();
+  }
+  return success();
+}
+
+void eraseLoadGroups(Region &region) {
+  SmallVector<Operation *> groups;
+  region.walk([&](Operation *op) {
+    if (isLoadGroup(op))
+      groups.push_back(op);
+  });
+  for (Operation *op : groups)
+    op->erase();
+}
+
+/// No register value is observable in the producer: cuts every one loose
+/// (zeros in its place) so that canonicalization drops the loop-carried
+/// tiles it would otherwise keep in 24 registers.
+void cutRegisterValues(Region &region) {
+  SmallVector<Value> registerValues;
+  region.walk([&](Block *nested) {
+    for (BlockArgument arg : nested->getArguments())
+      if (isa<TileType, RowsType>(arg.getType()) && !arg.use_empty())
+        registerValues.push_back(arg);
+  });
+  region.walk([&](Operation *op) {
+    if (isa<SplatOp>(op))
+      return;
+    for (Value result : op->getResults())
+      if (isa<TileType, RowsType>(result.getType()) && !result.use_empty())
+        registerValues.push_back(result);
+  });
+  for (Value value : registerValues) {
+    OpBuilder zeros(value.getContext());
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      zeros.setInsertionPointToStart(arg.getOwner());
+    else
+      zeros.setInsertionPointAfter(value.getDefiningOp());
+    // Tile and rows types always have zeros.
+    value.replaceAllUsesWith(*zerosOf(zeros, value.getLoc(), value.getType()));
+  }
+}
+
 struct WarpSpecializePass
     : public bsattn::impl::BSAttnWarpSpecializeBase<WarpSpecializePass> {
   using BSAttnWarpSpecializeBase::BSAttnWarpSpecializeBase;
@@ -80,7 +178,7 @@ struct WarpSpecializePass
       return signalPassFailure();
     }
     int64_t consumers = cast<IntegerAttr>(block[0]).getInt();
-    if (failed(specialize(kernel, consumers)))
+    if (failed(specialize(kernel, consumers, tuning.getProducerConvert())))
       return signalPassFailure();
     Builder b(kernel.getContext());
     int64_t threads = consumers + kWarpgroupThreads;
@@ -89,7 +187,8 @@ struct WarpSpecializePass
                     b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
   }
 
-  LogicalResult specialize(LLVM::LLVMFuncOp kernel, int64_t consumers) {
+  LogicalResult specialize(LLVM::LLVMFuncOp kernel, int64_t consumers,
+                           bool convertInProducer) {
     Block &entry = kernel.getBody().front();
     // The schedule starts after the set-up's CTA barrier.
     auto setUp = llvm::find_if(llvm::reverse(entry), [](Operation &op) {
@@ -127,81 +226,67 @@ struct WarpSpecializePass
       op->moveBefore(consumerBlock, consumerBlock->end());
 
     // The producer: its first warp runs the schedule's control flow with
-    // the load groups, its first thread issuing them.
+    // the load groups, its first thread issuing them; with the tuning's
+    // producer_convert, its other three warps run it with the V
+    // conversions.
+    bool convert = convertInProducer && consumerBlock
+                                            ->walk([](ConvertSharedOp) {
+                                              return WalkResult::interrupt();
+                                            })
+                                            .wasInterrupted();
     Block *producerBlock = b.createBlock(&specialized.getProducer());
     b.setInsertionPointToStart(producerBlock);
     Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
     auto thread = [&](int64_t index) {
       return arith::ConstantIntOp::create(b, loc, index, 32);
     };
+    int64_t converters = consumers + 32;
     Value firstWarp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                            tid, thread(consumers + 32));
+                                            tid, thread(converters));
     Value producerIssuer = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::eq, tid, thread(consumers));
-    auto loadWarp = scf::IfOp::create(b, loc, firstWarp, /*withElse=*/false);
-    b.setInsertionPoint(loadWarp.thenBlock()->getTerminator());
-    IRMapping mapping;
-    mapping.map(issuer, producerIssuer);
-    for (Operation &op : *consumerBlock)
-      b.clone(op, mapping);
-
-    // Each side drops the other's work.
-    SmallVector<Operation *> loadGroups;
-    consumerBlock->walk([&](Operation *op) {
-      if (isLoadGroup(op))
-        loadGroups.push_back(op);
-    });
-    for (Operation *op : loadGroups)
-      op->erase();
-    SmallVector<Operation *> dropped;
-    loadWarp.getThenRegion().walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (isLoadGroup(op))
-        return WalkResult::skip();
-      if (!producerKeeps(op))
-        dropped.push_back(op);
-      return WalkResult::advance();
-    });
-    // Users come after their definitions: drop the last ones first.
-    for (Operation *op : llvm::reverse(dropped)) {
-      OpBuilder zeros(op);
-      for (Value result : op->getResults()) {
-        if (result.use_empty())
-          continue;
-        FailureOr<Value> replacement =
-            zerosOf(zeros, op->getLoc(), result.getType());
-        if (failed(replacement))
-          return op->emitOpError() << "makes a value the producer needs, which "
-                                      "bsattn-warp-specialize cannot drop";
-        result.replaceAllUsesWith(*replacement);
-      }
-      op->erase();
+    auto roles = scf::IfOp::create(b, loc, firstWarp, /*withElse=*/convert);
+    // A copy of the schedule before `before`; each copy needs a mapping of
+    // its own (a mapped block argument is not cloned again).
+    auto copySchedule = [&](Operation *before) {
+      IRMapping mapping;
+      mapping.map(issuer, producerIssuer);
+      b.setInsertionPoint(before);
+      for (Operation &op : *consumerBlock)
+        b.clone(op, mapping);
+    };
+    copySchedule(roles.thenBlock()->getTerminator());
+    if (failed(keepOnly(roles.getThenRegion(), isLoadGroup, {})))
+      return failure();
+    if (convert) {
+      copySchedule(roles.elseBlock()->getTerminator());
+      eraseLoadGroups(roles.getElseRegion());
+      DenseSet<Operation *> conversions =
+          conversionGroups(roles.getElseRegion());
+      if (failed(keepOnly(roles.getElseRegion(), nullptr, conversions)))
+        return failure();
+      int64_t threads = kWarpgroupThreads - 32;
+      roles.getElseRegion().walk([&](ConvertSharedOp op) {
+        op.setFirstThread(converters);
+        op.setThreads(threads);
+      });
+      // The consumers no longer convert (they still wait for the slot), and
+      // the conversion barriers count the converters' arrivals.
+      SetVector<Value> convertedGroups;
+      for (Operation *op :
+           conversionGroups(specialized.getConsumers(), &convertedGroups))
+        if (!isa<nvgpu::MBarrierTryWaitParityOp>(op))
+          op->erase();
+      for (Value group : convertedGroups)
+        for (Operation *user : group.getUsers())
+          if (auto init = dyn_cast<nvgpu::MBarrierInitOp>(user)) {
+            OpBuilder count(init);
+            init.getCountMutable().assign(
+                arith::ConstantIndexOp::create(count, loc, threads));
+          }
     }
-    // No register value is observable in the producer any more: cut every
-    // one loose (zeros in its place) so that canonicalization drops the
-    // loop-carried tiles it would otherwise keep in 24 registers.
-    SmallVector<Value> registerValues;
-    loadWarp.getThenRegion().walk([&](Block *nested) {
-      for (BlockArgument arg : nested->getArguments())
-        if (isa<TileType, RowsType>(arg.getType()) && !arg.use_empty())
-          registerValues.push_back(arg);
-    });
-    loadWarp.getThenRegion().walk([&](Operation *op) {
-      if (isa<SplatOp>(op))
-        return;
-      for (Value result : op->getResults())
-        if (isa<TileType, RowsType>(result.getType()) && !result.use_empty())
-          registerValues.push_back(result);
-    });
-    for (Value value : registerValues) {
-      OpBuilder zeros(value.getContext());
-      if (auto arg = dyn_cast<BlockArgument>(value))
-        zeros.setInsertionPointToStart(arg.getOwner());
-      else
-        zeros.setInsertionPointAfter(value.getDefiningOp());
-      FailureOr<Value> replacement =
-          zerosOf(zeros, value.getLoc(), value.getType());
-      value.replaceAllUsesWith(*replacement);
-    }
+    eraseLoadGroups(specialized.getConsumers());
+    cutRegisterValues(specialized.getProducer());
     return success();
   }
 };

@@ -491,7 +491,9 @@ def mutate_ir(rng, text, level):
                      "warp_specialize = true, pingpong = true",
                      "pingpong = true",
                      "stages = 3, warp_specialize = true, overlap = true",
-                     "warp_specialize = true, overlap = true, pingpong = true"])),
+                     "warp_specialize = true, overlap = true, pingpong = true",
+                     "warp_specialize = true, producer_convert = true",
+                     "producer_convert = true"])),
                 (r"#bsattn\.(csr|causal)", rng.choice(["#bsattn.causal", "#bsattn.csr",
                                                        "#bsattn.sliding_window<2>"])),
                 (r"pv = (bf16|f16|split_bf16)", "pv = " + rng.choice(["bf16", "f16", "split_bf16"]))]
@@ -827,7 +829,8 @@ SCHEDULE_PIPELINE = ("builtin.module(gpu.module(llvm.func(bsattn-warp-specialize
                      "convert-bsattn-schedule-to-nvvm))")
 # Tunings the schedule-level seeds are made with.
 SCHEDULE_TUNINGS = ("warp_specialize = true",
-                    "stages = 3, warp_specialize = true, overlap = true, pingpong = true")
+                    "stages = 3, warp_specialize = true, overlap = true, pingpong = true, "
+                    "producer_convert = true")
 
 
 def generate(rng, levels, seeds, examples):

@@ -35,6 +35,12 @@ def BSAttnWarpSpecialize
       is dropped and the register values it made become zeros, which the
       later dead-code elimination removes.
 
+    With the tuning's `producer_convert` and bf16 inputs with `pv = f16`,
+    the producer's other three warps run the control flow with the V
+    conversions instead (the wait for the slot, `convert_shared`, the proxy
+    fence and the arrival on the slot's conversion barrier, whose count
+    becomes their 96 threads), and the consumers only wait for them.
+
     The CTA grows by the producer's 128 threads; both roles keep the
     launch's even register budget (65536 / threads, rounded down to a
     multiple of 8) until `bsattn-rebalance-registers` moves registers from

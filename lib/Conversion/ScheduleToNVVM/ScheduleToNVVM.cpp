@@ -455,14 +455,30 @@ struct ConvertSharedLowering : public SchedulePattern<ConvertSharedOp> {
     MemRefType type = op.getBuffer().getType();
     Value base = MemRefDescriptor(adaptor.getBuffer())
                      .bufferPtr(rewriter, loc, *getTypeConverter(), type);
-    // 256 threads, 16 bytes (8 elements) each at a time.
-    constexpr int64_t kThreads = 256;
-    Value threadOffset =
-        arith::MulIOp::create(rewriter, loc, thread.tid, h.i32(16));
-    for (int64_t i = 0, e = type.getNumElements() / (8 * kThreads); i < e; ++i)
-      h.convertBF16ToF16InPlace(
-          h.sharedPtr(base, arith::AddIOp::create(rewriter, loc, threadOffset,
-                                                  h.i32(i * 16 * kThreads))));
+    // The op's threads take 16-byte chunks (8 elements) in turn; where
+    // they do not divide the buffer, the last round is predicated.
+    int64_t threads = op.getThreads(), chunks = type.getNumElements() / 8;
+    Value index = arith::SubIOp::create(rewriter, loc, thread.tid,
+                                        h.i32(op.getFirstThread()));
+    Value threadOffset = arith::MulIOp::create(rewriter, loc, index, h.i32(16));
+    for (int64_t i = 0; i * threads < chunks; ++i) {
+      Value offset = arith::AddIOp::create(rewriter, loc, threadOffset,
+                                           h.i32(i * 16 * threads));
+      auto convert = [&] {
+        h.convertBF16ToF16InPlace(h.sharedPtr(base, offset));
+      };
+      if ((i + 1) * threads <= chunks) {
+        convert();
+        continue;
+      }
+      Value inside =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, index,
+                                h.i32(chunks - i * threads));
+      auto ifOp = scf::IfOp::create(rewriter, loc, inside, /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+      convert();
+    }
     rewriter.eraseOp(op);
     return success();
   }

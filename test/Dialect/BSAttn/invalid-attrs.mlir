@@ -84,3 +84,8 @@ func.func @f() attributes {p = #bsattn.dense_window<2>} { return }
 
 // expected-error @+1 {{tuning overlap needs warp_specialize = true}}
 func.func @f() attributes {t = #bsattn.tuning<overlap = true>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning producer_convert needs warp_specialize = true}}
+func.func @f() attributes {t = #bsattn.tuning<producer_convert = true>} { return }

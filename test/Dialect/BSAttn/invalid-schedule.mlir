@@ -122,8 +122,16 @@ func.func @f(%s: !bsattn.tile<128 x 128, f32>, %k: index) {
 // -----
 
 func.func @f(%b: memref<2x128x64xf16, #gpu.address_space<workgroup>>) {
-  // expected-error @+1 {{buffer must be bf16 in workgroup memory, a multiple of 2048 elements}}
+  // expected-error @+1 {{buffer must be bf16 in workgroup memory, whole 16-byte chunks}}
   bsattn.convert_shared %b : memref<2x128x64xf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @f(%b: memref<2x128x64xbf16, #gpu.address_space<workgroup>>) {
+  // expected-error @+1 {{needs whole warps: threads 48 from thread 256}}
+  bsattn.convert_shared %b {first_thread = 256 : i64, threads = 48 : i64} : memref<2x128x64xbf16, #gpu.address_space<workgroup>>
   return
 }
 

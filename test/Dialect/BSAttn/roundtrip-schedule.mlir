@@ -37,8 +37,10 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   bsattn.store_swizzled %o, %q : !bsattn.tile<128 x 128, bf16>, !smem
   // CHECK: bsattn.store_rows
   bsattn.store_rows %l, %lse[%qb, %qb, %qb] : !bsattn.rows<128, f32>, memref<1x2x?xf32, #gpu.address_space<global>>
-  // CHECK: bsattn.convert_shared
+  // CHECK: bsattn.convert_shared %{{.*}} : memref
   bsattn.convert_shared %k : !smem
+  // CHECK: bsattn.convert_shared %{{.*}} {first_thread = 288 : i64, threads = 96 : i64}
+  bsattn.convert_shared %k {first_thread = 288 : i64, threads = 96 : i64} : !smem
   // CHECK: bsattn.warp_specialize consumers(256 threads, 240 registers) {
   // CHECK: } producer(128 threads, 24 registers) {
   bsattn.warp_specialize consumers(256 threads, 240 registers) {

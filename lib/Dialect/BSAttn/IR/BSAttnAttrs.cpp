@@ -33,7 +33,8 @@ WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockK, int64_t stages,
                                  int64_t warpgroups, bool, bool warpSpecialize,
-                                 bool pingpong, bool overlap) {
+                                 bool pingpong, bool overlap,
+                                 bool producerConvert) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
   if (blockK != 64 && blockK != 128)
@@ -48,5 +49,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "warpgroups = 2";
   if (overlap && !warpSpecialize)
     return emitError() << "tuning overlap needs warp_specialize = true";
+  if (producerConvert && !warpSpecialize)
+    return emitError()
+           << "tuning producer_convert needs warp_specialize = true";
   return success();
 }

@@ -432,7 +432,8 @@ Type AttentionOp::getElementType() {
 TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
-  return TuningAttr::get(getContext(), 128, 128, 2, 2, false, false, false, false);
+  return TuningAttr::get(getContext(), 128, 128, 2, 2, false, false, false,
+                         false, false);
 }
 
 //===----------------------------------------------------------------------===//

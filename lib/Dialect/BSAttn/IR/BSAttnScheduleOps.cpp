@@ -238,9 +238,13 @@ LogicalResult StoreRowsOp::verify() {
 LogicalResult ConvertSharedOp::verify() {
   MemRefType type = getBuffer().getType();
   if (!isShared(type) || !type.getElementType().isBF16() ||
-      type.getNumElements() % (8 * 256) != 0)
-    return emitOpError() << "buffer must be bf16 in workgroup memory, a "
-                            "multiple of 2048 elements, got "
+      type.getNumElements() % 8 != 0)
+    return emitOpError() << "buffer must be bf16 in workgroup memory, whole "
+                            "16-byte chunks, got "
                          << type;
+  if (getThreads() < 32 || getThreads() % 32 != 0 || getFirstThread() < 0 ||
+      getFirstThread() % 32 != 0)
+    return emitOpError() << "needs whole warps: threads " << getThreads()
+                         << " from thread " << getFirstThread();
   return success();
 }

@@ -119,7 +119,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     softmax runs while the other's products do (`bsattn-pingpong`). With
     `overlap = true` (which needs `warp_specialize`) each consumer
     warpgroup runs a key block's softmax while the previous block's P.V is
-    in flight (`bsattn-overlap`).
+    in flight (`bsattn-overlap`). With `producer_convert = true` (which
+    needs `warp_specialize`) the producer warpgroup's three idle warps
+    convert V to f16 for bf16 inputs with `pv = f16`, instead of the
+    consumers.
     Parameters left out take their defaults.
   }];
   let parameters = (ins
@@ -130,7 +133,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$persistent,
     DefaultValuedParameter<"bool", "false">:$warp_specialize,
     DefaultValuedParameter<"bool", "false">:$pingpong,
-    DefaultValuedParameter<"bool", "false">:$overlap
+    DefaultValuedParameter<"bool", "false">:$overlap,
+    DefaultValuedParameter<"bool", "false">:$producer_convert
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

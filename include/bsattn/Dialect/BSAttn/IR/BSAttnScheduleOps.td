@@ -299,15 +299,19 @@ def BSAttn_StoreRowsOp : BSAttn_ScheduleOp<"store_rows"> {
 def BSAttn_ConvertSharedOp : BSAttn_ScheduleOp<"convert_shared"> {
   let summary = "Convert a shared buffer of bf16 to f16 in place";
   let description = [{
-    Every thread of the CTA converts its 16-byte chunks of `buffer` (chunk
-    `t + 256 i` for thread `t`) from bf16 to f16. The conversion is
-    elementwise, so the buffer's swizzled layout stays; its memref type
-    still says bf16. Values beyond f16's range become infinities.
+    The `threads` threads from `first_thread` on (the consumers' 256 by
+    default) convert the 16-byte chunks of `buffer` from bf16 to f16 in
+    place, thread `first_thread + t` chunks `t`, `t + threads`, ... The
+    conversion is elementwise, so the buffer's swizzled layout stays; its
+    memref type still says bf16. Values beyond f16's range become
+    infinities.
 
     Own op: the in-place reinterpretation of a buffer's element type has
     no upstream op.
   }];
-  let arguments = (ins Arg<BSAttn_SharedMemRef, "", [MemRead, MemWrite]>:$buffer);
+  let arguments = (ins Arg<BSAttn_SharedMemRef, "", [MemRead, MemWrite]>:$buffer,
+                       DefaultValuedAttr<I64Attr, "0">:$first_thread,
+                       DefaultValuedAttr<I64Attr, "256">:$threads);
   let assemblyFormat = "$buffer attr-dict `:` type($buffer)";
 }
 
