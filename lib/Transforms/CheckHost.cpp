@@ -9,6 +9,8 @@
 #include "bsattn/Transforms/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -31,6 +33,31 @@ bool isPTXName(StringRef name) {
          llvm::all_of(name, isPTXChar);
 }
 
+/// The value of `value` where folding its defining ops (as the
+/// canonicalizer would) makes it an integer constant.
+std::optional<int64_t> foldedConstant(Value value, int depth = 8) {
+  if (std::optional<int64_t> constant = getConstantIntValue(value))
+    return constant;
+  Operation *def = value.getDefiningOp();
+  if (!def || depth == 0 || def->getNumRegions() != 0 ||
+      def->getNumResults() != 1)
+    return std::nullopt;
+  SmallVector<Attribute> operands;
+  for (Value operand : def->getOperands()) {
+    std::optional<int64_t> folded = foldedConstant(operand, depth - 1);
+    if (!folded)
+      return std::nullopt;
+    operands.push_back(IntegerAttr::get(operand.getType(), *folded));
+  }
+  SmallVector<OpFoldResult> results;
+  if (failed(def->fold(operands, results)) || results.size() != 1)
+    return std::nullopt;
+  if (auto attr = dyn_cast<Attribute>(results.front()))
+    if (auto integer = dyn_cast<IntegerAttr>(attr))
+      return integer.getValue().getSExtValue();
+  return std::nullopt;
+}
+
 struct BSAttnCheckHostPass
     : public bsattn::impl::BSAttnCheckHostBase<BSAttnCheckHostPass> {
   void runOnOperation() override {
@@ -45,6 +72,18 @@ struct BSAttnCheckHostPass
                           << "', which is not a PTX identifier "
                              "([A-Za-z_$][A-Za-z0-9_$]*)";
         return WalkResult::interrupt();
+      }
+      // A constant index outside the memref's rank makes the result
+      // undefined, and MLIR's dim folders then read past the shape.
+      if (auto dim = dyn_cast<memref::DimOp>(op)) {
+        std::optional<int64_t> index = foldedConstant(dim.getIndex());
+        auto type = dyn_cast<MemRefType>(dim.getSource().getType());
+        if (index && type && (*index < 0 || *index >= type.getRank())) {
+          dim.emitOpError()
+              << "index " << *index << " is out of range for a memref of rank "
+              << type.getRank();
+          return WalkResult::interrupt();
+        }
       }
       if (!isa<AttentionOp, QueryTileOp>(op) ||
           op->getParentOp()->getParentOp() == module)

@@ -13,9 +13,11 @@ def BSAttnCheckHost : Pass<"bsattn-check-host", "ModuleOp"> {
     run on; a `bsattn.attention` or `bsattn.query_tile` in a nested module
     would be left unlowered. This pass refuses such input with a
     diagnostic, and so it does symbols in a `gpu.module` whose names are
-    not PTX identifiers (which the NVPTX backend aborts on). It runs first
-    in `bsattn-to-kernel` and `bsattn-to-ptx` (the op verifiers check the
-    rest of the host function contract).
+    not PTX identifiers (which the NVPTX backend aborts on) and
+    `memref.dim` with a constant index outside the memref's rank (whose
+    result is undefined, and which MLIR's dim folders turn into reads past
+    the shape). It runs first in `bsattn-to-kernel` and `bsattn-to-ptx`
+    (the op verifiers check the rest of the host function contract).
   }];
 }
 
