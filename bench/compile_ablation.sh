@@ -8,6 +8,8 @@
 #   ov      + intra-warpgroup overlap (with three stages)
 #   ovpp    + overlap and ping-pong
 #   pc      + the producer converts V (the challenge's bf16 with f16 P.V)
+#   pppc    ping-pong and the producer converting V
+#   ovpc    overlap (three stages) and the producer converting V
 #   all     every technique
 #   nows    no technique
 set -euo pipefail
@@ -21,6 +23,8 @@ declare -A tunings=(
   [ov]="stages = 3, warp_specialize = true, overlap = true"
   [ovpp]="stages = 3, warp_specialize = true, overlap = true, pingpong = true"
   [pc]="warp_specialize = true, producer_convert = true"
+  [pppc]="warp_specialize = true, pingpong = true, producer_convert = true"
+  [ovpc]="stages = 3, warp_specialize = true, overlap = true, producer_convert = true"
   [all]="stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
   [nows]=""
 )

@@ -5,15 +5,16 @@
 # then ROUNDS (default 2) rounds of quick and full timings, the variants
 # alternating within a round so that they share the lease's clocks. One
 # JSON line per case in $OUT/ablation.jsonl; bench/summarize_ablation.py
-# makes the table.
+# makes the table. A check that outlasts CHECK_TIMEOUT seconds (default 120;
+# a kernel that deadlocks) is reported FAILED and the run goes on.
 set -uo pipefail
 dir=${1:-.device/ablation}
 out=${OUT:-/tmp}/ablation.jsonl
-variants=${VARIANTS:-ws pp s3 ov ovpp pc all nows}
+variants=${VARIANTS:-ws pp s3 ov ovpp pc pppc ovpc all nows}
 nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv
 check() {
   local v=$1; shift
-  python3 bench/check_kernel.py --cubin "$dir/$v.cubin" \
+  timeout "${CHECK_TIMEOUT:-120}" python3 bench/check_kernel.py --cubin "$dir/$v.cubin" \
     --manifest "$dir/$v.json" --out "$out" "$@" 2>&1 | tail -1 ||
     echo "FAILED: $v $*"
 }

@@ -7,7 +7,11 @@
 // about fp32 and is the choice where margin matters more than speed
 // (bench/results/2026-11-21-h200-kernels-pv-f16.json). A producer warpgroup
 // issues the loads (warp_specialize): 4-12% faster on the quick and full
-// cases (bench/results/2026-12-02-h200-warp-specialize.json).
+// cases (bench/results/2026-12-02-h200-warp-specialize.json). On top of it
+// a third ring stage, intra-warpgroup overlap, ping-pong and the producer's
+// warps converting V together take another 1-7% off every quick and full
+// case, where each alone gains at most half of that
+// (bench/results/2026-12-02-h200-ablation-overlap-producer-convert.json).
 func.func @challenge(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>,
                      %v: memref<?x?x?x128xbf16>, %seq_lens: memref<?xi32>,
                      %row_ptr: memref<?x?x?xi32>, %col_idx: memref<?x?x?xi32>,
@@ -18,6 +22,6 @@ func.func @challenge(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>,
       seq_lens(%seq_lens : memref<?xi32>)
       indices(%row_ptr, %col_idx : memref<?x?x?xi32>, memref<?x?x?xi32>)
       outs(%o, %lse : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
-      {tuning = #bsattn.tuning<warp_specialize = true>}
+      {tuning = #bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true>}
   return
 }

@@ -1,0 +1,36 @@
+"""Bar chart of a dense result file (bench/dense_vs_fa4.py's rows, with
+their ablation columns): per row, every bsattn variant, FA4 and cuDNN.
+
+  python3 bench/plot_dense.py bench/results/X.json bench/results/X.png
+"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def main():
+    rows = json.load(open(sys.argv[1]))["rows"]
+    series = [k[:-len("_tflops")] for k in rows[0]
+              if k.endswith("_tflops") and k.startswith("bsattn")]
+    series += ["fa4", "cudnn"]
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(12, 4.5))
+    for i, name in enumerate(series):
+        ax.bar([r + i * width for r in range(len(rows))],
+               [row.get(name + "_tflops", 0) for row in rows], width,
+               label=name)
+    ax.set_xticks([r + 0.4 - width / 2 for r in range(len(rows))])
+    ax.set_xticklabels([f"D={row['D']} {row['dtype']} pv={row['pv']}\n"
+                        f"{row['name']}" for row in rows], fontsize=8)
+    ax.set_ylabel("TFLOP/s")
+    ax.legend(fontsize=7, ncol=3)
+    fig.tight_layout()
+    fig.savefig(sys.argv[2], dpi=110)
+
+
+if __name__ == "__main__":
+    main()
