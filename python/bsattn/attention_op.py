@@ -62,6 +62,7 @@ def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
         col_idx = pattern.col_idx.contiguous()
     if seq_lens is not None:
         _check_seq_lens(seq_lens, batch, q)
+        seq_lens = seq_lens.contiguous()
     scale = _checked_scale(scale)
     chosen_pv = choose_pv(pv, dtype)
     tuning_text = tuning_attr(tuning)
@@ -72,7 +73,7 @@ def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
             col_idx, pattern.sparsity_attr(), chosen_pv, scale, tuning_text)
     if _needs_dispatcher(q, k, v):
         return torch.ops.bsattn.attention(*args)
-    return _run_kernel(*args)
+    return _run_kernel(*args, checked=True)
 
 
 _dispatch_mode_count = getattr(torch._C, "_len_torch_dispatch_stack", None)
@@ -127,6 +128,22 @@ def _checked_scale(scale):
 
 
 def _check_inputs(q, k, v):
+    """(dtype name, D) of q, k and v: the usual case in one expression,
+    anything else step by step to name the first problem."""
+    if (isinstance(q, torch.Tensor) and isinstance(k, torch.Tensor)
+            and isinstance(v, torch.Tensor)):
+        shape, dtype, device = q.shape, q.dtype, q.device
+        if (len(shape) == 4 and k.shape == shape and v.shape == shape
+                and k.dtype == dtype and v.dtype == dtype
+                and dtype in _DTYPE_NAMES and shape[3] in HEAD_DIMS
+                and shape[0] > 0 and shape[1] > 0 and shape[2] > 0
+                and shape[2] % BLOCK_SIZE == 0
+                and k.device == device and v.device == device):
+            return _DTYPE_NAMES[dtype], shape[3]
+    return _check_inputs_step_by_step(q, k, v)
+
+
+def _check_inputs_step_by_step(q, k, v):
     for name, tensor in (("q", q), ("k", k), ("v", v)):
         if not isinstance(tensor, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got "
@@ -184,8 +201,10 @@ def _attention_op(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
 
 
 def _run_kernel(q, k, v, seq_lens, row_ptr, col_idx, sparsity, pv, scale,
-                tuning):
-    """The op's implementation: finds or compiles the kernel, launches it."""
+                tuning, checked=False):
+    """The op's implementation: finds or compiles the kernel, launches it.
+    checked: attention() checked the tensors as the launcher's call_checked
+    asks (the custom op's calls go through the launcher's own checks)."""
     launcher = _launcher((q.dtype, q.shape[3], sparsity, pv, scale, tuning),
                          q.device)
     if seq_lens is None:
@@ -194,12 +213,19 @@ def _run_kernel(q, k, v, seq_lens, row_ptr, col_idx, sparsity, pv, scale,
         # A static pattern's kernel takes no indices: its manifest has no
         # row_ptr or col_idx, so whatever fills those places is not read.
         row_ptr = col_idx = seq_lens
-    if q.is_cuda and q.device.index != torch.cuda.current_device():
+    launch = launcher.call_checked if checked else launcher
+    if q.is_cuda and q.get_device() != _current_device():
         # The launch goes to the current context, which must be the one
         # the kernel's module was loaded into.
         with torch.cuda.device(q.device):
-            return launcher(q, k, v, row_ptr, col_idx, seq_lens)
-    return launcher(q, k, v, row_ptr, col_idx, seq_lens)
+            return launch(q, k, v, row_ptr, col_idx, seq_lens)
+    return launch(q, k, v, row_ptr, col_idx, seq_lens)
+
+
+# The current CUDA device, without torch.cuda.current_device()'s lazy-init
+# check (the tensors are on CUDA, so it is initialized) where torch has it.
+_current_device = getattr(torch._C, "_cuda_getDevice",
+                          torch.cuda.current_device)
 
 
 @_attention_op.register_fake

@@ -113,6 +113,11 @@ class Csr:
                 f"csr: row_ptr must have shape [{batch}, {heads}, {rows}] "
                 f"([B, H, T/128 + 1]) for q of B={batch}, H={heads}, "
                 f"T={seq_len}, got {list(self.row_ptr.shape)}")
+        # Checked at construction too, but a tensor can be resized in place.
+        if tuple(self.col_idx.shape[:2]) != (batch, heads):
+            raise PatternError(
+                f"csr: col_idx must have shape [{batch}, {heads}, NNZ], got "
+                f"{list(self.col_idx.shape)}")
 
 
 def causal():

@@ -135,8 +135,16 @@ class RecordingLauncher:
 
     def __init__(self):
         self.calls = []
+        self.entries = []
 
     def __call__(self, q, k, v, row_ptr, col_idx, seq_lens):
+        self.entries.append("__call__")
+        self.calls.append((q, k, v, row_ptr, col_idx, seq_lens))
+        return torch.zeros_like(q), q.new_zeros(q.shape[:3],
+                                                dtype=torch.float32)
+
+    def call_checked(self, q, k, v, row_ptr, col_idx, seq_lens):
+        self.entries.append("call_checked")
         self.calls.append((q, k, v, row_ptr, col_idx, seq_lens))
         return torch.zeros_like(q), q.new_zeros(q.shape[:3],
                                                 dtype=torch.float32)
@@ -167,6 +175,18 @@ def test_op_hands_the_launcher_every_tensor(recording_launcher):
     assert given_seq_lens is seq_lens
     assert recording_launcher.signatures == [
         (torch.bfloat16, 128, "#bsattn.csr", "f16", 0.1, None)]
+
+
+def test_only_checked_calls_take_the_short_key(recording_launcher):
+    # The custom op's calls (torch.compile graphs, autograd, dispatch modes)
+    # get the launcher's own checks; attention()'s direct path has checked
+    # the tensors itself.
+    q, k, v = qkv()
+    torch.ops.bsattn.attention(q, k, v, None, None, None, "#bsattn.causal",
+                               "f16", None, None)
+    attention_op._run_kernel(q, k, v, None, None, None, "#bsattn.causal",
+                             "f16", None, None, checked=True)
+    assert recording_launcher.entries == ["__call__", "call_checked"]
 
 
 def test_static_pattern_and_default_seq_lens(recording_launcher):

@@ -78,28 +78,45 @@ class AttentionLauncher:
              for t in tensors])
 
     def __call__(self, q, k, v, row_ptr, col_idx, seq_lens):
+        """Launches on any tensors: what the checks depend on is checked
+        once per distinct key."""
+        # Every input's shape (except NNZ, col_idx's last size, which changes
+        # with every pattern), dtype, layout and device. The outputs follow
+        # from q.
+        key = (q.shape, k.shape, v.shape, row_ptr.shape, seq_lens.shape,
+               col_idx.shape[:2], q.dtype, k.dtype, v.dtype, row_ptr.dtype,
+               col_idx.dtype, seq_lens.dtype, q.is_contiguous(),
+               k.is_contiguous(), v.is_contiguous(), row_ptr.is_contiguous(),
+               col_idx.is_contiguous(), seq_lens.is_contiguous(),
+               q.get_device(), k.get_device(), v.get_device(),
+               row_ptr.get_device(), col_idx.get_device(),
+               seq_lens.get_device())
+        return self._launch(key, q, k, v, row_ptr, col_idx, seq_lens)
+
+    def call_checked(self, q, k, v, row_ptr, col_idx, seq_lens):
+        """The same for a caller that has checked what __call__'s key covers
+        beyond q's shape, dtype and device (bsattn.attention does): k and v
+        have q's shape, dtype and device; seq_lens, row_ptr and col_idx are
+        int32 on q's device and shaped for q; every tensor is contiguous.
+        The key is then 3 reads instead of 24."""
+        return self._launch((q.shape, q.dtype, q.get_device()), q, k, v,
+                            row_ptr, col_idx, seq_lens)
+
+    def _launch(self, key, q, k, v, row_ptr, col_idx, seq_lens):
         shape = q.shape
+        batch, heads, seq_len, _ = shape
         device = q.get_device()
         stream = self._current_stream(device)
         # The outputs: the pair allocated after the previous launch if this
         # call has its shape, device and stream (the caching allocator hands
-        # out a block for use on one stream), else new ones.
+        # out a block for use on one stream), else new ones. lse's sizes go
+        # in as ints: a torch.Size slice costs a few microseconds more.
         spare, self._spare = self._spare, None
         if spare is not None and spare[0] == (shape, device, stream):
             o, lse = spare[1], spare[2]
         else:
             o = torch.empty_like(q)
-            lse = q.new_empty(shape[:3], dtype=torch.float32)
-        # What the checks depend on: every input's shape (except NNZ, col_idx's
-        # last size, which changes with every pattern), dtype, layout and
-        # device. The outputs follow from q.
-        key = (shape, k.shape, v.shape, row_ptr.shape, seq_lens.shape,
-               col_idx.shape[:2], q.dtype, k.dtype, v.dtype, row_ptr.dtype,
-               col_idx.dtype, seq_lens.dtype, q.is_contiguous(),
-               k.is_contiguous(), v.is_contiguous(), row_ptr.is_contiguous(),
-               col_idx.is_contiguous(), seq_lens.is_contiguous(), device,
-               k.get_device(), v.get_device(), row_ptr.get_device(),
-               col_idx.get_device(), seq_lens.get_device())
+            lse = q.new_empty(batch, heads, seq_len, dtype=torch.float32)
         pick = self._pick
         if key not in self._checked:
             self._check(pick((q, k, v, row_ptr, col_idx, seq_lens, o, lse)))
@@ -116,5 +133,5 @@ class AttentionLauncher:
         # The next call's outputs, allocated while the GPU runs this one
         # rather than before its launch.
         self._spare = ((shape, device, stream), torch.empty_like(q),
-                       q.new_empty(shape[:3], dtype=torch.float32))
+                       q.new_empty(batch, heads, seq_len, dtype=torch.float32))
         return o, lse

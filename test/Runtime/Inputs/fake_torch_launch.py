@@ -37,7 +37,11 @@ class Tensor:
     def data_ptr(self):
         return self._address
 
-    def new_empty(self, shape, dtype):
+    def new_empty(self, *shape, dtype):
+        # torch's forms: new_empty((B, H, T), dtype=...) and new_empty(B, H,
+        # T, dtype=...).
+        if len(shape) == 1 and isinstance(shape[0], tuple):
+            shape = shape[0]
         return Tensor(shape, dtype, self._device)
 
 
@@ -83,10 +87,10 @@ def inputs(B=1, H=16, T=4096, nnz=86, **changes):
                                  "seq_lens")]
 
 
-def call(name, args):
+def call(name, args, entry=launcher):
     print(f"-- {name}")
     try:
-        o, lse = launcher(*args)
+        o, lse = entry(*args)
         print(f"o {list(o.shape)} {o.dtype} {hex(o.data_ptr())}, "
               f"lse {list(lse.shape)} {lse.dtype} {hex(lse.data_ptr())}")
     except bsattn_cuda.ArgumentError as error:
@@ -113,3 +117,9 @@ call("all on another device",
 call("q on the CPU", inputs(q=Tensor((1, 16, 4096, 128), "bf16", device=-1)))
 call("q misaligned", inputs(q=Tensor((1, 16, 4096, 128), "bf16").misaligned()))
 call("another T", inputs(T=2048))
+call("call_checked, first", inputs(T=1024), launcher.call_checked)
+call("call_checked, new tensors", inputs(T=1024), launcher.call_checked)
+call("call_checked, k not contiguous",
+     inputs(T=1024, k=Tensor((1, 16, 1024, 128), "bf16", contiguous=False)),
+     launcher.call_checked)
+call("call_checked, another T", inputs(T=512), launcher.call_checked)
