@@ -7,11 +7,13 @@
 # warp specialization off (_nows), a third ring stage (_s3), intra-warpgroup
 # overlap with it (_ov), ping-pong on top of that (_ovpp) and the producer
 # converting V (_pc; the same kernel as the first but for bf16 with f16 P.V).
+# GQA=1 adds grouped-query kernels of D = 128 with kv_group = 4
+# (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
 mkdir -p "$out"
-variant() { # name dtype pv tuning head_dim
+variant() { # name dtype pv tuning head_dim [kv_group]
   cat > "$out/$1.mlir" <<MLIR
 !act = memref<?x?x?x$5x$2>
 func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
@@ -20,7 +22,7 @@ func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
       ins(%q, %k, %v : !act, !act, !act)
       seq_lens(%seq_lens : memref<?xi32>)
       outs(%o, %lse : !act, memref<?x?x?xf32>)
-      {tuning = #bsattn.tuning<$4>}
+      {kv_group = ${6:-1}, tuning = #bsattn.tuning<$4>}
   return
 }
 MLIR
@@ -42,3 +44,8 @@ for d in ${HEAD_DIMS:-128}; do
     variant "d${d}_bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}" "$d"
   done
 done
+if [[ ${GQA:-0} == 1 ]]; then
+  variant d128_f16_g4 f16 f16 "warp_specialize = true" 128 4
+  variant d128_bf16_pvf16_g4 bf16 f16 "warp_specialize = true" 128 4
+  variant d128_bf16_pvbf16_g4 bf16 bf16 "warp_specialize = true" 128 4
+fi

@@ -91,6 +91,7 @@ struct KernelAttrs {
   PVPrecisionAttr pv;
   FloatAttr scale;
   bool persistent = false;
+  int64_t kvGroup = 1;
 };
 
 /// `kernel`'s attribute `name` as an `AttrT`, or a diagnostic.
@@ -234,6 +235,14 @@ FailureOr<KernelAttrs> verifyKernelAttrs(LLVM::LLVMFuncOp kernel) {
            << "needs 'bsattn.persistent' to be a unit attribute, got "
            << persistent;
   attrs.persistent = kernel->hasAttr("bsattn.persistent");
+  if (Attribute kvGroup = kernel->getAttr("bsattn.kv_group")) {
+    auto count = dyn_cast<IntegerAttr>(kvGroup);
+    if (!count || count.getInt() < 1)
+      return kernel.emitOpError()
+             << "needs 'bsattn.kv_group' to be a positive integer, got "
+             << kvGroup;
+    attrs.kvGroup = count.getInt();
+  }
   return attrs;
 }
 
@@ -372,6 +381,7 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
       {"cluster", llvm::json::Array{1, 1, 1}},
       {"grid", std::move(grid)},
       {"persistent", attrs->persistent},
+      {"kv_group", attrs->kvGroup},
       {"shared_bytes", attrs->sharedBytes.getInt()},
       {"sparsity", stringOf(attrs->sparsity)},
       {"pv", stringifyPVPrecision(attrs->pv.getValue())},

@@ -186,8 +186,9 @@ LogicalResult tileAttention(AttentionOp op) {
   auto tile = QueryTileOp::create(
       b, loc, op.getSparsity(), op.getPvAttr(),
       b.getF32FloatAttr(static_cast<float>(op.getEffectiveScale())),
-      b.getI64IntegerAttr(blockSize), tuning, b.getStrArrayAttr(captureNames),
-      op.getQ(), op.getK(), op.getV(), op.getO(), op.getLse(), captures);
+      b.getI64IntegerAttr(blockSize), op.getKvGroupAttr(), tuning,
+      b.getStrArrayAttr(captureNames), op.getQ(), op.getK(), op.getV(),
+      op.getO(), op.getLse(), captures);
   Block *body = b.createBlock(&tile.getBody());
   SmallVector<Type> argTypes(3, b.getIndexType());
   for (Value capture : captures)

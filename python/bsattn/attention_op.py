@@ -35,8 +35,10 @@ _PATTERN_TYPE_ERROR = ("pattern must be bsattn.causal(), sliding_window(w), "
 
 def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
               tuning=None):
-    """Block-sparse causal attention of CUDA tensors q, k, v: [B, H, T, D]
-    (bf16 or f16, T a multiple of 128, D in 64/128/256) under `pattern`
+    """Block-sparse causal attention of CUDA tensors q [B, H, T, D] and k, v
+    [B, H_kv, T, D] (bf16 or f16, T a multiple of 128, D in 64/128/256; H
+    a multiple of H_kv: grouped-query attention, query head h reading head
+    h / (H / H_kv) of k and v) under `pattern`
     (bsattn.causal(), sliding_window(w), window_global(w, g), csr(...) or
     block_mask(...)). Returns (o, lse): o [B, H, T, D] in q's dtype and lse
     [B, H, T] float32, natural log.
@@ -94,9 +96,10 @@ def _needs_dispatcher(q, k, v):
 
 
 def precompile(pattern, *, dtype=torch.bfloat16, head_dim=128, scale=None,
-               pv="auto", tuning=None):
+               pv="auto", tuning=None, kv_group=1):
     """Compiles, or finds in the cache, the kernel that attention() uses for
-    q of `dtype` and `head_dim` with these arguments; no GPU needed. This
+    q of `dtype` and `head_dim` with these arguments (kv_group: H / H_kv of
+    q and k); no GPU needed. This
     fills BSATTN_CACHE_DIR ahead of time, on a machine that has the
     compiler, for one that has the GPU. Returns the kernel's manifest."""
     if dtype not in _DTYPE_NAMES:
@@ -109,7 +112,7 @@ def precompile(pattern, *, dtype=torch.bfloat16, head_dim=128, scale=None,
         raise TypeError(_PATTERN_TYPE_ERROR + type(pattern).__name__)
     signature = (dtype, head_dim, pattern.sparsity_attr(),
                  choose_pv(pv, _DTYPE_NAMES[dtype]), _checked_scale(scale),
-                 tuning_attr(tuning))
+                 tuning_attr(tuning), kv_group)
     return compiler.load_kernel(_kernel_key(signature))[1]
 
 
@@ -132,11 +135,13 @@ def _check_inputs(q, k, v):
     anything else step by step to name the first problem."""
     if (isinstance(q, torch.Tensor) and isinstance(k, torch.Tensor)
             and isinstance(v, torch.Tensor)):
-        shape, dtype, device = q.shape, q.dtype, q.device
-        if (len(shape) == 4 and k.shape == shape and v.shape == shape
+        shape, kv_shape, dtype, device = q.shape, k.shape, q.dtype, q.device
+        if (len(shape) == 4 and len(kv_shape) == 4 and v.shape == kv_shape
+                and kv_shape[0] == shape[0] and kv_shape[2:] == shape[2:]
                 and k.dtype == dtype and v.dtype == dtype
                 and dtype in _DTYPE_NAMES and shape[3] in HEAD_DIMS
-                and shape[0] > 0 and shape[1] > 0 and shape[2] > 0
+                and shape[0] > 0 and shape[1] > 0 and kv_shape[1] > 0
+                and shape[2] > 0 and shape[1] % kv_shape[1] == 0
                 and shape[2] % BLOCK_SIZE == 0
                 and k.device == device and v.device == device):
             return _DTYPE_NAMES[dtype], shape[3]
@@ -151,8 +156,10 @@ def _check_inputs_step_by_step(q, k, v):
     if q.dim() != 4:
         raise ValueError(f"q must be [B, H, T, D], got shape {list(q.shape)}")
     for name, tensor in (("k", k), ("v", v)):
-        if tensor.shape != q.shape:
-            raise ValueError(f"{name} must have q's shape {list(q.shape)}, got "
+        if (tensor.dim() != 4 or tensor.shape[0] != q.shape[0]
+                or tensor.shape[2:] != q.shape[2:]):
+            raise ValueError(f"{name} must be [B, H_kv, T, D] with q's B, T "
+                             f"and D (q: {list(q.shape)}), got "
                              f"{list(tensor.shape)}")
         if tensor.dtype != q.dtype:
             raise ValueError(f"{name} must have q's dtype {q.dtype}, got "
@@ -171,6 +178,14 @@ def _check_inputs_step_by_step(q, k, v):
                          "true lengths as seq_lens)")
     if batch == 0 or heads == 0:
         raise ValueError(f"B and H must be positive, got shape {list(q.shape)}")
+    if v.shape != k.shape:
+        raise ValueError(f"v must have k's shape {list(k.shape)}, got "
+                         f"{list(v.shape)}")
+    kv_heads = k.shape[1]
+    if kv_heads == 0 or heads % kv_heads:
+        raise ValueError(f"q's H = {heads} must be a multiple of k's and v's "
+                         f"H_kv = {kv_heads} (grouped-query attention: each "
+                         "head of k and v serves H / H_kv query heads)")
     return _DTYPE_NAMES[q.dtype], head_dim
 
 
@@ -205,8 +220,8 @@ def _run_kernel(q, k, v, seq_lens, row_ptr, col_idx, sparsity, pv, scale,
     """The op's implementation: finds or compiles the kernel, launches it.
     checked: attention() checked the tensors as the launcher's call_checked
     asks (the custom op's calls go through the launcher's own checks)."""
-    launcher = _launcher((q.dtype, q.shape[3], sparsity, pv, scale, tuning),
-                         q.device)
+    launcher = _launcher((q.dtype, q.shape[3], sparsity, pv, scale, tuning,
+                          q.shape[1] // k.shape[1]), q.device)
     if seq_lens is None:
         seq_lens = _full_seq_lens(q)
     if row_ptr is None:
@@ -249,8 +264,8 @@ _per_thread = threading.local()
 
 
 def _launcher(signature, device):
-    """The launcher of the kernel for `signature` (q's dtype and D, then
-    the op's sparsity, pv, scale and tuning) on `device`."""
+    """The launcher of the kernel for `signature` (q's dtype and D, the
+    op's sparsity, pv, scale and tuning, then H / H_kv) on `device`."""
     launchers = _per_thread.__dict__.setdefault("launchers", {})
     index = device.index if device.index is not None else \
         torch.cuda.current_device()
@@ -267,9 +282,10 @@ def _launcher(signature, device):
 
 
 def _kernel_key(signature):
-    dtype, head_dim, sparsity, pv, scale, tuning = signature
+    dtype, head_dim, sparsity, pv, scale, tuning, kv_group = signature
     return KernelKey(_DTYPE_NAMES[dtype], head_dim, sparsity, pv,
-                     None if scale is None else f32_literal(scale), tuning)
+                     None if scale is None else f32_literal(scale), tuning,
+                     kv_group)
 
 
 def _full_seq_lens(q):

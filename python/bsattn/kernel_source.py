@@ -4,7 +4,8 @@ text that states it.
 B, H, T and NNZ stay dynamic in the op, so one kernel serves every shape
 of its dtype and head dimension; what the key holds is what the compiler
 needs to know: dtypes, D, the pattern's kind and static parameters, the
-softmax scale, the P.V precision and tuning hints.
+softmax scale, the P.V precision, tuning hints and how many query heads
+share each head of k and v (kv_group, grouped-query attention).
 """
 
 import dataclasses
@@ -75,6 +76,12 @@ class KernelKey:
     pv: str
     scale: str | None = None  # an f32 literal; None: 1/sqrt(D)
     tuning: str | None = None  # a #bsattn.tuning attribute
+    kv_group: int = 1  # query heads per head of k and v
+
+    def __post_init__(self):
+        if type(self.kv_group) is not int or self.kv_group < 1:
+            raise ValueError(f"kv_group must be a positive int, got "
+                             f"{self.kv_group!r}")
 
     @property
     def needs_indices(self):
@@ -83,7 +90,8 @@ class KernelKey:
     @property
     def entry(self):
         kind = self.sparsity[len("#bsattn."):].split("<")[0]
-        return f"attention_{kind}_{self.dtype}_d{self.head_dim}"
+        group = f"_g{self.kv_group}" if self.kv_group != 1 else ""
+        return f"attention_{kind}_{self.dtype}_d{self.head_dim}{group}"
 
     def op_text(self):
         """A function whose body is the one `bsattn.attention` op; its
@@ -97,13 +105,17 @@ class KernelKey:
             arguments += [f"%row_ptr: {index}", f"%col_idx: {index}"]
         arguments += [f"%o: {act}", f"%lse: {lse}"]
         attributes = []
+        if self.kv_group != 1:
+            attributes.append(f"kv_group = {self.kv_group}")
         if self.scale is not None:
             attributes.append(f"scale = {self.scale} : f32")
         if self.tuning is not None:
             attributes.append(f"tuning = {self.tuning}")
         lines = [
             f"// Written by the bsattn Python package: {self.dtype}, "
-            f"D = {self.head_dim}, {self.sparsity}, pv = {self.pv}.",
+            f"D = {self.head_dim}, {self.sparsity}, pv = {self.pv}"
+            + (f", kv_group = {self.kv_group}." if self.kv_group != 1
+               else "."),
             f"func.func @{self.entry}({', '.join(arguments)}) {{",
             f"  bsattn.attention {self.sparsity} pv = {self.pv}",
             f"      ins(%q, %k, %v : {act}, {act}, {act})",

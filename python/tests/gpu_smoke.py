@@ -54,13 +54,22 @@ def cases(device):
         ("csr (block_mask)", csr, retrieved, {}),
         ("csr split_bf16, scale 0.05", csr, retrieved,
          {"pv": "split_bf16", "scale": 0.05}),
+        # Grouped-query attention: 2 query heads per head of k and v.
+        ("causal, grouped-query (H_kv = H / 2)", bsattn.causal(), causal,
+         {"kv_heads": HEADS // 2}),
+        ("csr f16, multi-query (H_kv = 1)", csr, retrieved,
+         {"kv_heads": 1, "dtype": torch.float16}),
     ]
 
 
 def reference(q, k, v, block_mask, seq_lens, scale):
     """fp32 attention under the block mask, causal inside a block, keys and
-    queries past seq_len masked; rows that see nothing: o = 0, lse = -inf."""
-    q, k, v = q.float(), k.float(), v.float()
+    queries past seq_len masked; rows that see nothing: o = 0, lse = -inf.
+    k and v with fewer heads serve H / H_kv query heads each."""
+    group = q.shape[1] // k.shape[1]
+    q = q.float()
+    k = k.float().repeat_interleave(group, 1)
+    v = v.float().repeat_interleave(group, 1)
     token = torch.arange(SEQ, device=q.device)
     visible = block_mask.repeat_interleave(bsattn.BLOCK_SIZE, 2) \
         .repeat_interleave(bsattn.BLOCK_SIZE, 3)
@@ -91,7 +100,8 @@ def compare(o, lse, ref_o, ref_lse):
 def options_for_precompile(options):
     return {"dtype": options.get("dtype", torch.bfloat16),
             "head_dim": HEAD_DIM, "scale": options.get("scale"),
-            "pv": options.get("pv", "auto")}
+            "pv": options.get("pv", "auto"),
+            "kv_group": HEADS // options.get("kv_heads", HEADS)}
 
 
 def main():
@@ -111,9 +121,13 @@ def main():
     failed = 0
     for name, pattern, block_mask, options in cases(device):
         dtype = options.get("dtype", torch.bfloat16)
-        q, k, v = [torch.randn(BATCH, HEADS, SEQ, HEAD_DIM, device=device,
-                               dtype=dtype) for _ in range(3)]
-        kwargs = {key: value for key, value in options.items() if key != "dtype"}
+        kv_heads = options.get("kv_heads", HEADS)
+        q = torch.randn(BATCH, HEADS, SEQ, HEAD_DIM, device=device,
+                        dtype=dtype)
+        k, v = [torch.randn(BATCH, kv_heads, SEQ, HEAD_DIM, device=device,
+                            dtype=dtype) for _ in range(2)]
+        kwargs = {key: value for key, value in options.items()
+                  if key not in ("dtype", "kv_heads")}
         o, lse = bsattn.attention(q, k, v, pattern, seq_lens=seq_lens, **kwargs)
         # A second call, which takes the outputs allocated after the first.
         o2, lse2 = bsattn.attention(q, k, v, pattern, seq_lens=seq_lens,

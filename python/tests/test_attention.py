@@ -40,8 +40,13 @@ q, k, v = qkv()
 @pytest.mark.parametrize("args, kwargs, error, message", [
     ((q[0], k[0], v[0], bsattn.causal()), {}, ValueError,
      r"q must be \[B, H, T, D\], got shape \[4, 256, 128\]"),
+    ((q, k[:, :, :128], v, bsattn.causal()), {}, ValueError,
+     r"k must be \[B, H_kv, T, D\] with q's B, T and D \(q: \[2, 4, 256, "
+     r"128\]\), got \[2, 4, 128, 128\]"),
+    ((q, k[:, :3], v[:, :3], bsattn.causal()), {}, ValueError,
+     r"q's H = 4 must be a multiple of k's and v's H_kv = 3 \(grouped-query"),
     ((q, k[:, :2], v, bsattn.causal()), {}, ValueError,
-     r"k must have q's shape \[2, 4, 256, 128\], got \[2, 2, 256, 128\]"),
+     r"v must have k's shape \[2, 2, 256, 128\], got \[2, 4, 256, 128\]"),
     ((q, k, v.half(), bsattn.causal()), {}, ValueError,
      "v must have q's dtype torch.bfloat16, got torch.float16"),
     ((*[t.float() for t in (q, k, v)], bsattn.causal()), {}, ValueError,
@@ -174,7 +179,15 @@ def test_op_hands_the_launcher_every_tensor(recording_launcher):
     assert row_ptr is pattern.row_ptr and col_idx is pattern.col_idx
     assert given_seq_lens is seq_lens
     assert recording_launcher.signatures == [
-        (torch.bfloat16, 128, "#bsattn.csr", "f16", 0.1, None)]
+        (torch.bfloat16, 128, "#bsattn.csr", "f16", 0.1, None, 1)]
+
+
+def test_grouped_query_heads_pick_a_grouped_kernel(recording_launcher):
+    q, k, v = qkv(H=8)
+    torch.ops.bsattn.attention(q, k[:, :2], v[:, :2], None, None, None,
+                               "#bsattn.causal", "f16", None, None)
+    assert recording_launcher.signatures == [
+        (torch.bfloat16, 128, "#bsattn.causal", "f16", None, None, 4)]
 
 
 def test_only_checked_calls_take_the_short_key(recording_launcher):
@@ -248,7 +261,7 @@ def test_first_use_compiles_then_reuses(fake_translate, monkeypatch):
                         lambda index: contextlib.nullcontext())
     monkeypatch.setattr(attention_op, "_per_thread",
                         type(attention_op._per_thread)())
-    signature = (torch.float16, 64, "#bsattn.causal", "f16", 0.1, None)
+    signature = (torch.float16, 64, "#bsattn.causal", "f16", 0.1, None, 1)
     cuda0, cuda1 = torch.device("cuda", 0), torch.device("cuda", 1)
     first = attention_op._launcher(signature, cuda0)
     assert attention_op._launcher(signature, cuda0) is first
@@ -296,7 +309,7 @@ def test_precompile_fills_the_cache_for_attention(fake_translate, monkeypatch):
                         lambda index: contextlib.nullcontext())
     compiler.clear_memory()
     attention_op._launcher((torch.float16, 64, "#bsattn.window_global<4, 1>",
-                            "f16", 0.1, None), torch.device("cuda", 0))
+                            "f16", 0.1, None, 1), torch.device("cuda", 0))
     assert fake_translate.calls() == ["--emit-cubin", "--emit-manifest"]
 
 
@@ -329,5 +342,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         "sliding_window(3): attention_sliding_window_bf16_d128",
         "window_global(3, 1): attention_window_global_bf16_d128",
         "csr (block_mask): attention_csr_bf16_d128",
-        "csr split_bf16, scale 0.05: attention_csr_bf16_d128"]
-    assert len(list(isolated_cache.iterdir())) == 6
+        "csr split_bf16, scale 0.05: attention_csr_bf16_d128",
+        "causal, grouped-query (H_kv = H / 2): attention_causal_bf16_d128_g2",
+        "csr f16, multi-query (H_kv = 1): attention_csr_f16_d128_g4"]
+    assert len(list(isolated_cache.iterdir())) == 8

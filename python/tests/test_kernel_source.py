@@ -18,12 +18,13 @@ from bsattn.kernel_source import (TUNING_PARAMETERS, KernelKey, choose_pv,
 PATTERNS = [bsattn.causal(), bsattn.sliding_window(8),
             bsattn.window_global(5, 2)]
 SPARSITIES = [p.sparsity_attr() for p in PATTERNS] + ["#bsattn.csr"]
-KEYS = [KernelKey(dtype, head_dim, sparsity, pv, scale, tuning)
-        for (dtype, pv), head_dim, sparsity, scale, tuning in itertools.product(
+KEYS = [KernelKey(dtype, head_dim, sparsity, pv, scale, tuning, kv_group)
+        for (dtype, pv), head_dim, sparsity, scale, tuning, kv_group
+        in itertools.product(
             [("bf16", "f16"), ("bf16", "split_bf16"), ("bf16", "bf16"),
              ("f16", "f16")],
             [64, 128, 256], SPARSITIES, [None, f32_literal(0.1)],
-            [None, tuning_attr({"stages": 3, "persistent": True})])]
+            [None, tuning_attr({"stages": 3, "persistent": True})], [1, 4])]
 
 
 def run_opt(opt, text):
@@ -49,6 +50,7 @@ def test_every_key_round_trips_through_bsattn_opt(opt):
         assert ("scale = 1.000000e-01 : f32" in op) == (key.scale is not None)
         assert ("#bsattn.tuning<stages = 3, persistent = true>" in op) == \
             (key.tuning is not None)
+        assert ("kv_group = 4 : i64" in op) == (key.kv_group == 4)
 
 
 def test_op_text_names_the_kernel_by_what_it_computes():
@@ -58,6 +60,18 @@ def test_op_text_names_the_kernel_by_what_it_computes():
         "// Written by the bsattn Python package: f16, D = 64, "
         "#bsattn.window_global<5, 2>, pv = f16.\n"
         "func.func @attention_window_global_f16_d64(%q: memref<?x?x?x64xf16>,")
+
+
+def test_grouped_query_key():
+    key = KernelKey("bf16", 128, "#bsattn.causal", "f16", kv_group=8)
+    assert key.entry == "attention_causal_bf16_d128_g8"
+    assert "{kv_group = 8}" in key.op_text()
+    # Without a group the op text, and so the cache entry, is as before.
+    assert "kv_group" not in KernelKey("bf16", 128, "#bsattn.causal",
+                                       "f16").op_text()
+    for bad in (0, 2.0, True):
+        with pytest.raises(ValueError, match="kv_group must be a positive int"):
+            KernelKey("bf16", 128, "#bsattn.causal", "f16", kv_group=bad)
 
 
 def test_scale_literal_is_the_float32_value():

@@ -49,7 +49,14 @@ class AttentionLauncher:
         by_role = dict(zip(self._roles, tensors))
         q = by_role["q"]
         B, H, T, D = q.shape
-        expected = {"k": q.shape, "v": q.shape, "o": q.shape,
+        # Grouped-query kernels: k and v have H / kv_group heads.
+        group = self._kernel.manifest.get("kv_group", 1)
+        if H % group:
+            raise bsattn_cuda.ArgumentError(
+                f"'q' has H = {H} heads, not a multiple of the kernel's "
+                f"kv_group = {group}")
+        kv = (B, H // group, T, D)
+        expected = {"k": kv, "v": kv, "o": q.shape,
                     "lse": (B, H, T), "seq_lens": (B,),
                     "row_ptr": (B, H, T // 128 + 1)}
         for role, shape in expected.items():
@@ -96,8 +103,9 @@ class AttentionLauncher:
     def call_checked(self, q, k, v, row_ptr, col_idx, seq_lens):
         """The same for a caller that has checked what __call__'s key covers
         beyond q's shape, dtype and device (bsattn.attention does): k and v
-        have q's shape, dtype and device; seq_lens, row_ptr and col_idx are
-        int32 on q's device and shaped for q; every tensor is contiguous.
+        are [B, H / kv_group, T, D] of q's dtype on q's device; seq_lens,
+        row_ptr and col_idx are int32 on q's device and shaped for q; every
+        tensor is contiguous.
         The key is then 3 reads instead of 24."""
         return self._launch((q.shape, q.dtype, q.get_device()), q, k, v,
                             row_ptr, col_idx, seq_lens)

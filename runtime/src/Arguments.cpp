@@ -98,8 +98,15 @@ void checkContract(const Manifest &manifest,
       fail(quoted(role) + " must be " + what + " = " + formatShape(want) +
            " for q " + formatShape(*q) + ", got " + formatShape(*shape));
   };
-  for (const char *role : {"k", "v", "o"})
-    expect(role, *q, "[B, H, T, D]");
+  if (h % manifest.kvGroup)
+    fail("'q' shape " + formatShape(*q) + ": H = " + std::to_string(h) +
+         " is not a multiple of the kernel's kv_group = " +
+         std::to_string(manifest.kvGroup));
+  std::vector<int64_t> kv = {b, h / manifest.kvGroup, t, (*q)[3]};
+  for (const char *role : {"k", "v"})
+    expect(role, kv,
+           manifest.kvGroup == 1 ? "[B, H, T, D]" : "[B, H / kv_group, T, D]");
+  expect("o", *q, "[B, H, T, D]");
   expect("lse", {b, h, t}, "[B, H, T]");
   expect("seq_lens", {b}, "[B]");
   expect("row_ptr", {b, h, t / kBlockSize + 1}, "[B, H, T/128 + 1]");

@@ -275,6 +275,9 @@ Manifest bsattn::runtime::parseManifest(std::string_view text,
   // Optional: manifests without it have one CTA per tile.
   if (root.has("persistent"))
     manifest.persistent = root.member("persistent").boolean();
+  // Optional: manifests without it have as many K/V heads as query heads.
+  if (root.has("kv_group"))
+    manifest.kvGroup = root.member("kv_group").integer(1, kInt32Max);
 
   for (const Field &field : root.member("params").elements(1, 256))
     manifest.params.push_back(parseParam(field, manifest.arguments));

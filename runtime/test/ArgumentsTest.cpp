@@ -49,6 +49,20 @@ TEST_F(Arguments, PersistentGrid) {
   EXPECT_EQ(gridOf(manifest, small, 132), (std::array<unsigned, 3>{4, 1, 1}));
 }
 
+TEST_F(Arguments, GroupedQueryHeads) {
+  // kv_group = 4: k and v have H / 4 heads.
+  manifest.kvGroup = 4;
+  EXPECT_EQ(check(args), "'k' must be [B, H / kv_group, T, D] = "
+                         "[2, 4, 4096, 128] for q [2, 16, 4096, 128], got "
+                         "[2, 16, 4096, 128]");
+  args[1].shape = args[2].shape = {2, 4, 4096, 128};
+  EXPECT_EQ(check(args), "no error");
+  std::vector<TensorArg> odd = challengeArgs(2, 6, 4096, 40);
+  EXPECT_EQ(errorOf<ArgumentError>([&] { checkArguments(manifest, odd); }),
+            "'q' shape [2, 6, 4096, 128]: H = 6 is not a multiple of the "
+            "kernel's kv_group = 4");
+}
+
 TEST_F(Arguments, Count) {
   args.pop_back();
   EXPECT_EQ(check(args), "expected 8 arguments (q, k, v, seq_lens, row_ptr, "

@@ -155,6 +155,8 @@ TEST(Manifest, MalformedFields) {
        "k.json: manifest.grid[1].divide_by: 0 is outside [1, 2147483647]"},
       {[](Json &m) { m["persistent"] = 1; },
        "k.json: manifest.persistent: expected a boolean, got an integer"},
+      {[](Json &m) { m["kv_group"] = 0; },
+       "k.json: manifest.kv_group: 0 is outside [1, 2147483647]"},
       {[](Json &m) { m["params"][0]["kind"] = "scalar"; },
        "k.json: manifest.params[0].kind: unknown parameter kind \"scalar\" "
        "(expected tensor_map, pointer or dim)"},
@@ -185,6 +187,13 @@ TEST(Manifest, MalformedFields) {
   };
   for (const Case &c : cases)
     EXPECT_EQ(mutatedError(c.mutate), c.message);
+}
+
+TEST(Manifest, KVGroup) {
+  Json document = parseJson(inputText("challenge.json"), "challenge.json");
+  EXPECT_EQ(parseManifest(document.dump(), "k.json").kvGroup, 1);
+  document["kv_group"] = 4;
+  EXPECT_EQ(parseManifest(document.dump(), "k.json").kvGroup, 4);
 }
 
 TEST(Manifest, Persistent) {

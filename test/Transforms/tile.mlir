@@ -127,3 +127,17 @@ func.func @window_global(%q: memref<1x2x1024x128xbf16>, %seq_lens: memref<1xi32>
       outs(%o, %lse : memref<1x2x1024x128xbf16>, memref<1x2x1024xf32>)
   return
 }
+
+// -----
+
+// Grouped-query attention: the tile keeps the group.
+// CHECK-LABEL: func.func @grouped
+// CHECK: bsattn.query_tile #bsattn.causal
+// CHECK-SAME: kv_group = 4 : i64
+func.func @grouped(%q: memref<1x8x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
+  return
+}

@@ -113,6 +113,8 @@ struct Schedule {
   bool convertValues = false;
   /// The depth of the K/V ring.
   int64_t stages = 2;
+  /// Query heads per head of K and V.
+  int64_t kvGroup = 1;
   /// i32 thread index; i1 "this is thread 0", which issues the loads.
   Value tid, isLeader;
   /// Index coordinates of the tile being computed, its query buffer and
@@ -275,6 +277,9 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
       batch = batchHead[0];
       head = batchHead[1];
     }
+    // Grouped-query attention: kv_group query heads share a head of K, V.
+    if (s.kvGroup != 1)
+      head = arith::DivUIOp::create(rewriter, loc, head, sb.index(s.kvGroup));
     Value row = sb.mul(adaptor.getKeyBlock(), sb.index(kTileRows));
     onlyWhere(sb, s.isLeader, [&] {
       // The slot's previous step must be released by every thread; the
@@ -799,6 +804,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   kernel->setAttr("bsattn.sparsity", tile.getSparsity());
   kernel->setAttr("bsattn.pv", tile.getPvAttr());
   kernel->setAttr("bsattn.scale", tile.getScaleAttr());
+  // Grouped-query kernels tell the runtimes H = kv_group * H_kv.
+  if (tile.getKvGroup() != 1)
+    kernel->setAttr("bsattn.kv_group", tile.getKvGroupAttr());
   kernel->setAttr("bsattn.tuning", tile.getTuning());
   kernel->setAttr("bsattn.function_type",
                   TypeAttr::get(func.getFunctionType()));
@@ -832,6 +840,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   // it computes with one.
   int64_t queryBuffers = persistent ? 2 : 1;
   s.chunks = tile.getHeadDim() / kChunkCols;
+  s.kvGroup = tile.getKvGroup();
   s.queryBuffers = allocChunks(sb, {queryBuffers}, s.chunks, element);
   s.stages = tile.getTuning().getStages();
   s.ring = allocChunks(sb, {s.stages, 2}, s.chunks, element);

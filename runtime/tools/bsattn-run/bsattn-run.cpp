@@ -633,6 +633,11 @@ int runTool(const Options &options) {
   // Files first: a bad manifest is reported without touching the GPU.
   Manifest manifest =
       parseManifest(readFile(options.manifest), options.manifest);
+  // Its references and inputs have one K/V head per query head.
+  if (manifest.kvGroup != 1)
+    throw Error("bsattn-run does not run grouped-query kernels (kv_group = " +
+                std::to_string(manifest.kvGroup) +
+                "); check them with the Python package (bsattn.attention)");
   std::string cubin = readFile(options.cubin);
   Context context(options.device);
   std::string deviceName = context.getDeviceName();

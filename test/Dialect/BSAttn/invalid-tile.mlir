@@ -437,3 +437,27 @@ func.func @f(%t: !bsattn.tile<0 x 128, f32>) {
 func.func @f(%t: !bsattn.rows<-4, f32>) {
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x8x256x128xbf16>, %kv: memref<1x4x256x128xbf16>, %o: memref<1x8x256x128xbf16>, %lse: memref<1x8x256xf32>) {
+  // expected-error @+1 {{'k' shape [1, 4, 256, 128] does not match [B, H / kv_group, T, D] = [1, 2, 256, 128] of the operands before it}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %kv, %kv : memref<1x8x256x128xbf16>, memref<1x4x256x128xbf16>, memref<1x4x256x128xbf16>) outs(%o, %lse : memref<1x8x256x128xbf16>, memref<1x8x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], kv_group = 4 : i64, scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x8x256x128xbf16>, %o: memref<1x8x256x128xbf16>, %lse: memref<1x8x256xf32>) {
+  // expected-error @+1 {{kv_group must be in [1, 2147483647], got -2}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x8x256x128xbf16>, memref<1x8x256x128xbf16>, memref<1x8x256x128xbf16>) outs(%o, %lse : memref<1x8x256x128xbf16>, memref<1x8x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], kv_group = -2 : i64, scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}

@@ -584,3 +584,61 @@ func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<65536x2x
       outs(%q, %lse : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x8x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  // expected-error @+1 {{kv_group must be in [1, 2147483647], got 0}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 0}
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x6x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x6x256x128xbf16>, %l: memref<1x6x256xf32>) {
+  // expected-error @+1 {{number of heads H = 6 must be a multiple of kv_group = 4 (each head of k and v serves kv_group query heads)}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : memref<1x6x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x6x256x128xbf16>, memref<1x6x256xf32>) {kv_group = 4}
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x8x256x128xbf16>, %k: memref<1x4x256x128xbf16>, %v: memref<1x4x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  // expected-error @+1 {{'k' shape [1, 4, 256, 128] does not match [B, H / kv_group, T, D] = [1, 2, 256, 128] of the operands before it}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : memref<1x8x256x128xbf16>, memref<1x4x256x128xbf16>, memref<1x4x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
+  return
+}
+
+// -----
+
+// Without kv_group, k and v have q's heads.
+func.func @f(%q: memref<1x8x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  // expected-error @+1 {{'k' shape [1, 2, 256, 128] does not match [B, H, T, D] = [1, 8, 256, 128] of the operands before it}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>)
+  return
+}
+
+// -----
+
+// H_kv static with q's H dynamic gives H = kv_group * H_kv, which o's
+// static heads must match.
+func.func @f(%q: memref<1x?x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x6x256x128xbf16>, %l: memref<1x?x256xf32>) {
+  // expected-error @+1 {{'o' shape [1, 6, 256, 128] does not match [B, H, T, D] = [1, 8, 256, 128] of the operands before it}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : memref<1x?x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x6x256x128xbf16>, memref<1x?x256xf32>) {kv_group = 4}
+  return
+}

@@ -123,3 +123,6 @@ call("call_checked, k not contiguous",
      inputs(T=1024, k=Tensor((1, 16, 1024, 128), "bf16", contiguous=False)),
      launcher.call_checked)
 call("call_checked, another T", inputs(T=512), launcher.call_checked)
+call("k and v with a quarter of q's heads",
+     inputs(k=Tensor((1, 4, 4096, 128), "bf16"),
+            v=Tensor((1, 4, 4096, 128), "bf16")))

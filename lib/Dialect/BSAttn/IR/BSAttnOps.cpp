@@ -76,8 +76,9 @@ bool shapesCompatible(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
          });
 }
 
-/// Positions of [B, H, T, D] in the extents a buffer's dimensions give.
-enum Extent : int { kBatch, kHeads, kTokens, kHeadDim, kFree };
+/// Positions of [B, H, T, D] and of k's and v's heads H_kv in the extents a
+/// buffer's dimensions give.
+enum Extent : int { kBatch, kHeads, kTokens, kHeadDim, kKVHeads, kFree };
 
 /// Verifies the buffers of an attention op or a query tile; each check
 /// emits one message. The static sizes of every buffer checked so far
@@ -85,7 +86,8 @@ enum Extent : int { kBatch, kHeads, kTokens, kHeadDim, kFree };
 /// buffers cannot contradict each other when a third is dynamic.
 class BufferVerifier {
 public:
-  explicit BufferVerifier(Operation *op) : op(op) {}
+  /// `kvGroup` query heads share each head of k and v (H = kvGroup * H_kv).
+  BufferVerifier(Operation *op, int64_t kvGroup) : op(op), kvGroup(kvGroup) {}
 
   /// Checks q, k, v, o and lse and returns q's element type.
   FailureOr<Type> verifyActivations(Value q, Value k, Value v, Value o,
@@ -110,10 +112,15 @@ private:
                      StringRef what);
   /// The extents at `dims`, and `type`'s own size where a dim is free.
   SmallVector<int64_t> expectedShape(MemRefType type, ArrayRef<Extent> dims);
+  /// Derives H from H_kv or H_kv from H once one is static, checking that
+  /// H is a multiple of the group.
+  LogicalResult relateHeads();
 
   Operation *op;
-  std::array<int64_t, 4> extents = {ShapedType::kDynamic, ShapedType::kDynamic,
-                                    ShapedType::kDynamic, ShapedType::kDynamic};
+  int64_t kvGroup;
+  std::array<int64_t, 5> extents = {ShapedType::kDynamic, ShapedType::kDynamic,
+                                    ShapedType::kDynamic, ShapedType::kDynamic,
+                                    ShapedType::kDynamic};
 };
 
 FailureOr<MemRefType> BufferVerifier::checkMemRef(Value value, StringRef name,
@@ -163,6 +170,21 @@ LogicalResult BufferVerifier::join(MemRefType type, StringRef name,
   for (auto [size, dim] : llvm::zip(type.getShape(), dims))
     if (dim != kFree && !ShapedType::isDynamic(size))
       extents[dim] = size;
+  return relateHeads();
+}
+
+LogicalResult BufferVerifier::relateHeads() {
+  int64_t &heads = extents[kHeads], &kvHeads = extents[kKVHeads];
+  if (!ShapedType::isDynamic(heads) && ShapedType::isDynamic(kvHeads)) {
+    if (heads % kvGroup != 0)
+      return op->emitOpError()
+             << "number of heads H = " << heads
+             << " must be a multiple of kv_group = " << kvGroup
+             << " (each head of k and v serves kv_group query heads)";
+    kvHeads = heads / kvGroup;
+  } else if (ShapedType::isDynamic(heads) && !ShapedType::isDynamic(kvHeads)) {
+    heads = kvHeads * kvGroup;
+  }
   return success();
 }
 
@@ -184,13 +206,19 @@ FailureOr<Type> BufferVerifier::verifyActivations(Value q, Value k, Value v,
            << "head dimension D must be 64, 128 or 256, got " << headDim;
 
   const Extent bhtd[] = {kBatch, kHeads, kTokens, kHeadDim};
+  const Extent bhkvtd[] = {kBatch, kKVHeads, kTokens, kHeadDim};
   if (failed(join(*qType, "q", qType->getShape(), bhtd, "[B, H, T, D]")))
     return failure();
-  for (auto [value, name] : {std::pair{k, "k"}, {v, "v"}, {o, "o"}}) {
+  StringRef kvLayout =
+      kvGroup == 1 ? "[B, H, T, D]" : "[B, H / kv_group, T, D]";
+  for (auto [value, name, dims, layout] :
+       {std::tuple{k, "k", ArrayRef(bhkvtd), kvLayout},
+        {v, "v", ArrayRef(bhkvtd), kvLayout},
+        {o, "o", ArrayRef(bhtd), StringRef("[B, H, T, D]")}}) {
     FailureOr<MemRefType> type =
-        checkMemRef(value, name, 4, "[B, H, T, D]", elementType);
-    if (failed(type) || failed(join(*type, name, expectedShape(*type, bhtd),
-                                    bhtd, "[B, H, T, D]")))
+        checkMemRef(value, name, 4, layout, elementType);
+    if (failed(type) ||
+        failed(join(*type, name, expectedShape(*type, dims), dims, layout)))
       return failure();
   }
   FailureOr<MemRefType> lseType = checkMemRef(
@@ -296,6 +324,15 @@ LogicalResult verifyBlockSize(Operation *op, int64_t blockSize) {
   return success();
 }
 
+/// The query heads per head of k and v: at least 1, and within the 32-bit
+/// head index.
+LogicalResult verifyKVGroup(Operation *op, int64_t kvGroup) {
+  if (kvGroup < 1 || kvGroup > kMaxIndex)
+    return op->emitOpError()
+           << "kv_group must be in [1, " << kMaxIndex << "], got " << kvGroup;
+  return success();
+}
+
 /// The checks every function that becomes a kernel passes: it is directly
 /// in a module (whether that module is the one compiled is the pipeline's
 /// check, bsattn-check-host) and its name can be a PTX entry name.
@@ -377,9 +414,10 @@ LogicalResult verifyOperandSegments(AttentionOp op) {
 LogicalResult AttentionOp::verify() {
   // The accessors below read the segments: check them first.
   if (failed(verifyOperandSegments(*this)) ||
-      failed(verifyBlockSize(*this, getBlockSize())))
+      failed(verifyBlockSize(*this, getBlockSize())) ||
+      failed(verifyKVGroup(*this, getKvGroup())))
     return failure();
-  BufferVerifier buffers(*this);
+  BufferVerifier buffers(*this, getKvGroup());
   FailureOr<Type> elementType =
       buffers.verifyActivations(getQ(), getK(), getV(), getO(), getLse());
   if (failed(elementType) || failed(buffers.verifySeqLens(getSeqLens())))
@@ -442,9 +480,10 @@ TuningAttr AttentionOp::getTuningOrDefault() {
 
 LogicalResult QueryTileOp::verify() {
   if (failed(verifyKernelFunction(*this)) ||
-      failed(verifyBlockSize(*this, getBlockSize())))
+      failed(verifyBlockSize(*this, getBlockSize())) ||
+      failed(verifyKVGroup(*this, getKvGroup())))
     return failure();
-  BufferVerifier buffers(*this);
+  BufferVerifier buffers(*this, getKvGroup());
   FailureOr<Type> elementType =
       buffers.verifyActivations(getQ(), getK(), getV(), getO(), getLse());
   if (failed(elementType) || failed(buffers.verifyExtents(getBlockSize())))

@@ -70,6 +70,9 @@ struct Manifest {
   /// per SM, each looping over tiles blockIdx.x, + gridDim.x, ...
   std::vector<GridDim> grid;
   bool persistent = false;
+  /// Query heads per head of k and v (grouped-query attention): k and v
+  /// are [B, H / kvGroup, T, D].
+  int64_t kvGroup = 1;
   unsigned sharedBytes;
   std::string sparsity;
   std::string pv;

@@ -44,6 +44,12 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     `func.return`. Anything else there would be dropped when the function
     becomes the kernel, so the verifier refuses it.
 
+    Grouped-query attention: with `kv_group = G` (default 1) `k` and `v`
+    have `H / G` heads, and query head `h` reads their head `h / G` (G = H
+    is multi-query attention). H must be a multiple of G; the verifier
+    checks that where H or H_kv is static, the runtimes where both are
+    dynamic.
+
     Extents: B, H and T / 128 each, and the B * H * T / 128 query tiles,
     must fit the kernel's 32-bit tile indices (at most 2^31 - 1); static B
     and H are at least 1. Dynamic sizes are checked by the runtimes.
@@ -65,10 +71,13 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     BSAttn_PVPrecisionAttr:$pv,
     OptionalAttr<F32Attr>:$scale,
     DefaultValuedAttr<I64Attr, "128">:$block_size,
+    DefaultValuedAttr<I64Attr, "1">:$kv_group,
     OptionalAttr<BSAttn_TuningAttr>:$tuning,
     Arg<AnyRankedOrUnrankedMemRef, "queries [B, H, T, D]", [MemRead]>:$q,
-    Arg<AnyRankedOrUnrankedMemRef, "keys [B, H, T, D]", [MemRead]>:$k,
-    Arg<AnyRankedOrUnrankedMemRef, "values [B, H, T, D]", [MemRead]>:$v,
+    Arg<AnyRankedOrUnrankedMemRef, "keys [B, H / kv_group, T, D]",
+        [MemRead]>:$k,
+    Arg<AnyRankedOrUnrankedMemRef, "values [B, H / kv_group, T, D]",
+        [MemRead]>:$v,
     Arg<AnyRankedOrUnrankedMemRef, "valid tokens per batch entry [B]",
         [MemRead]>:$seq_lens,
     Arg<Optional<AnyRankedOrUnrankedMemRef>, "CSR row offsets [B, H, T/block + 1]",
@@ -123,12 +132,14 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     (`seq_lens`, `seq_limit`, `row_ptr`, `col_idx`, `nnz`) for the kernel
     manifest. With a `persistent` tuning each CTA computes a sequence of
     instances (`bsattn.next_tile`, `bsattn.ring_start`, `bsattn.ring_end`).
+    With `kv_group = G` head `h` reads head `h / G` of `k` and `v`.
   }];
   let arguments = (ins
     BSAttn_SparsityAttrInterface:$sparsity,
     BSAttn_PVPrecisionAttr:$pv,
     F32Attr:$scale,
     I64Attr:$block_size,
+    DefaultValuedAttr<I64Attr, "1">:$kv_group,
     BSAttn_TuningAttr:$tuning,
     StrArrayAttr:$capture_names,
     AnyMemRef:$q, AnyMemRef:$k, AnyMemRef:$v,
@@ -216,7 +227,9 @@ def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv"> {
     the shared-memory ring slot of schedule step `n` (`n mod stages`). The
     block is the current tile's batch entry and head's, or with
     `head(%b, %h)` (persistent query tiles only) those of batch entry `b`
-    and head `h`: the next tile's first block is loaded that way.
+    and head `h`: the next tile's first block is loaded that way. Heads
+    are query heads: with the tile's `kv_group = G` query head `h` loads
+    head `h / G` of `k` and `v`.
   }];
   let arguments = (ins Index:$key_block, Index:$step,
                        Variadic<Index>:$batch_head);
