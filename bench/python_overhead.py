@@ -52,7 +52,7 @@ def main():
     csr = bsattn.block_mask(lambda b, h, qb, kb: kb <= qb, 1, 1, 128,
                             device="cuda")
     launcher = attention_op._launcher(
-        (q.dtype, 128, bsattn.causal().sparsity_attr(), "f16", None, None),
+        (q.dtype, 128, bsattn.causal().sparsity_attr(), "f16", None, None, 1),
         q.device)
     kernel = launcher._kernel
     o, lse = torch.empty_like(q), q.new_empty(q.shape[:3],
