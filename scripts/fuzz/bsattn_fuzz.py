@@ -163,6 +163,15 @@ class AttentionGen:
                         None if T is None or r.random() < 0.3 else T // 128 + 1],
             "col_idx": [pick(B), pick(H), r.choice([None, 1, 4, 0])],
         }
+        # Grouped-query attention: k and v with H / kv_group heads.
+        kv_group = r.choice([1, 2, 4, 0, -3, 2 ** 31]) if r.random() < 0.15 \
+            else None
+        kv_heads_fit = True
+        if kv_group in (2, 4):
+            kv_heads_fit = H is None or H % kv_group == 0
+            for n in ("k", "v"):
+                if kv_heads_fit and shapes[n][1] is not None:
+                    shapes[n][1] = H // kv_group
         if shapes["q"][3] is None:
             bad.append("dynamic D")
         elems = {n: dtype for n in ("q", "k", "v", "o")}
@@ -255,6 +264,12 @@ class AttentionGen:
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>"):
                 # Valid, but the Hopper lowering refuses it.
                 expect_base = "any" if expect_base == "ok" else expect_base
+        if kv_group is not None:
+            attrs.append("kv_group = %d" % kv_group)
+            if kv_group not in (1, 2, 4):
+                expect_base = "reject"
+            elif not kv_heads_fit and expect_base == "ok":
+                expect_base = "any"  # H not a multiple of the group
         if D != 128 and expect_base == "ok":
             expect_base = "any"  # the Hopper lowering supports D = 128 only
         if any(size is not None and size > 65535 for size in (B, H)) and \
