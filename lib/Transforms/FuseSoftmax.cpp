@@ -235,8 +235,9 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     b.setInsertionPointToStart(ifValid.thenBlock());
     WaitKVOp::create(b, loc, step);
     Value scores = QKOp::create(b, loc, scoresType, step);
-    Value masked = MaskOp::create(b, loc, scoresType, scores, keyBlock, seqLen,
-                                  /*queryBlock=*/Value());
+    Value masked =
+        MaskOp::create(b, loc, scoresType, scores, keyBlock, seqLen,
+                       /*queryBlock=*/Value(), tile.getSparsity().isCausal());
     auto softmax =
         OnlineSoftmaxOp::create(b, loc, scoresType, rowsType, rowsType,
                                 rowsType, masked, max, sum, scaleLog2);

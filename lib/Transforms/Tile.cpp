@@ -128,10 +128,20 @@ Value clamp(OpBuilder &b, Location loc, Value value, Value lo, Value hi) {
                                 arith::MaxSIOp::create(b, loc, value, lo), hi);
 }
 
+/// Every key block that holds a valid key, in order.
+Schedule buildFull(OpBuilder &b, Location loc, const TileContext &ctx) {
+  return {countIfTileValid(b, loc, ctx, ctx.validBlocks),
+          [](OpBuilder &b, Location loc, Value n) {
+            return std::make_pair(n, alwaysValid(b, loc));
+          }};
+}
+
 /// CSR rows are read at run time. Row offsets are clamped to `[0, NNZ]` (and
 /// the end to at least the start), so `col_idx` is never read out of
-/// bounds; an entry is used only if `0 <= j <= qb` and `j < validBlocks`.
-Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx) {
+/// bounds; an entry is used only if `0 <= j`, `j <= qb` (causal patterns
+/// only) and `j < validBlocks`.
+Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx,
+                  bool causal) {
   Value zero = constantIndex(b, loc, 0);
   Value next =
       arith::AddIOp::create(b, loc, ctx.queryBlock, constantIndex(b, loc, 1));
@@ -145,19 +155,22 @@ Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx) {
   Value count = arith::SubIOp::create(b, loc, end, begin);
   TileContext c = ctx;
   return {countIfTileValid(b, loc, ctx, count),
-          [c, begin](OpBuilder &b, Location loc, Value n) {
+          [c, begin, causal](OpBuilder &b, Location loc, Value n) {
             Value slot = arith::AddIOp::create(b, loc, begin, n);
             Value block = loadIndex(b, loc, c.colIdx, c.batch, c.head, slot);
-            Value nonNegative =
+            Value valid =
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, block,
                                       constantIndex(b, loc, 0));
-            Value causal = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::sle, block, c.queryBlock);
+            Value notAfterQuery =
+                causal
+                    ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                            block, c.queryBlock)
+                    : Value();
             Value inSequence = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::slt, block, c.validBlocks);
-            Value valid = arith::AndIOp::create(
-                b, loc, arith::AndIOp::create(b, loc, nonNegative, causal),
-                inSequence);
+            if (causal)
+              valid = arith::AndIOp::create(b, loc, valid, notAfterQuery);
+            valid = arith::AndIOp::create(b, loc, valid, inSequence);
             return std::make_pair(block, valid);
           }};
 }
@@ -221,8 +234,11 @@ LogicalResult tileAttention(AttentionOp op) {
 
   Schedule schedule =
       llvm::TypeSwitch<Attribute, Schedule>(op.getSparsity())
-          .Case([&](CSRAttr) { return buildCSR(b, loc, ctx); })
+          .Case([&](CSRAttr attr) {
+            return buildCSR(b, loc, ctx, attr.getCausal());
+          })
           .Case([&](CausalAttr) { return buildCausal(b, loc, ctx); })
+          .Case([&](FullAttr) { return buildFull(b, loc, ctx); })
           .Case([&](SlidingWindowAttr attr) {
             return buildSlidingWindow(b, loc, ctx, attr.getWindow());
           })

@@ -10,8 +10,8 @@ Each kernel is compiled by bsattn-translate on first use and cached on disk
 from .attention_op import attention, precompile
 from .compiler import CompileError, CompilerNotFoundError
 from .patterns import (BLOCK_SIZE, PatternError, block_mask, causal, csr,
-                       sliding_window, window_global)
+                       full, sliding_window, window_global)
 
-__all__ = ["attention", "precompile", "causal", "sliding_window",
+__all__ = ["attention", "precompile", "causal", "full", "sliding_window",
            "window_global", "csr", "block_mask", "BLOCK_SIZE", "PatternError",
            "CompileError", "CompilerNotFoundError"]

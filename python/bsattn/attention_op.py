@@ -21,26 +21,28 @@ import bsattn_torch
 from . import compiler
 from .kernel_source import (HEAD_DIMS, KernelKey, choose_pv, f32_literal,
                             tuning_attr)
-from .patterns import BLOCK_SIZE, Causal, Csr, SlidingWindow, WindowGlobal
+from .patterns import (BLOCK_SIZE, Causal, Csr, Full, SlidingWindow,
+                       WindowGlobal)
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "f16"}
-_PATTERNS = (Causal, SlidingWindow, WindowGlobal, Csr)
+_PATTERNS = (Causal, Full, SlidingWindow, WindowGlobal, Csr)
 # The scale is compiled in as an f32 attribute.
 _FLOAT32_NORMAL_MIN = 1.1754943508222875e-38
 _FLOAT32_MAX = 3.4028234663852886e+38
-_PATTERN_TYPE_ERROR = ("pattern must be bsattn.causal(), sliding_window(w), "
-                       "window_global(w, g), csr(row_ptr, col_idx) or "
-                       "block_mask(...), got ")
+_PATTERN_TYPE_ERROR = ("pattern must be bsattn.causal(), full(), "
+                       "sliding_window(w), window_global(w, g), "
+                       "csr(row_ptr, col_idx) or block_mask(...), got ")
 
 
 def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
               tuning=None):
-    """Block-sparse causal attention of CUDA tensors q [B, H, T, D] and k, v
+    """Block-sparse attention of CUDA tensors q [B, H, T, D] and k, v
     [B, H_kv, T, D] (bf16 or f16, T a multiple of 128, D in 64/128/256; H
     a multiple of H_kv: grouped-query attention, query head h reading head
     h / (H / H_kv) of k and v) under `pattern`
-    (bsattn.causal(), sliding_window(w), window_global(w, g), csr(...) or
-    block_mask(...)). Returns (o, lse): o [B, H, T, D] in q's dtype and lse
+    (bsattn.causal(), full(), sliding_window(w), window_global(w, g),
+    csr(...) or block_mask(...); all causal but full() and csr(...,
+    causal=False)). Returns (o, lse): o [B, H, T, D] in q's dtype and lse
     [B, H, T] float32, natural log.
 
     seq_lens: int32 [B], the valid tokens of each batch entry (default T);

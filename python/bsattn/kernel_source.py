@@ -85,11 +85,13 @@ class KernelKey:
 
     @property
     def needs_indices(self):
-        return self.sparsity == "#bsattn.csr"
+        return self.sparsity.startswith("#bsattn.csr")
 
     @property
     def entry(self):
         kind = self.sparsity[len("#bsattn."):].split("<")[0]
+        if self.sparsity == "#bsattn.csr<causal = false>":
+            kind = "csr_bidirectional"
         group = f"_g{self.kv_group}" if self.kv_group != 1 else ""
         return f"attention_{kind}_{self.dtype}_d{self.head_dim}{group}"
 

@@ -4,8 +4,10 @@ Tokens are grouped in blocks of BLOCK_SIZE. Static patterns (causal, sliding
 window, window + global blocks) are compiled into the kernel, which then
 loads no indices; a CSR pattern is read at run time, so one kernel serves
 every CSR pattern of its dtype and head dimension. Whatever a pattern lists,
-the kernel keeps only key blocks j <= i (attention is causal) that hold a
-key before seq_len (docs/semantics.md).
+the kernel keeps only key blocks that hold a key before seq_len and, for a
+causal pattern (all but full() and csr(..., causal=False)), only blocks
+j <= i and inside block i only keys at or before the query
+(docs/semantics.md).
 """
 
 import dataclasses
@@ -30,15 +32,29 @@ def _check_count(name, value, minimum):
 class Causal:
     """Every key block 0 .. i: dense causal attention."""
 
+    causal = True  # whether a query sees only keys at or before it
+
 
     def sparsity_attr(self):
         return "#bsattn.causal"
 
 
 @dataclasses.dataclass(frozen=True)
+class Full:
+    """Every key block, every key: dense bidirectional attention."""
+
+    causal = False
+
+    def sparsity_attr(self):
+        return "#bsattn.full"
+
+
+@dataclasses.dataclass(frozen=True)
 class SlidingWindow:
     """Key blocks max(0, i - window + 1) .. i; the window counts the
     diagonal block."""
+
+    causal = True
 
     window: int
 
@@ -52,6 +68,8 @@ class SlidingWindow:
 @dataclasses.dataclass(frozen=True)
 class WindowGlobal:
     """The sliding window plus the key blocks 0 .. globals - 1."""
+
+    causal = True
 
     window: int
     globals: int
@@ -71,10 +89,13 @@ class Csr:
 
     row_ptr is [B, H, T/128 + 1] and col_idx [B, H, NNZ], int32 on the
     device of q. Entries are used as listed: duplicates count twice, and
-    entries outside 0 <= j <= i are ignored rather than read."""
+    entries outside 0 <= j <= i (outside 0 <= j when not causal) are
+    ignored rather than read. causal=False: blocks after the query's are
+    used too, and no key is hidden for coming after the query."""
 
     row_ptr: torch.Tensor
     col_idx: torch.Tensor
+    causal: bool = True
 
     def __post_init__(self):
         for name, tensor in (("row_ptr", self.row_ptr),
@@ -101,9 +122,12 @@ class Csr:
             raise PatternError(
                 f"csr: row_ptr is on {self.row_ptr.device}, col_idx on "
                 f"{self.col_idx.device}")
+        if not isinstance(self.causal, bool):
+            raise PatternError(f"csr: causal must be a bool, got "
+                               f"{type(self.causal).__name__}")
 
     def sparsity_attr(self):
-        return "#bsattn.csr"
+        return "#bsattn.csr" if self.causal else "#bsattn.csr<causal = false>"
 
     def check_fits(self, batch, heads, seq_len):
         """Raises PatternError unless the indices fit q of [B, H, T, D]."""
@@ -125,6 +149,12 @@ def causal():
     return Causal()
 
 
+def full():
+    """Dense bidirectional attention: every query sees every key (before
+    seq_len), as in encoders."""
+    return Full()
+
+
 def sliding_window(window):
     """Query block i sees the `window` key blocks ending at i."""
     return SlidingWindow(window)
@@ -135,12 +165,13 @@ def window_global(window, globals):
     return WindowGlobal(window, globals)
 
 
-def csr(row_ptr, col_idx):
-    """A pattern read at run time from CSR indices (see Csr)."""
-    return Csr(row_ptr, col_idx)
+def csr(row_ptr, col_idx, *, causal=True):
+    """A pattern read at run time from CSR indices (see Csr); causal=False
+    uses entries after the query block too (bidirectional)."""
+    return Csr(row_ptr, col_idx, causal)
 
 
-def block_mask(predicate, B, H, T, *, device="cuda"):
+def block_mask(predicate, B, H, T, *, device="cuda", causal=True):
     """Builds the CSR pattern of a block-level predicate, like
     FlexAttention's create_block_mask one level up.
 
@@ -148,7 +179,7 @@ def block_mask(predicate, B, H, T, *, device="cuda"):
     tensors shaped [B,1,1,1], [1,H,1,1], [1,1,N,1] and [1,1,1,N] (N = T/128)
     and returns a bool tensor broadcastable to [B, H, N, N]: True where
     query block q_block attends to key block kv_block. Blocks above the
-    diagonal are dropped, since the kernel is causal."""
+    diagonal are dropped unless causal=False (a bidirectional pattern)."""
     if not callable(predicate):
         raise PatternError(f"block_mask: predicate must be callable, got "
                            f"{type(predicate).__name__}")
@@ -175,11 +206,12 @@ def block_mask(predicate, B, H, T, *, device="cuda"):
             f"block_mask: predicate returned shape {list(mask.shape)}, not "
             f"broadcastable to [B, H, N, N] = [{B}, {H}, {blocks}, {blocks}]"
         ) from None
-    mask = mask & (kv_block <= q_block)
-    return _mask_to_csr(mask.reshape(B * H, blocks, blocks), B, H)
+    if causal:
+        mask = mask & (kv_block <= q_block)
+    return _mask_to_csr(mask.reshape(B * H, blocks, blocks), B, H, causal)
 
 
-def _mask_to_csr(mask, B, H):
+def _mask_to_csr(mask, B, H, causal):
     """CSR of a [B*H, N, N] bool mask, columns ascending in each row.
     col_idx is as long as the fullest head's list (at least 1, so that it
     is never empty); the other heads' tails are never read."""
@@ -197,4 +229,4 @@ def _mask_to_csr(mask, B, H):
     used = torch.arange(nnz, device=mask.device) < row_ptr[:, -1:]
     col_idx = torch.where(used, col_idx, torch.zeros_like(col_idx))
     return Csr(row_ptr.reshape(B, H, blocks + 1),
-               col_idx.reshape(B, H, nnz).contiguous())
+               col_idx.reshape(B, H, nnz).contiguous(), causal)

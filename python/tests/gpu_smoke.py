@@ -46,6 +46,10 @@ def cases(device):
     h = torch.arange(HEADS, device=device).view(1, -1, 1, 1)
     retrieved = causal & retrieval(b, h, q_block, kv_block)
     csr = bsattn.block_mask(retrieval, BATCH, HEADS, SEQ, device=device)
+    everything = torch.ones_like(causal)
+    both_ways = retrieval(b, h, q_block, kv_block).expand(BATCH, HEADS, -1, -1)
+    csr_both_ways = bsattn.block_mask(retrieval, BATCH, HEADS, SEQ,
+                                      device=device, causal=False)
     return [
         ("causal", bsattn.causal(), causal, {}),
         ("causal f16", bsattn.causal(), causal, {"dtype": torch.float16}),
@@ -59,13 +63,17 @@ def cases(device):
          {"kv_heads": HEADS // 2}),
         ("csr f16, multi-query (H_kv = 1)", csr, retrieved,
          {"kv_heads": 1, "dtype": torch.float16}),
+        # Bidirectional: no causal restriction at the block or token level.
+        ("full (bidirectional)", bsattn.full(), everything, {}),
+        ("csr bidirectional f16, grouped-query", csr_both_ways, both_ways,
+         {"kv_heads": HEADS // 2, "dtype": torch.float16}),
     ]
 
 
-def reference(q, k, v, block_mask, seq_lens, scale):
-    """fp32 attention under the block mask, causal inside a block, keys and
-    queries past seq_len masked; rows that see nothing: o = 0, lse = -inf.
-    k and v with fewer heads serve H / H_kv query heads each."""
+def reference(q, k, v, block_mask, seq_lens, scale, causal):
+    """fp32 attention under the block mask, if causal causal inside a block,
+    keys and queries past seq_len masked; rows that see nothing: o = 0,
+    lse = -inf. k and v with fewer heads serve H / H_kv query heads each."""
     group = q.shape[1] // k.shape[1]
     q = q.float()
     k = k.float().repeat_interleave(group, 1)
@@ -73,7 +81,8 @@ def reference(q, k, v, block_mask, seq_lens, scale):
     token = torch.arange(SEQ, device=q.device)
     visible = block_mask.repeat_interleave(bsattn.BLOCK_SIZE, 2) \
         .repeat_interleave(bsattn.BLOCK_SIZE, 3)
-    visible = visible & (token.view(-1, 1) >= token.view(1, -1))
+    if causal:
+        visible = visible & (token.view(-1, 1) >= token.view(1, -1))
     lengths = seq_lens.view(-1, 1, 1, 1)
     visible = visible & (token.view(1, 1, 1, -1) < lengths) \
         & (token.view(1, 1, -1, 1) < lengths)
@@ -133,7 +142,8 @@ def main():
         o2, lse2 = bsattn.attention(q, k, v, pattern, seq_lens=seq_lens,
                                     **kwargs)
         scale = options.get("scale", HEAD_DIM ** -0.5)
-        ref_o, ref_lse = reference(q, k, v, block_mask, seq_lens, scale)
+        ref_o, ref_lse = reference(q, k, v, block_mask, seq_lens, scale,
+                                   pattern.causal)
         o_err, lse_err, ok = compare(o, lse, ref_o, ref_lse)
         repeat_ok = torch.equal(o, o2) and torch.equal(lse, lse2)
         ok = ok and repeat_ok

@@ -344,5 +344,8 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         "csr (block_mask): attention_csr_bf16_d128",
         "csr split_bf16, scale 0.05: attention_csr_bf16_d128",
         "causal, grouped-query (H_kv = H / 2): attention_causal_bf16_d128_g2",
-        "csr f16, multi-query (H_kv = 1): attention_csr_f16_d128_g4"]
-    assert len(list(isolated_cache.iterdir())) == 8
+        "csr f16, multi-query (H_kv = 1): attention_csr_f16_d128_g4",
+        "full (bidirectional): attention_full_bf16_d128",
+        "csr bidirectional f16, grouped-query: "
+        "attention_csr_bidirectional_f16_d128_g2"]
+    assert len(list(isolated_cache.iterdir())) == 10

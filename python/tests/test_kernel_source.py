@@ -15,9 +15,10 @@ from bsattn import compiler
 from bsattn.kernel_source import (TUNING_PARAMETERS, KernelKey, choose_pv,
                                   f32_literal, tuning_attr)
 
-PATTERNS = [bsattn.causal(), bsattn.sliding_window(8),
+PATTERNS = [bsattn.causal(), bsattn.full(), bsattn.sliding_window(8),
             bsattn.window_global(5, 2)]
-SPARSITIES = [p.sparsity_attr() for p in PATTERNS] + ["#bsattn.csr"]
+SPARSITIES = [p.sparsity_attr() for p in PATTERNS] + [
+    "#bsattn.csr", "#bsattn.csr<causal = false>"]
 KEYS = [KernelKey(dtype, head_dim, sparsity, pv, scale, tuning, kv_group)
         for (dtype, pv), head_dim, sparsity, scale, tuning, kv_group
         in itertools.product(
@@ -46,7 +47,7 @@ def test_every_key_round_trips_through_bsattn_opt(opt):
     for key, op in zip(KEYS, ops):
         assert op.startswith(f"bsattn.attention {key.sparsity} pv = {key.pv} ")
         assert f"x{key.head_dim}x{key.dtype}>" in op
-        assert ("indices(" in op) == (key.sparsity == "#bsattn.csr")
+        assert ("indices(" in op) == key.sparsity.startswith("#bsattn.csr")
         assert ("scale = 1.000000e-01 : f32" in op) == (key.scale is not None)
         assert ("#bsattn.tuning<stages = 3, persistent = true>" in op) == \
             (key.tuning is not None)
@@ -72,6 +73,12 @@ def test_grouped_query_key():
     for bad in (0, 2.0, True):
         with pytest.raises(ValueError, match="kv_group must be a positive int"):
             KernelKey("bf16", 128, "#bsattn.causal", "f16", kv_group=bad)
+
+
+def test_bidirectional_csr_kernel_has_its_own_name():
+    key = KernelKey("bf16", 128, "#bsattn.csr<causal = false>", "f16")
+    assert key.needs_indices
+    assert key.entry == "attention_csr_bidirectional_bf16_d128"
 
 
 def test_scale_literal_is_the_float32_value():
@@ -136,7 +143,7 @@ def test_real_compiler_builds_each_pattern_kind(translate, monkeypatch,
     assert manifest["entry"] == key.entry
     assert manifest["sparsity"] == sparsity
     roles = [argument["role"] for argument in manifest["arguments"]]
-    indices = ["row_ptr", "col_idx"] if sparsity == "#bsattn.csr" else []
+    indices = ["row_ptr", "col_idx"] if key.needs_indices else []
     assert roles == ["q", "k", "v", "seq_lens", *indices, "o", "lse"]
     [entry] = isolated_cache.iterdir()
     assert json.loads((entry / "kernel.json").read_text()) == manifest

@@ -18,6 +18,21 @@ def test_static_pattern_attributes():
         "#bsattn.window_global<5, 2>"
     assert bsattn.window_global(1, 0).sparsity_attr() == \
         "#bsattn.window_global<1, 0>"
+    assert bsattn.full().sparsity_attr() == "#bsattn.full"
+    assert [p.causal for p in (bsattn.causal(), bsattn.full(),
+                               bsattn.sliding_window(2),
+                               bsattn.window_global(2, 1))] == \
+        [True, False, True, True]
+
+
+def test_csr_causal_flag():
+    row_ptr = torch.zeros(1, 1, 2, dtype=torch.int32)
+    col_idx = torch.zeros(1, 1, 1, dtype=torch.int32)
+    assert bsattn.csr(row_ptr, col_idx).sparsity_attr() == "#bsattn.csr"
+    assert bsattn.csr(row_ptr, col_idx, causal=False).sparsity_attr() == \
+        "#bsattn.csr<causal = false>"
+    with pytest.raises(PatternError, match="csr: causal must be a bool, got int"):
+        bsattn.csr(row_ptr, col_idx, causal=0)
 
 
 @pytest.mark.parametrize("build, message", [
@@ -94,6 +109,13 @@ def test_block_mask_drops_blocks_above_the_diagonal():
     pattern = bsattn.block_mask(lambda b, h, q, kv: kv >= 0, 1, 1, 3 * 128,
                                 device="cpu")
     assert rows_of(pattern) == [[[[0], [0, 1], [0, 1, 2]]]]
+
+
+def test_block_mask_keeps_every_block_when_not_causal():
+    pattern = bsattn.block_mask(lambda b, h, q, kv: kv >= 0, 1, 1, 3 * 128,
+                                device="cpu", causal=False)
+    assert not pattern.causal
+    assert rows_of(pattern) == [[[[0, 1, 2], [0, 1, 2], [0, 1, 2]]]]
 
 
 def test_block_mask_heads_and_batches_differ():

@@ -278,6 +278,9 @@ Manifest bsattn::runtime::parseManifest(std::string_view text,
   // Optional: manifests without it have as many K/V heads as query heads.
   if (root.has("kv_group"))
     manifest.kvGroup = root.member("kv_group").integer(1, kInt32Max);
+  // Optional: manifests without it are causal.
+  if (root.has("causal"))
+    manifest.causal = root.member("causal").boolean();
 
   for (const Field &field : root.member("params").elements(1, 256))
     manifest.params.push_back(parseParam(field, manifest.arguments));

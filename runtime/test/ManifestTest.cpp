@@ -157,6 +157,8 @@ TEST(Manifest, MalformedFields) {
        "k.json: manifest.persistent: expected a boolean, got an integer"},
       {[](Json &m) { m["kv_group"] = 0; },
        "k.json: manifest.kv_group: 0 is outside [1, 2147483647]"},
+      {[](Json &m) { m["causal"] = "no"; },
+       "k.json: manifest.causal: expected a boolean, got a string"},
       {[](Json &m) { m["params"][0]["kind"] = "scalar"; },
        "k.json: manifest.params[0].kind: unknown parameter kind \"scalar\" "
        "(expected tensor_map, pointer or dim)"},
@@ -194,6 +196,13 @@ TEST(Manifest, KVGroup) {
   EXPECT_EQ(parseManifest(document.dump(), "k.json").kvGroup, 1);
   document["kv_group"] = 4;
   EXPECT_EQ(parseManifest(document.dump(), "k.json").kvGroup, 4);
+}
+
+TEST(Manifest, Causal) {
+  Json document = parseJson(inputText("challenge.json"), "challenge.json");
+  EXPECT_TRUE(parseManifest(document.dump(), "k.json").causal);
+  document["causal"] = false;
+  EXPECT_FALSE(parseManifest(document.dump(), "k.json").causal);
 }
 
 TEST(Manifest, Persistent) {

@@ -111,7 +111,8 @@ class AttentionGen:
 
     def sparsity(self):
         r = self.rng
-        return r.choice(["#bsattn.csr", "#bsattn.causal",
+        return r.choice(["#bsattn.csr", "#bsattn.causal", "#bsattn.full",
+                         "#bsattn.csr<causal = false>",
                          "#bsattn.sliding_window<%d>" % r.choice([1, 2, 8, 0, -1, 2**40]),
                          "#bsattn.window_global<%d, %d>" % (r.choice([1, 3, 0]),
                                                              r.choice([0, 2, -1]))])
@@ -122,7 +123,7 @@ class AttentionGen:
         sparsity = self.sparsity()
         if re.search(r"<(0|-1)[,>]|, -1>", sparsity):
             bad.append("sparsity parameter")
-        csr = sparsity == "#bsattn.csr"
+        csr = sparsity.startswith("#bsattn.csr")
         dtype = r.choice(["bf16"] * 6 + ["f16"] * 3 + ["f32"])
         if dtype == "f32":
             bad.append("dtype")

@@ -141,3 +141,43 @@ func.func @grouped(%q: memref<1x8x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %
       outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
   return
 }
+
+// -----
+
+// Bidirectional dense: every key block before ceil(seq_len / 128), all used.
+// CHECK-LABEL: func.func @full
+// CHECK: bsattn.query_tile #bsattn.full
+// CHECK: %[[VALID:.*]] = arith.ceildivsi %{{.*}}, %c128
+// CHECK: %[[TILEOK:.*]] = arith.cmpi slt, %{{.*}}, %[[VALID]]
+// CHECK: %[[C:.*]] = arith.select %[[TILEOK]], %[[VALID]], %{{.*}}
+// CHECK: bsattn.key_block_loop count(%[[C]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: bsattn.yield_key_block %[[E]], %true
+func.func @full(%q: memref<1x2x512x128xbf16>, %s: memref<1xi32>, %o: memref<1x2x512x128xbf16>, %l: memref<1x2x512xf32>) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %q, %q : memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x512x128xbf16>, memref<1x2x512xf32>)
+  return
+}
+
+// -----
+
+// Bidirectional CSR: entries after the query block are used too (no j <= qb
+// test); negative ones and those past the sequence are still ignored.
+// CHECK-LABEL: func.func @csr_bidirectional
+// CHECK: bsattn.key_block_loop
+// CHECK: %[[J:.*]] = arith.index_cast
+// CHECK: %[[NONNEG:.*]] = arith.cmpi sge, %[[J]]
+// CHECK-NOT: arith.cmpi sle
+// CHECK: %[[INSEQ:.*]] = arith.cmpi slt, %[[J]]
+// CHECK: %[[OK:.*]] = arith.andi %[[NONNEG]], %[[INSEQ]]
+// CHECK: bsattn.yield_key_block %[[J]], %[[OK]]
+func.func @csr_bidirectional(%q: memref<1x2x512x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x5xi32>, %ci: memref<1x2x?xi32>, %o: memref<1x2x512x128xbf16>, %l: memref<1x2x512xf32>) {
+  bsattn.attention #bsattn.csr<causal = false> pv = f16
+      ins(%q, %q, %q : memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>, memref<1x2x512x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x5xi32>, memref<1x2x?xi32>)
+      outs(%o, %l : memref<1x2x512x128xbf16>, memref<1x2x512xf32>)
+  return
+}

@@ -375,9 +375,9 @@ struct MaskToSchedule : public TilePattern<MaskOp> {
   LogicalResult
   matchAndRewrite(MaskOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<MaskOp>(op, op.getType(), adaptor.getScores(),
-                                        adaptor.getKeyBlock(),
-                                        adaptor.getSeqLen(), s.queryBlock);
+    rewriter.replaceOpWithNewOp<MaskOp>(
+        op, op.getType(), adaptor.getScores(), adaptor.getKeyBlock(),
+        adaptor.getSeqLen(), s.queryBlock, op.getCausal());
     return success();
   }
 };

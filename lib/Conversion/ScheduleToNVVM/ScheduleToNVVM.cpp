@@ -497,14 +497,18 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
         arith::MulIOp::create(rewriter, loc, block, h.i32(kTileRows));
     Value endKey =
         arith::AddIOp::create(rewriter, loc, firstKey, h.i32(kTileRows));
-    // Only the diagonal block and a block that reaches past seq_len need a
-    // mask; every other block passes through.
+    // Only a block that reaches past seq_len and, if causal, the diagonal
+    // block need a mask; every other block passes through.
+    bool causal = op.getCausal();
     Value queryBlock = h.toI32(adaptor.getQueryBlock());
-    Value diagonal = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::eq, block, queryBlock);
-    Value tail = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
-                                       endKey, seqLen);
-    Value needed = arith::OrIOp::create(rewriter, loc, diagonal, tail);
+    Value diagonal =
+        causal ? arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                       block, queryBlock)
+               : Value();
+    Value needed = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::sgt, endKey, seqLen);
+    if (causal)
+      needed = arith::OrIOp::create(rewriter, loc, diagonal, needed);
     Type type = adaptor.getScores().getType();
     auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{type}, needed,
                                   /*withElseRegion=*/true);
@@ -525,11 +529,14 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
                                             h.i32(8 * rowHalf(i)));
         Value key = arith::AddIOp::create(rewriter, loc, keyBase,
                                           h.i32(fragmentColumn(i)));
-        Value future = arith::CmpIOp::create(
-            rewriter, loc, arith::CmpIPredicate::sgt, key, query);
-        Value pastEnd = arith::CmpIOp::create(
+        Value future = causal ? arith::CmpIOp::create(rewriter, loc,
+                                                      arith::CmpIPredicate::sgt,
+                                                      key, query)
+                              : Value();
+        Value hidden = arith::CmpIOp::create(
             rewriter, loc, arith::CmpIPredicate::sge, key, seqLen);
-        Value hidden = arith::OrIOp::create(rewriter, loc, future, pastEnd);
+        if (causal)
+          hidden = arith::OrIOp::create(rewriter, loc, future, hidden);
         scores[i] =
             arith::SelectOp::create(rewriter, loc, hidden, minusInf, scores[i]);
       }

@@ -633,10 +633,14 @@ int runTool(const Options &options) {
   // Files first: a bad manifest is reported without touching the GPU.
   Manifest manifest =
       parseManifest(readFile(options.manifest), options.manifest);
-  // Its references and inputs have one K/V head per query head.
+  // Its references are causal and have one K/V head per query head.
   if (manifest.kvGroup != 1)
     throw Error("bsattn-run does not run grouped-query kernels (kv_group = " +
                 std::to_string(manifest.kvGroup) +
+                "); check them with the Python package (bsattn.attention)");
+  if (!manifest.causal)
+    throw Error("bsattn-run does not run bidirectional kernels (" +
+                manifest.sparsity +
                 "); check them with the Python package (bsattn.attention)");
   std::string cubin = readFile(options.cubin);
   Context context(options.device);

@@ -89,3 +89,8 @@ func.func @f() attributes {t = #bsattn.tuning<overlap = true>} { return }
 
 // expected-error @+1 {{tuning producer_convert needs warp_specialize = true}}
 func.func @f() attributes {t = #bsattn.tuning<producer_convert = true>} { return }
+
+// -----
+
+// expected-error @+1 {{duplicate or unknown struct parameter name: cause}}
+func.func @f() attributes {p = #bsattn.csr<cause = false>} { return }

@@ -75,3 +75,30 @@ func.func @f16_head_dims(%q64: memref<1x32x16384x64xf16>, %o64: memref<1x32x1638
       outs(%o256, %lse256 : memref<1x8x16384x256xf16>, memref<1x8x16384xf32>)
   return
 }
+
+// Bidirectional patterns, and grouped-query heads. `causal = true` is the
+// default and prints as plain #bsattn.csr.
+// CHECK-LABEL: func.func @bidirectional_and_grouped
+// CHECK: bsattn.attention #bsattn.full pv = f16
+// CHECK: bsattn.attention #bsattn.csr<causal = false> pv = f16
+// CHECK: bsattn.attention #bsattn.csr pv = f16
+// CHECK-SAME: {kv_group = 8 : i64}
+func.func @bidirectional_and_grouped(%q: !act, %kv: memref<2x2x8192x128xbf16>,
+                                     %seq_lens: memref<2xi32>,
+                                     %row_ptr: memref<2x16x65xi32>,
+                                     %col_idx: memref<2x16x?xi32>,
+                                     %o: !act, %lse: !lse) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %q, %q : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
+      outs(%o, %lse : !act, !lse)
+  bsattn.attention #bsattn.csr<causal = false> pv = f16
+      ins(%q, %q, %q : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
+      indices(%row_ptr, %col_idx : memref<2x16x65xi32>, memref<2x16x?xi32>)
+      outs(%o, %lse : !act, !lse)
+  bsattn.attention #bsattn.csr<causal = true> pv = f16
+      ins(%q, %kv, %kv : !act, memref<2x2x8192x128xbf16>, memref<2x2x8192x128xbf16>)
+      seq_lens(%seq_lens : memref<2xi32>)
+      indices(%row_ptr, %col_idx : memref<2x16x65xi32>, memref<2x16x?xi32>)
+      outs(%o, %lse : !act, !lse) {kv_group = 8}
+  return
+}

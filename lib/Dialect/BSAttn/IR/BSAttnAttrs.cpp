@@ -8,6 +8,8 @@ using namespace mlir::bsattn;
 #include "bsattn/Dialect/BSAttn/IR/BSAttnAttrInterfaces.cpp.inc"
 
 bool CSRAttr::needsIndexOperands() const { return true; }
+bool CSRAttr::isCausal() const { return getCausal(); }
+bool FullAttr::isCausal() const { return false; }
 
 LogicalResult
 SlidingWindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -73,6 +73,9 @@ struct Manifest {
   /// Query heads per head of k and v (grouped-query attention): k and v
   /// are [B, H / kvGroup, T, D].
   int64_t kvGroup = 1;
+  /// Whether a query sees only keys at or before it (the pattern's
+  /// `causal`; bidirectional patterns have false).
+  bool causal = true;
   unsigned sharedBytes;
   std::string sparsity;
   std::string pv;

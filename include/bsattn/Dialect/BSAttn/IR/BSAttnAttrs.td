@@ -14,9 +14,10 @@ include "mlir/IR/EnumAttr.td"
 def BSAttn_SparsityAttrInterface : AttrInterface<"SparsityAttrInterface"> {
   let cppNamespace = "::mlir::bsattn";
   let description = [{
-    A pattern that says which key blocks each query block attends to. Every
-    pattern is further restricted by causality (key block `j <= i`) and by
-    the sequence length of the batch entry.
+    A pattern that says which key blocks each query block attends to. A
+    causal pattern is further restricted to key blocks `j <= i` and, inside
+    the diagonal block, to keys at or before the query; every pattern is
+    restricted by the sequence length of the batch entry.
   }];
   let methods = [
     InterfaceMethod<
@@ -24,6 +25,10 @@ def BSAttn_SparsityAttrInterface : AttrInterface<"SparsityAttrInterface"> {
                  `col_idx` operands.}],
       /*retTy=*/"bool", /*methodName=*/"needsIndexOperands", /*args=*/(ins),
       /*methodBody=*/"", /*defaultImplementation=*/"return false;">,
+    InterfaceMethod<
+      /*desc=*/[{Whether a query sees only keys at or before it.}],
+      /*retTy=*/"bool", /*methodName=*/"isCausal", /*args=*/(ins),
+      /*methodBody=*/"", /*defaultImplementation=*/"return true;">,
   ];
 }
 
@@ -34,13 +39,29 @@ class BSAttn_Attr<string name, string attrMnemonic, list<Trait> traits = []>
 
 def BSAttn_CSRAttr : BSAttn_Attr<"CSR", "csr", [
     DeclareAttrInterfaceMethods<BSAttn_SparsityAttrInterface,
-                                ["needsIndexOperands"]>]> {
+                                ["needsIndexOperands", "isCausal"]>]> {
   let summary = "Sparsity read at run time from CSR index tensors";
   let description = [{
     Query block `i` of batch `b`, head `h` sees the key blocks
     `col_idx[b, h, row_ptr[b, h, i] .. row_ptr[b, h, i + 1])`, taken as
     listed (duplicates count twice). Entries outside `0 <= j <= i` or at or
     past the last block that holds a valid key are ignored.
+
+    `#bsattn.csr<causal = false>` is bidirectional: entries `j > i` are
+    used too and no key of a listed block is hidden from a query for
+    coming after it; entries outside `0 <= j` and at or past the last valid
+    block are still ignored.
+  }];
+  let parameters = (ins DefaultValuedParameter<"bool", "true">:$causal);
+  let assemblyFormat = "(`<` struct($causal)^ `>`)?";
+}
+
+def BSAttn_FullAttr : BSAttn_Attr<"Full", "full", [
+    DeclareAttrInterfaceMethods<BSAttn_SparsityAttrInterface, ["isCausal"]>]> {
+  let summary = "Dense bidirectional attention: every query block sees every key block";
+  let description = [{
+    Every query sees every key before the sequence length (no causal mask):
+    the attention of encoders and of bidirectional prefixes.
   }];
 }
 

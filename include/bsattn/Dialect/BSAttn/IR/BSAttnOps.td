@@ -299,14 +299,15 @@ def BSAttn_MaskOp : BSAttn_TileLevelOp<"mask", [Pure, AllTypesMatch<["scores", "
   let summary = "Set invisible scores of key block `key_block` to -inf";
   let description = [{
     Key `t` of block `key_block` is invisible to query `s` of the query
-    tile if the block is the diagonal block and `t > s`, or if
-    `t >= seq_len`. Blocks that need no mask pass through unchanged (the
-    lowering tests this at run time). The query tile is the enclosing
-    `bsattn.query_tile`'s, or at the schedule level, which has none, the
-    one of block `query_block`.
+    tile if `causal` (the default) and the block is the diagonal block and
+    `t > s`, or if `t >= seq_len`. Blocks that need no mask pass through
+    unchanged (the lowering tests this at run time). The query tile is the
+    enclosing `bsattn.query_tile`'s, or at the schedule level, which has
+    none, the one of block `query_block`.
   }];
   let arguments = (ins BSAttn_TileType:$scores, Index:$key_block,
-                       Index:$seq_len, Optional<Index>:$query_block);
+                       Index:$seq_len, Optional<Index>:$query_block,
+                       DefaultValuedAttr<BoolAttr, "true">:$causal);
   let results = (outs BSAttn_TileType:$result);
   let assemblyFormat = [{
     $scores `,` `key_block` $key_block `,` `seq_len` $seq_len
