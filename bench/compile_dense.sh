@@ -8,17 +8,19 @@
 # overlap with it (_ov), ping-pong on top of that (_ovpp) and the producer
 # converting V (_pc; the same kernel as the first but for bf16 with f16 P.V).
 # GQA=1 adds grouped-query kernels of D = 128 with kv_group = 4
-# (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa.
+# (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
+# NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full) for
+# --noncausal.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
 mkdir -p "$out"
-variant() { # name dtype pv tuning head_dim [kv_group]
+variant() { # name dtype pv tuning head_dim [kv_group] [sparsity]
   cat > "$out/$1.mlir" <<MLIR
 !act = memref<?x?x?x$5x$2>
 func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
               %o: !act, %lse: memref<?x?x?xf32>) {
-  bsattn.attention #bsattn.causal pv = $3
+  bsattn.attention ${7:-#bsattn.causal} pv = $3
       ins(%q, %k, %v : !act, !act, !act)
       seq_lens(%seq_lens : memref<?xi32>)
       outs(%o, %lse : !act, memref<?x?x?xf32>)
@@ -48,4 +50,9 @@ if [[ ${GQA:-0} == 1 ]]; then
   variant d128_f16_g4 f16 f16 "warp_specialize = true" 128 4
   variant d128_bf16_pvf16_g4 bf16 f16 "warp_specialize = true" 128 4
   variant d128_bf16_pvbf16_g4 bf16 bf16 "warp_specialize = true" 128 4
+fi
+if [[ ${NONCAUSAL:-0} == 1 ]]; then
+  variant d128_f16_full f16 f16 "warp_specialize = true" 128 1 "#bsattn.full"
+  variant d128_bf16_pvf16_full bf16 f16 "warp_specialize = true" 128 1 "#bsattn.full"
+  variant d128_bf16_pvbf16_full bf16 bf16 "warp_specialize = true" 128 1 "#bsattn.full"
 fi

@@ -19,6 +19,10 @@ D / time (causal: half of 4 * B * H * T^2 * D).
 B2 T8192 H32 with H_kv = 8 (kv_group = 4) for bsattn, FA4 and cuDNN, beside
 bsattn's kernel without a group on the same H = 32 (k and v of 32 heads):
 the issue's target is GQA within 3% of that.
+
+--noncausal adds bidirectional rows (NONCAUSAL=1 bash
+bench/compile_dense.sh): D = 128, B2 T8192 H16, #bsattn.full against FA4
+and cuDNN with causal=False; TFLOP/s = 4 * B * H * T^2 * D / time.
 """
 import argparse
 import json
@@ -91,7 +95,7 @@ def bsattn_runner(kernel, B, H, T, dtype):
     return pack, run
 
 
-def check(kernel, q, k, v, dtype):
+def check(kernel, q, k, v, dtype, causal=True):
     B, H, T, head_dim = q.shape
     pack, run = bsattn_runner(kernel, B, H, T, dtype)
     o = torch.full_like(q, float("nan"))
@@ -101,17 +105,58 @@ def check(kernel, q, k, v, dtype):
     run(args)
     torch.cuda.synchronize()
     with sdpa_kernel(SDPBackend.CUDNN_ATTENTION):
-        ref = F.scaled_dot_product_attention(q, k, v, is_causal=True,
+        ref = F.scaled_dot_product_attention(q, k, v, is_causal=causal,
                                              enable_gqa=k.shape[1] != H)
     o_diff = (o.float() - ref.float()).abs().max().item()
-    # lse against float32 on a slice (a full float32 reference is too big).
+    # lse against float32 on the first 512 queries of one head (a full
+    # float32 reference is too big): causal, they see the first 512 keys.
     n = 512
-    scores = (q[0, 0, :n].float() @ k[0, 0, :n].float().T) / math.sqrt(
-        head_dim)
-    scores.masked_fill_(torch.ones(n, n, device="cuda").triu(1).bool(),
-                        float("-inf"))
+    keys = k[0, 0, :n] if causal else k[0, 0]
+    scores = (q[0, 0, :n].float() @ keys.float().T) / math.sqrt(head_dim)
+    if causal:
+        scores.masked_fill_(torch.ones(n, n, device="cuda").triu(1).bool(),
+                            float("-inf"))
     lse_diff = (lse[0, 0, :n] - torch.logsumexp(scores, -1)).abs().max().item()
     return o_diff, lse_diff
+
+
+def bidirectional(kernels, FA4Dense, B=2, T=8192, H=16, D=128):
+    """Non-causal rows: bsattn's #bsattn.full kernels, FA4 and cuDNN with
+    causal=False on the same inputs."""
+    flops = 4 * B * H * T * T * D
+    rows = []
+    for name, dtype, variant, pv in CONFIGS:
+        torch.manual_seed(B * T)
+        sets = [tuple(torch.randn(B, H, T, D, device="cuda", dtype=dtype)
+                      for _ in range(3)) for _ in range(4)]
+        row = {"name": f"bidirectional B{B} H{H} T{T}", "dtype": name,
+               "D": D, "causal": False, "pv": pv}
+        kernel = bsattn_cuda.Kernel.from_files(
+            os.path.join(kernels, f"d{D}_{variant}_full.cubin"),
+            os.path.join(kernels, f"d{D}_{variant}_full.json"))
+        row["bsattn_o_max_diff"], row["bsattn_lse_max_diff"] = check(
+            kernel, *sets[0], dtype, causal=False)
+        pack, run = bsattn_runner(kernel, B, H, T, dtype)
+        packed = [pack(*s, torch.empty_like(s[0]),
+                       torch.empty(B, H, T, device="cuda")) for s in sets]
+        row["bsattn_tflops"] = round(flops / burst_ms(run, packed) / 1e9, 1)
+        with sdpa_kernel(SDPBackend.CUDNN_ATTENTION):
+            ms = burst_ms(lambda s: F.scaled_dot_product_attention(
+                *s, is_causal=False), sets)
+        row["cudnn_tflops"] = round(flops / ms / 1e9, 1)
+        if FA4Dense is not None:
+            fa4 = [FA4Dense(*s, causal=False) for s in sets]
+            row["fa4_tflops"] = round(flops / burst_ms(lambda f: f(), fa4)
+                                      / 1e9, 1)
+            row["bsattn_vs_fa4"] = round(row["bsattn_tflops"] /
+                                         row["fa4_tflops"], 3)
+        row["pass"] = (row["bsattn_o_max_diff"] < 1e-2 and
+                       row["bsattn_lse_max_diff"] < 1e-2)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+        del sets, packed
+        torch.cuda.empty_cache()
+    return rows
 
 
 def gqa(kernels, FA4Dense, B=2, T=8192, H=32, kv_heads=8, D=128):
@@ -180,6 +225,8 @@ def main():
                         help="time only the first N shapes")
     parser.add_argument("--gqa", action="store_true",
                         help="add the grouped-query rows")
+    parser.add_argument("--noncausal", action="store_true",
+                        help="add the bidirectional rows")
     a = parser.parse_args()
     FA4Dense = None
     if a.fa4:
@@ -236,9 +283,11 @@ def main():
             del sets
             torch.cuda.empty_cache()
     gqa_rows = gqa(a.kernels, FA4Dense) if a.gqa else []
+    noncausal_rows = bidirectional(a.kernels, FA4Dense) if a.noncausal else []
     with open(a.out, "w") as f:
         json.dump({"device": torch.cuda.get_device_name(), "rows": rows,
-                   "gqa_rows": gqa_rows}, f, indent=1)
+                   "gqa_rows": gqa_rows, "noncausal_rows": noncausal_rows}, f,
+                  indent=1)
     print(f"{'shape':24s} {'dtype':5s} {'pv':4s} " +
           " ".join(f"{suffix or 'bsattn':>7s}" for suffix, _ in ABLATIONS) +
           f" {'FA4':>7s} {'cuDNN':>7s}")
