@@ -10,9 +10,11 @@ Every shape has 16k tokens (B * T = 16384, H = 2048 / D), so each call runs abou
 a millisecond and launch overheads (FA4's Python path costs ~0.18 ms) hide
 behind the queue. Each implementation is timed by CUDA events around bursts
 of 20 back-to-back calls over 4 rotating input sets (the L2 does not hold
-them); the median of 5 bursts is reported. Before timing, bsattn's o is
-checked against SDPA (max |diff| < 1e-2) and its lse against a float32
-reference on the first 512 tokens of one head. TFLOP/s = 2 * B * H * T^2 *
+them); the median of 5 bursts is reported. Before timing, bsattn's o and
+lse are checked against a float32 reference on the first 512 queries of
+one head (o within 1e-3 + 1e-2 |ref|, the challenge's tolerance; lse within
+1e-2); o's largest difference from SDPA is recorded too (SDPA's own P is
+bf16, so bf16 outputs may differ from it by an ulp). TFLOP/s = 2 * B * H * T^2 *
 D / time (causal: half of 4 * B * H * T^2 * D).
 
 --gqa adds grouped-query rows (GQA=1 bash bench/compile_dense.sh): D = 128,
@@ -117,7 +119,13 @@ def check(kernel, q, k, v, dtype, causal=True):
         scores.masked_fill_(torch.ones(n, n, device="cuda").triu(1).bool(),
                             float("-inf"))
     lse_diff = (lse[0, 0, :n] - torch.logsumexp(scores, -1)).abs().max().item()
-    return o_diff, lse_diff
+    # o on the same slice against float32, within the challenge's
+    # tolerance (1e-3 + 1e-2 |ref|, after rounding ref to o's dtype).
+    values = v[0, 0, :n] if causal else v[0, 0]
+    ref_o = (torch.softmax(scores, -1) @ values.float()).to(o.dtype).float()
+    o_fp32_ok = bool(((o[0, 0, :n].float() - ref_o).abs() <=
+                      1e-3 + 1e-2 * ref_o.abs()).all())
+    return o_diff, lse_diff, o_fp32_ok
 
 
 def bidirectional(kernels, FA4Dense, B=2, T=8192, H=16, D=128):
@@ -134,8 +142,9 @@ def bidirectional(kernels, FA4Dense, B=2, T=8192, H=16, D=128):
         kernel = bsattn_cuda.Kernel.from_files(
             os.path.join(kernels, f"d{D}_{variant}_full.cubin"),
             os.path.join(kernels, f"d{D}_{variant}_full.json"))
-        row["bsattn_o_max_diff"], row["bsattn_lse_max_diff"] = check(
-            kernel, *sets[0], dtype, causal=False)
+        (row["bsattn_o_max_diff"], row["bsattn_lse_max_diff"],
+         row["bsattn_o_fp32_ok"]) = check(kernel, *sets[0], dtype,
+                                          causal=False)
         pack, run = bsattn_runner(kernel, B, H, T, dtype)
         packed = [pack(*s, torch.empty_like(s[0]),
                        torch.empty(B, H, T, device="cuda")) for s in sets]
@@ -150,7 +159,7 @@ def bidirectional(kernels, FA4Dense, B=2, T=8192, H=16, D=128):
                                       / 1e9, 1)
             row["bsattn_vs_fa4"] = round(row["bsattn_tflops"] /
                                          row["fa4_tflops"], 3)
-        row["pass"] = (row["bsattn_o_max_diff"] < 1e-2 and
+        row["pass"] = (row["bsattn_o_fp32_ok"] and
                        row["bsattn_lse_max_diff"] < 1e-2)
         print(json.dumps(row), flush=True)
         rows.append(row)
@@ -182,8 +191,8 @@ def gqa(kernels, FA4Dense, B=2, T=8192, H=32, kv_heads=8, D=128):
             # Without a group, each K/V head is repeated for its query heads.
             inputs = [(q, k.repeat_interleave(expand, 1),
                        v.repeat_interleave(expand, 1)) for q, k, v in sets]
-            row[f"{key}_o_max_diff"], row[f"{key}_lse_max_diff"] = check(
-                kernel, *inputs[0], dtype)
+            (row[f"{key}_o_max_diff"], row[f"{key}_lse_max_diff"],
+             row[f"{key}_o_fp32_ok"]) = check(kernel, *inputs[0], dtype)
             pack, run = bsattn_runner(kernel, B, H, T, dtype)
             packed = [pack(*s, torch.empty_like(s[0]),
                            torch.empty(B, H, T, device="cuda"))
@@ -203,7 +212,7 @@ def gqa(kernels, FA4Dense, B=2, T=8192, H=32, kv_heads=8, D=128):
                                          row["fa4_tflops"], 3)
         row["gqa_vs_without_group"] = round(
             row["bsattn_tflops"] / row["bsattn_without_group_tflops"], 3)
-        row["pass"] = all(row[f"{key}_o_max_diff"] < 1e-2 and
+        row["pass"] = all(row[f"{key}_o_fp32_ok"] and
                           row[f"{key}_lse_max_diff"] < 1e-2
                           for key in ("bsattn", "bsattn_without_group"))
         print(json.dumps(row), flush=True)
@@ -249,9 +258,10 @@ def main():
                 kernel = bsattn_cuda.Kernel.from_files(
                     os.path.join(a.kernels, f"d{D}_{variant}{suffix}.cubin"),
                     os.path.join(a.kernels, f"d{D}_{variant}{suffix}.json"))
-                o_diff, lse_diff = check(kernel, *sets[0], dtype)
+                o_diff, lse_diff, o_fp32_ok = check(kernel, *sets[0], dtype)
                 row[f"{key}_o_max_diff"] = o_diff
                 row[f"{key}_lse_max_diff"] = lse_diff
+                row[f"{key}_o_fp32_ok"] = o_fp32_ok
                 pack, run = bsattn_runner(kernel, B, H, T, dtype)
                 outs = [(torch.empty_like(q), torch.empty(B, H, T,
                                                           device="cuda"))
@@ -268,7 +278,7 @@ def main():
                 ms = burst_ms(lambda f: f(), fa4)
                 row["fa4_tflops"] = round(flops / ms / 1e9, 1)
                 del fa4
-            row["pass"] = all(row[f"{key}_o_max_diff"] < 1e-2 and
+            row["pass"] = all(row[f"{key}_o_fp32_ok"] and
                               row[f"{key}_lse_max_diff"] < 1e-2
                               for _, key in ABLATIONS)
             if "fa4_tflops" in row:
