@@ -279,6 +279,14 @@ def main():
     parser.add_argument("--out")
     a = parser.parse_args()
     kernel = bsattn_cuda.Kernel.from_files(a.cubin, a.manifest)
+    # Its inputs and references have one K/V head per query head and are
+    # causal; python/tests/gpu_smoke.py checks the other kernels.
+    if kernel.manifest.get("kv_group", 1) != 1 or \
+            not kernel.manifest.get("causal", True):
+        sys.exit(f"check_kernel.py checks causal kernels without a kv_group; "
+                 f"{a.manifest} is {kernel.manifest['sparsity']} with "
+                 f"kv_group = {kernel.manifest.get('kv_group', 1)} "
+                 f"(use python/tests/gpu_smoke.py)")
     name = torch.cuda.get_device_name()
     # Measured ceilings (device README/KINDS.md): copy bandwidth, bf16 GEMM.
     floors = ({"flops": 723e12, "bytes": 4.2e12} if "H200" in name else

@@ -29,6 +29,12 @@ LogicalResult checkChallengeContract(const llvm::json::Object &manifest,
                              "kernel (the harness passes its pattern as "
                              "CSR), got "
                           << *manifest.getString("sparsity");
+  if (std::optional<int64_t> group = manifest.getInteger("kv_group");
+      group && *group != 1)
+    return emitError(loc) << "a challenge submission needs k and v with q's "
+                             "heads (the harness passes them so), got "
+                             "kv_group = "
+                          << *group;
   llvm::StringSet<> roles;
   for (const llvm::json::Value &arg : *manifest.getArray("arguments")) {
     const llvm::json::Object &object = *arg.getAsObject();

@@ -213,6 +213,10 @@ def _attention_op(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                   col_idx: Optional[torch.Tensor], sparsity: str, pv: str,
                   scale: Optional[float],
                   tuning: Optional[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    # attention() checked this; a direct call of the op may not have.
+    if k.shape[1] == 0 or q.shape[1] % k.shape[1]:
+        raise ValueError(f"q's H = {q.shape[1]} must be a multiple of k's "
+                         f"H_kv = {k.shape[1]}")
     return _run_kernel(q, k, v, seq_lens, row_ptr, col_idx, sparsity, pv,
                        scale, tuning)
 

@@ -202,6 +202,17 @@ def test_only_checked_calls_take_the_short_key(recording_launcher):
     assert recording_launcher.entries == ["__call__", "call_checked"]
 
 
+def test_op_refuses_kv_heads_that_do_not_divide_q_heads(recording_launcher):
+    q, k, v = qkv(H=8)
+    for kv_heads in (0, 3):
+        with pytest.raises(ValueError, match=f"q's H = 8 must be a multiple "
+                                             f"of k's H_kv = {kv_heads}"):
+            torch.ops.bsattn.attention(q, k[:, :kv_heads], v[:, :kv_heads],
+                                       None, None, None, "#bsattn.causal",
+                                       "f16", None, None)
+    assert recording_launcher.calls == []
+
+
 def test_static_pattern_and_default_seq_lens(recording_launcher):
     q, k, v = qkv(B=3, T=384, dtype=torch.float16)
     torch.ops.bsattn.attention(q, k, v, None, None, None,

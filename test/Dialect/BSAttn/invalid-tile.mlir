@@ -461,3 +461,17 @@ func.func @f(%q: memref<1x8x256x128xbf16>, %o: memref<1x8x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index) {
+  bsattn.query_tile #bsattn.full pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %s = bsattn.qk step %n : <128 x 128, f32>
+    // expected-error @+1 {{'bsattn.mask' op must have causal = false, as the tile's sparsity #bsattn.full}}
+    %m = bsattn.mask %s, key_block %n, seq_len %n : <128 x 128, f32>
+  }
+  return
+}

@@ -642,3 +642,15 @@ func.func @f(%q: memref<1x?x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
       outs(%o, %l : memref<1x6x256x128xbf16>, memref<1x?x256xf32>) {kv_group = 4}
   return
 }
+
+// -----
+
+// H = kv_group * H_kv past the 32-bit head index (and past int64).
+func.func @f(%q: memref<1x?x256x128xbf16>, %k: memref<1x4611686018427387904x256x128xbf16>, %s: memref<1xi32>, %o: memref<1x?x256x128xbf16>, %l: memref<1x?x256xf32>) {
+  // expected-error @+1 {{number of K/V heads H_kv = 4611686018427387904 times kv_group = 2 exceeds 2147483647, the largest the kernel's 32-bit indices hold}}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %k : memref<1x?x256x128xbf16>, memref<1x4611686018427387904x256x128xbf16>, memref<1x4611686018427387904x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x?x256x128xbf16>, memref<1x?x256xf32>) {kv_group = 2}
+  return
+}

@@ -183,6 +183,13 @@ LogicalResult BufferVerifier::relateHeads() {
              << " (each head of k and v serves kv_group query heads)";
     kvHeads = heads / kvGroup;
   } else if (ShapedType::isDynamic(heads) && !ShapedType::isDynamic(kvHeads)) {
+    // H = kv_group * H_kv must fit the kernel's 32-bit head index (and an
+    // int64 product must not wrap into the dynamic marker).
+    if (kvHeads > kMaxIndex / kvGroup)
+      return op->emitOpError()
+             << "number of K/V heads H_kv = " << kvHeads
+             << " times kv_group = " << kvGroup << " exceeds " << kMaxIndex
+             << ", the largest the kernel's 32-bit indices hold";
     heads = kvHeads * kvGroup;
   }
   return success();
@@ -639,6 +646,10 @@ LogicalResult MaskOp::verify() {
   if (getQueryBlock())
     return emitOpError() << "takes no 'query_block' inside a "
                             "'bsattn.query_tile' (the tile gives it)";
+  if (getCausal() != tile.getSparsity().isCausal())
+    return emitOpError() << "must have causal = "
+                         << (tile.getSparsity().isCausal() ? "true" : "false")
+                         << ", as the tile's sparsity " << tile.getSparsity();
   int64_t block = tile.getBlockSize();
   return checkTile(*this, getScores().getType(), "scores", block, block);
 }

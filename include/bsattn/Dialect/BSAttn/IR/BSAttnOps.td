@@ -19,14 +19,16 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     Computes, for every batch `b`, head `h` and query token `s`,
 
     ```
-    lse[b, h, s] = log(sum_{t visible to s} exp(scale * q[b,h,s,:] . k[b,h,t,:]))
-    o[b, h, s, :] = sum_{t visible to s} exp(scale * q.k - lse) * v[b, h, t, :]
+    lse[b, h, s] = log(sum_{t visible to s} exp(scale * q[b,h,s,:] . k[b,g,t,:]))
+    o[b, h, s, :] = sum_{t visible to s} exp(scale * q.k - lse) * v[b, g, t, :]
     ```
 
-    Tokens are grouped in blocks of `block_size` (128). Query block `i` sees
-    the key blocks its `sparsity` pattern lists, restricted to `j <= i` and
-    to blocks that hold a key before `seq_lens[b]`; inside the diagonal
-    block key `t` is visible to query `s` only if `t <= s`; keys at or past
+    with `g = h / kv_group` (below). Tokens are grouped in blocks of
+    `block_size` (128). Query block `i` sees the key blocks its `sparsity`
+    pattern lists, restricted to blocks that hold a key before
+    `seq_lens[b]` and, for a causal pattern (all but `#bsattn.full` and
+    `#bsattn.csr<causal = false>`), to `j <= i`, with key `t` of the
+    diagonal block visible to query `s` only if `t <= s`; keys at or past
     `seq_lens[b]` are invisible. Query rows at or past `seq_lens[b]`, and
     rows that see no key, get `o = 0` and `lse = -inf`. `lse` is in natural
     log. `scale` defaults to `1/sqrt(D)`.
@@ -178,8 +180,9 @@ def BSAttn_KeyBlockLoopOp : BSAttn_Op<"key_block_loop", [
     `[0, count)`), the key block `j` of the n-th entry of the query tile's
     schedule and whether the entry is used (`valid`). The op attends the
     enclosing query tile to every used key block in order, with the mask
-    of the attention contract (causal inside the diagonal block, keys at or
-    past `seq_len` invisible) and writes the tile's `o` and `lse` rows.
+    of the attention contract (for a causal pattern causal inside the
+    diagonal block; keys at or past `seq_len` invisible) and writes the
+    tile's `o` and `lse` rows.
     Because the body is a pure function of `n`, later passes may evaluate
     it ahead of the use (to prefetch).
   }];
