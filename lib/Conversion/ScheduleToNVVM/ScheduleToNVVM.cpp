@@ -500,15 +500,26 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
     // Only a block that reaches past seq_len and, if causal, the diagonal
     // block need a mask; every other block passes through.
     bool causal = op.getCausal();
+    // The sequence test `lhs seqPredicate rhs`, or'ed for a causal mask with
+    // the causal test `causalLhs causalPredicate causalRhs`, which is made
+    // first so that causal kernels keep their instruction order.
+    auto testCausalThenSeq = [&](arith::CmpIPredicate causalPredicate,
+                                 Value causalLhs, Value causalRhs,
+                                 arith::CmpIPredicate seqPredicate, Value lhs,
+                                 Value rhs) -> Value {
+      Value causalTest =
+          causal ? arith::CmpIOp::create(rewriter, loc, causalPredicate,
+                                         causalLhs, causalRhs)
+                 : Value();
+      Value seqTest =
+          arith::CmpIOp::create(rewriter, loc, seqPredicate, lhs, rhs);
+      return causal ? arith::OrIOp::create(rewriter, loc, causalTest, seqTest)
+                    : seqTest;
+    };
     Value queryBlock = h.toI32(adaptor.getQueryBlock());
-    Value diagonal =
-        causal ? arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                       block, queryBlock)
-               : Value();
-    Value needed = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::sgt, endKey, seqLen);
-    if (causal)
-      needed = arith::OrIOp::create(rewriter, loc, diagonal, needed);
+    Value needed =
+        testCausalThenSeq(arith::CmpIPredicate::eq, block, queryBlock,
+                          arith::CmpIPredicate::sgt, endKey, seqLen);
     Type type = adaptor.getScores().getType();
     auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{type}, needed,
                                   /*withElseRegion=*/true);
@@ -529,14 +540,9 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
                                             h.i32(8 * rowHalf(i)));
         Value key = arith::AddIOp::create(rewriter, loc, keyBase,
                                           h.i32(fragmentColumn(i)));
-        Value future = causal ? arith::CmpIOp::create(rewriter, loc,
-                                                      arith::CmpIPredicate::sgt,
-                                                      key, query)
-                              : Value();
-        Value hidden = arith::CmpIOp::create(
-            rewriter, loc, arith::CmpIPredicate::sge, key, seqLen);
-        if (causal)
-          hidden = arith::OrIOp::create(rewriter, loc, future, hidden);
+        Value hidden =
+            testCausalThenSeq(arith::CmpIPredicate::sgt, key, query,
+                              arith::CmpIPredicate::sge, key, seqLen);
         scores[i] =
             arith::SelectOp::create(rewriter, loc, hidden, minusInf, scores[i]);
       }
