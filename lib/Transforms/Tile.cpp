@@ -75,13 +75,16 @@ Schedule buildCausal(OpBuilder &b, Location loc, const TileContext &ctx) {
           }};
 }
 
+/// Key blocks `start .. qb` (causal) or `start .. min(qb + window,
+/// validBlocks) - 1` (a window that looks both ways).
 Schedule buildSlidingWindow(OpBuilder &b, Location loc, const TileContext &ctx,
-                            int64_t window) {
+                            int64_t window, bool causal) {
   Value start = windowStart(b, loc, ctx.queryBlock, window);
-  Value count = arith::SubIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, ctx.queryBlock, constantIndex(b, loc, 1)),
-      start);
+  Value end = arith::AddIOp::create(b, loc, ctx.queryBlock,
+                                    constantIndex(b, loc, causal ? 1 : window));
+  if (!causal)
+    end = arith::MinSIOp::create(b, loc, end, ctx.validBlocks);
+  Value count = arith::SubIOp::create(b, loc, end, start);
   return {countIfTileValid(b, loc, ctx, count),
           [start](OpBuilder &b, Location loc, Value n) {
             return std::make_pair(
@@ -240,7 +243,8 @@ LogicalResult tileAttention(AttentionOp op) {
           .Case([&](CausalAttr) { return buildCausal(b, loc, ctx); })
           .Case([&](FullAttr) { return buildFull(b, loc, ctx); })
           .Case([&](SlidingWindowAttr attr) {
-            return buildSlidingWindow(b, loc, ctx, attr.getWindow());
+            return buildSlidingWindow(b, loc, ctx, attr.getWindow(),
+                                      attr.getCausal());
           })
           .Case([&](WindowGlobalAttr attr) {
             return buildWindowGlobal(b, loc, ctx, attr.getWindow(),

@@ -90,8 +90,8 @@ class KernelKey:
     @property
     def entry(self):
         kind = self.sparsity[len("#bsattn."):].split("<")[0]
-        if self.sparsity == "#bsattn.csr<causal = false>":
-            kind = "csr_bidirectional"
+        if "causal = false" in self.sparsity:
+            kind += "_bidirectional"
         group = f"_g{self.kv_group}" if self.kv_group != 1 else ""
         return f"attention_{kind}_{self.dtype}_d{self.head_dim}{group}"
 

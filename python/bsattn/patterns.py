@@ -5,7 +5,8 @@ window, window + global blocks) are compiled into the kernel, which then
 loads no indices; a CSR pattern is read at run time, so one kernel serves
 every CSR pattern of its dtype and head dimension. Whatever a pattern lists,
 the kernel keeps only key blocks that hold a key before seq_len and, for a
-causal pattern (all but full() and csr(..., causal=False)), only blocks
+causal pattern (all but full() and csr/sliding_window(..., causal=False)),
+only blocks
 j <= i and inside block i only keys at or before the query
 (docs/semantics.md).
 """
@@ -52,17 +53,21 @@ class Full:
 @dataclasses.dataclass(frozen=True)
 class SlidingWindow:
     """Key blocks max(0, i - window + 1) .. i; the window counts the
-    diagonal block."""
-
-    causal = True
+    diagonal block. causal=False: blocks max(0, i - window + 1) ..
+    i + window - 1, no key hidden for coming after the query."""
 
     window: int
+    causal: bool = True
 
     def __post_init__(self):
         _check_count("sliding_window: window (key blocks)", self.window, 1)
+        if not isinstance(self.causal, bool):
+            raise PatternError(f"sliding_window: causal must be a bool, got "
+                               f"{type(self.causal).__name__}")
 
     def sparsity_attr(self):
-        return f"#bsattn.sliding_window<{self.window}>"
+        both_ways = "" if self.causal else ", causal = false"
+        return f"#bsattn.sliding_window<{self.window}{both_ways}>"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,9 +160,10 @@ def full():
     return Full()
 
 
-def sliding_window(window):
-    """Query block i sees the `window` key blocks ending at i."""
-    return SlidingWindow(window)
+def sliding_window(window, *, causal=True):
+    """Query block i sees the `window` key blocks ending at i; with
+    causal=False also the window - 1 blocks after i (bidirectional)."""
+    return SlidingWindow(window, causal)
 
 
 def window_global(window, globals):

@@ -65,6 +65,8 @@ def cases(device):
          {"kv_heads": 1, "dtype": torch.float16}),
         # Bidirectional: no causal restriction at the block or token level.
         ("full (bidirectional)", bsattn.full(), everything, {}),
+        ("sliding_window(2) both ways", bsattn.sliding_window(2, causal=False),
+         ((q_block - kv_block).abs() < 2).expand(BATCH, HEADS, -1, -1), {}),
         ("csr bidirectional f16, grouped-query", csr_both_ways, both_ways,
          {"kv_heads": HEADS // 2, "dtype": torch.float16}),
     ]

@@ -357,6 +357,8 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         "causal, grouped-query (H_kv = H / 2): attention_causal_bf16_d128_g2",
         "csr f16, multi-query (H_kv = 1): attention_csr_f16_d128_g4",
         "full (bidirectional): attention_full_bf16_d128",
+        "sliding_window(2) both ways: "
+        "attention_sliding_window_bidirectional_bf16_d128",
         "csr bidirectional f16, grouped-query: "
         "attention_csr_bidirectional_f16_d128_g2"]
-    assert len(list(isolated_cache.iterdir())) == 10
+    assert len(list(isolated_cache.iterdir())) == 11

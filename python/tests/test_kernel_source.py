@@ -16,7 +16,7 @@ from bsattn.kernel_source import (TUNING_PARAMETERS, KernelKey, choose_pv,
                                   f32_literal, tuning_attr)
 
 PATTERNS = [bsattn.causal(), bsattn.full(), bsattn.sliding_window(8),
-            bsattn.window_global(5, 2)]
+            bsattn.sliding_window(3, causal=False), bsattn.window_global(5, 2)]
 SPARSITIES = [p.sparsity_attr() for p in PATTERNS] + [
     "#bsattn.csr", "#bsattn.csr<causal = false>"]
 KEYS = [KernelKey(dtype, head_dim, sparsity, pv, scale, tuning, kv_group)
@@ -79,6 +79,9 @@ def test_bidirectional_csr_kernel_has_its_own_name():
     key = KernelKey("bf16", 128, "#bsattn.csr<causal = false>", "f16")
     assert key.needs_indices
     assert key.entry == "attention_csr_bidirectional_bf16_d128"
+    assert KernelKey("f16", 64, "#bsattn.sliding_window<3, causal = false>",
+                     "f16").entry == \
+        "attention_sliding_window_bidirectional_f16_d64"
 
 
 def test_scale_literal_is_the_float32_value():

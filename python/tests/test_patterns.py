@@ -25,6 +25,15 @@ def test_static_pattern_attributes():
         [True, False, True, True]
 
 
+def test_sliding_window_both_ways():
+    assert bsattn.sliding_window(4, causal=False).sparsity_attr() == \
+        "#bsattn.sliding_window<4, causal = false>"
+    assert not bsattn.sliding_window(4, causal=False).causal
+    with pytest.raises(PatternError,
+                       match="sliding_window: causal must be a bool"):
+        bsattn.sliding_window(4, causal="no")
+
+
 def test_csr_causal_flag():
     row_ptr = torch.zeros(1, 1, 2, dtype=torch.int32)
     col_idx = torch.zeros(1, 1, 1, dtype=torch.int32)

@@ -113,6 +113,7 @@ class AttentionGen:
         r = self.rng
         return r.choice(["#bsattn.csr", "#bsattn.causal", "#bsattn.full",
                          "#bsattn.csr<causal = false>",
+                         "#bsattn.sliding_window<2, causal = false>",
                          "#bsattn.sliding_window<%d>" % r.choice([1, 2, 8, 0, -1, 2**40]),
                          "#bsattn.window_global<%d, %d>" % (r.choice([1, 3, 0]),
                                                              r.choice([0, 2, -1]))])

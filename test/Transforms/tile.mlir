@@ -181,3 +181,27 @@ func.func @csr_bidirectional(%q: memref<1x2x512x128xbf16>, %s: memref<1xi32>, %r
       outs(%o, %l : memref<1x2x512x128xbf16>, memref<1x2x512xf32>)
   return
 }
+
+// -----
+
+// A sliding window that looks both ways: key blocks max(0, qb - 2) ..
+// min(qb + 3, ceil(seq_len / 128)) - 1, all used.
+// CHECK-LABEL: func.func @window_both_ways
+// CHECK: bsattn.query_tile #bsattn.sliding_window<3, causal = false>
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[VALID:.*]] = arith.ceildivsi
+// CHECK: %[[BACK:.*]] = arith.subi %[[QB]], %c2
+// CHECK: %[[START:.*]] = arith.maxsi %[[BACK]], %{{.*}}
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[QB]], %c3
+// CHECK: %[[END:.*]] = arith.minsi %[[AHEAD]], %[[VALID]]
+// CHECK: %[[COUNT:.*]] = arith.subi %[[END]], %[[START]]
+// CHECK: bsattn.key_block_loop count(%{{.*}})
+// CHECK: %[[J:.*]] = arith.addi %[[START]], %{{.*}}
+// CHECK: bsattn.yield_key_block %[[J]], %true
+func.func @window_both_ways(%q: memref<1x2x1024x128xbf16>, %s: memref<1xi32>, %o: memref<1x2x1024x128xbf16>, %l: memref<1x2x1024xf32>) {
+  bsattn.attention #bsattn.sliding_window<3, causal = false> pv = f16
+      ins(%q, %q, %q : memref<1x2x1024x128xbf16>, memref<1x2x1024x128xbf16>, memref<1x2x1024x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : memref<1x2x1024x128xbf16>, memref<1x2x1024xf32>)
+  return
+}

@@ -83,6 +83,8 @@ func.func @f16_head_dims(%q64: memref<1x32x16384x64xf16>, %o64: memref<1x32x1638
 // CHECK: bsattn.attention #bsattn.csr<causal = false> pv = f16
 // CHECK: bsattn.attention #bsattn.csr pv = f16
 // CHECK-SAME: {kv_group = 8 : i64}
+// CHECK: bsattn.attention #bsattn.sliding_window<4, causal = false> pv = f16
+// CHECK: bsattn.attention #bsattn.sliding_window<4> pv = f16
 func.func @bidirectional_and_grouped(%q: !act, %kv: memref<2x2x8192x128xbf16>,
                                      %seq_lens: memref<2xi32>,
                                      %row_ptr: memref<2x16x65xi32>,
@@ -100,5 +102,11 @@ func.func @bidirectional_and_grouped(%q: !act, %kv: memref<2x2x8192x128xbf16>,
       seq_lens(%seq_lens : memref<2xi32>)
       indices(%row_ptr, %col_idx : memref<2x16x65xi32>, memref<2x16x?xi32>)
       outs(%o, %lse : !act, !lse) {kv_group = 8}
+  bsattn.attention #bsattn.sliding_window<4, causal = false> pv = f16
+      ins(%q, %q, %q : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
+      outs(%o, %lse : !act, !lse)
+  bsattn.attention #bsattn.sliding_window<4, causal = true> pv = f16
+      ins(%q, %q, %q : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
+      outs(%o, %lse : !act, !lse)
   return
 }

@@ -11,9 +11,11 @@ bool CSRAttr::needsIndexOperands() const { return true; }
 bool CSRAttr::isCausal() const { return getCausal(); }
 bool FullAttr::isCausal() const { return false; }
 
+bool SlidingWindowAttr::isCausal() const { return getCausal(); }
+
 LogicalResult
 SlidingWindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                          int64_t window) {
+                          int64_t window, bool) {
   if (window < 1)
     return emitError() << "sliding window must span at least 1 key block, got "
                        << window;

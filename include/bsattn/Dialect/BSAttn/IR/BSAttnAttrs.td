@@ -71,15 +71,20 @@ def BSAttn_CausalAttr : BSAttn_Attr<"Causal", "causal", [
 }
 
 def BSAttn_SlidingWindowAttr : BSAttn_Attr<"SlidingWindow", "sliding_window", [
-    BSAttn_SparsityAttrInterface]> {
+    DeclareAttrInterfaceMethods<BSAttn_SparsityAttrInterface, ["isCausal"]>]> {
   let summary = "Static sliding window of `window` key blocks";
   let description = [{
     Query block `i` sees key blocks `max(0, i - window + 1) .. i`: the
     diagonal block and the `window - 1` blocks before it. Known at compile
     time, so the kernel loads no indices.
+
+    `#bsattn.sliding_window<w, causal = false>` looks both ways: query
+    block `i` sees key blocks `max(0, i - w + 1) .. i + w - 1`, with no key
+    hidden for coming after the query.
   }];
-  let parameters = (ins "int64_t":$window);
-  let assemblyFormat = "`<` $window `>`";
+  let parameters = (ins "int64_t":$window,
+                        DefaultValuedParameter<"bool", "true">:$causal);
+  let assemblyFormat = "`<` $window (`,` struct($causal)^)? `>`";
   let genVerifyDecl = 1;
 }
 
