@@ -364,7 +364,8 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
   for (auto [i, role] : llvm::enumerate(roles))
     if (role == "q")
       queryArg = i;
-  // The tiles (query tile, head, batch entry): x = T / 128, y = H, z = B,
+  // The tiles (query tile, head, batch entry): x = ceil(T / 128), y = H,
+  // z = B,
   // all read off q's shape; one CTA each, or for a persistent kernel one
   // CTA per SM looping over them.
   llvm::json::Array grid{

@@ -21,8 +21,7 @@ import bsattn_torch
 from . import compiler
 from .kernel_source import (HEAD_DIMS, KernelKey, choose_pv, f32_literal,
                             tuning_attr)
-from .patterns import (BLOCK_SIZE, Causal, Csr, Full, SlidingWindow,
-                       WindowGlobal)
+from .patterns import Causal, Csr, Full, SlidingWindow, WindowGlobal
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _PATTERNS = (Causal, Full, SlidingWindow, WindowGlobal, Csr)
@@ -37,7 +36,7 @@ _PATTERN_TYPE_ERROR = ("pattern must be bsattn.causal(), full(), "
 def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
               tuning=None):
     """Block-sparse attention of CUDA tensors q [B, H, T, D] and k, v
-    [B, H_kv, T, D] (bf16 or f16, T a multiple of 128, D in 64/128/256; H
+    [B, H_kv, T, D] (bf16 or f16, any T >= 1, D in 64/128/256; H
     a multiple of H_kv: grouped-query attention, query head h reading head
     h / (H / H_kv) of k and v) under `pattern`
     (bsattn.causal(), full(), sliding_window(w), window_global(w, g),
@@ -144,7 +143,6 @@ def _check_inputs(q, k, v):
                 and dtype in _DTYPE_NAMES and shape[3] in HEAD_DIMS
                 and shape[0] > 0 and shape[1] > 0 and kv_shape[1] > 0
                 and shape[2] > 0 and shape[1] % kv_shape[1] == 0
-                and shape[2] % BLOCK_SIZE == 0
                 and k.device == device and v.device == device):
             return _DTYPE_NAMES[dtype], shape[3]
     return _check_inputs_step_by_step(q, k, v)
@@ -174,10 +172,8 @@ def _check_inputs_step_by_step(q, k, v):
     if head_dim not in HEAD_DIMS:
         raise ValueError(f"head dimension D must be one of {list(HEAD_DIMS)}, "
                          f"got {head_dim}")
-    if seq_len == 0 or seq_len % BLOCK_SIZE:
-        raise ValueError(f"sequence length T must be a positive multiple of "
-                         f"{BLOCK_SIZE}, got {seq_len} (pad it, and pass the "
-                         "true lengths as seq_lens)")
+    if seq_len == 0:
+        raise ValueError("sequence length T must be positive, got 0")
     if batch == 0 or heads == 0:
         raise ValueError(f"B and H must be positive, got shape {list(q.shape)}")
     if v.shape != k.shape:

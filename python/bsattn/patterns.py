@@ -92,7 +92,7 @@ class Csr:
     """Row i of head (b, h) lists the key blocks
     col_idx[b, h, row_ptr[b, h, i] : row_ptr[b, h, i + 1]].
 
-    row_ptr is [B, H, T/128 + 1] and col_idx [B, H, NNZ], int32 on the
+    row_ptr is [B, H, ceil(T/128) + 1] and col_idx [B, H, NNZ], int32 on the
     device of q. Entries are used as listed: duplicates count twice, and
     entries outside 0 <= j <= i (outside 0 <= j when not causal) are
     ignored rather than read. causal=False: blocks after the query's are
@@ -121,7 +121,8 @@ class Csr:
                 f"{list(self.col_idx.shape)} must agree on [B, H]")
         if self.row_ptr.shape[2] < 2:
             raise PatternError(
-                "csr: row_ptr must hold T/128 + 1 >= 2 offsets per head, got "
+                "csr: row_ptr must hold ceil(T/128) + 1 >= 2 offsets per head, "
+                "got "
                 f"shape {list(self.row_ptr.shape)}")
         if self.row_ptr.device != self.col_idx.device:
             raise PatternError(
@@ -136,11 +137,11 @@ class Csr:
 
     def check_fits(self, batch, heads, seq_len):
         """Raises PatternError unless the indices fit q of [B, H, T, D]."""
-        rows = seq_len // BLOCK_SIZE + 1
+        rows = -(-seq_len // BLOCK_SIZE) + 1
         if tuple(self.row_ptr.shape) != (batch, heads, rows):
             raise PatternError(
                 f"csr: row_ptr must have shape [{batch}, {heads}, {rows}] "
-                f"([B, H, T/128 + 1]) for q of B={batch}, H={heads}, "
+                f"([B, H, ceil(T/128) + 1]) for q of B={batch}, H={heads}, "
                 f"T={seq_len}, got {list(self.row_ptr.shape)}")
         # Checked at construction too, but a tensor can be resized in place.
         if tuple(self.col_idx.shape[:2]) != (batch, heads):
@@ -182,7 +183,7 @@ def block_mask(predicate, B, H, T, *, device="cuda", causal=True):
     FlexAttention's create_block_mask one level up.
 
     `predicate(b, h, q_block, kv_block)` is called once with int64 index
-    tensors shaped [B,1,1,1], [1,H,1,1], [1,1,N,1] and [1,1,1,N] (N = T/128)
+    tensors shaped [B,1,1,1], [1,H,1,1], [1,1,N,1] and [1,1,1,N] (N = ceil(T/128))
     and returns a bool tensor broadcastable to [B, H, N, N]: True where
     query block q_block attends to key block kv_block. Blocks above the
     diagonal are dropped unless causal=False (a bidirectional pattern)."""
@@ -191,11 +192,8 @@ def block_mask(predicate, B, H, T, *, device="cuda", causal=True):
                            f"{type(predicate).__name__}")
     _check_count("block_mask: B", B, 1)
     _check_count("block_mask: H", H, 1)
-    _check_count("block_mask: T", T, BLOCK_SIZE)
-    if T % BLOCK_SIZE:
-        raise PatternError(
-            f"block_mask: T must be a multiple of {BLOCK_SIZE}, got {T}")
-    blocks = T // BLOCK_SIZE
+    _check_count("block_mask: T", T, 1)
+    blocks = -(-T // BLOCK_SIZE)
     index = torch.arange(blocks, device=device)
     b = torch.arange(B, device=device).view(B, 1, 1, 1)
     h = torch.arange(H, device=device).view(1, H, 1, 1)

@@ -1,6 +1,7 @@
 """GPU smoke test of the bsattn package (Hopper GPU): runs bsattn.attention
-on random inputs with ragged seq_lens for each kind of pattern, compares o
-and lse with an fp32 PyTorch reference, and prints one line per case.
+on random inputs with ragged seq_lens for each kind of pattern, and at
+sequence lengths that are no multiple of 128, compares o and lse with an
+fp32 PyTorch reference, and prints one line per case.
 Exit status 1 if any case is outside the challenge's tolerances (o: 1e-3 +
 1e-2 |ref|; lse: 1e-5 + 1e-5 |ref|, the same infinities).
 
@@ -28,6 +29,8 @@ import bsattn  # noqa: E402
 BATCH, HEADS, SEQ, HEAD_DIM = 2, 4, 1024, 128
 BLOCKS = SEQ // bsattn.BLOCK_SIZE
 SEQ_LENS = [SEQ, 700]
+# Sequence lengths with a partial last block (T = 1: a single token).
+TAIL_SEQS = [1, 127, 129, 1000]
 
 
 def retrieval(b, h, q, kv):
@@ -72,6 +75,26 @@ def cases(device):
     ]
 
 
+def tail_cases(device, seq):
+    """Cases at T = seq: (name, pattern, block mask, options, seq_lens)."""
+    blocks = -(-seq // bsattn.BLOCK_SIZE)
+    index = torch.arange(blocks, device=device)
+    q_block, kv_block = index.view(-1, 1), index.view(1, -1)
+    causal = (kv_block <= q_block).expand(BATCH, HEADS, -1, -1)
+    b = torch.arange(BATCH, device=device).view(-1, 1, 1, 1)
+    h = torch.arange(HEADS, device=device).view(1, -1, 1, 1)
+    retrieved = causal & retrieval(b, h, q_block, kv_block)
+    csr = bsattn.block_mask(retrieval, BATCH, HEADS, seq, device=device)
+    halves = [seq, (seq + 1) // 2]
+    return [
+        (f"T={seq} causal", bsattn.causal(), causal, {}, [seq, seq]),
+        (f"T={seq} full f16", bsattn.full(), torch.ones_like(causal),
+         {"dtype": torch.float16}, halves),
+        (f"T={seq} csr, grouped-query", csr, retrieved,
+         {"kv_heads": HEADS // 2}, halves),
+    ]
+
+
 def reference(q, k, v, block_mask, seq_lens, scale, causal):
     """fp32 attention under the block mask, if causal causal inside a block,
     keys and queries past seq_len masked; rows that see nothing: o = 0,
@@ -80,9 +103,10 @@ def reference(q, k, v, block_mask, seq_lens, scale, causal):
     q = q.float()
     k = k.float().repeat_interleave(group, 1)
     v = v.float().repeat_interleave(group, 1)
-    token = torch.arange(SEQ, device=q.device)
+    seq = q.shape[2]
+    token = torch.arange(seq, device=q.device)
     visible = block_mask.repeat_interleave(bsattn.BLOCK_SIZE, 2) \
-        .repeat_interleave(bsattn.BLOCK_SIZE, 3)
+        .repeat_interleave(bsattn.BLOCK_SIZE, 3)[..., :seq, :seq]
     if causal:
         visible = visible & (token.view(-1, 1) >= token.view(1, -1))
     lengths = seq_lens.view(-1, 1, 1, 1)
@@ -119,23 +143,36 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--precompile", action="store_true",
                         help="only compile the kernels into the cache (no GPU)")
+    parser.add_argument("--match", default="",
+                        help="run only the pattern cases whose name holds "
+                        "this text (for compute-sanitizer)")
     args = parser.parse_args()
+    all_cases = [(*case, SEQ, SEQ_LENS) for case in cases("cpu")]
+    for seq in TAIL_SEQS:
+        all_cases += [(*case[:4], seq, case[4])
+                      for case in tail_cases("cpu", seq)]
     if args.precompile:
-        for name, pattern, _, options in cases("cpu"):
+        for name, pattern, _, options, _, _ in all_cases:
             manifest = bsattn.precompile(pattern, **options_for_precompile(options))
             print(f"{name}: {manifest['entry']}")
         return 0
 
     torch.manual_seed(0)
     device = "cuda"
-    seq_lens = torch.tensor(SEQ_LENS, dtype=torch.int32, device=device)
+    all_cases = [(*case, SEQ, SEQ_LENS) for case in cases(device)]
+    for seq in TAIL_SEQS:
+        all_cases += [(*case[:4], seq, case[4])
+                      for case in tail_cases(device, seq)]
     failed = 0
-    for name, pattern, block_mask, options in cases(device):
+    if args.match:
+        all_cases = [case for case in all_cases if args.match in case[0]]
+    for name, pattern, block_mask, options, seq, lengths in all_cases:
+        seq_lens = torch.tensor(lengths, dtype=torch.int32, device=device)
         dtype = options.get("dtype", torch.bfloat16)
         kv_heads = options.get("kv_heads", HEADS)
-        q = torch.randn(BATCH, HEADS, SEQ, HEAD_DIM, device=device,
+        q = torch.randn(BATCH, HEADS, seq, HEAD_DIM, device=device,
                         dtype=dtype)
-        k, v = [torch.randn(BATCH, kv_heads, SEQ, HEAD_DIM, device=device,
+        k, v = [torch.randn(BATCH, kv_heads, seq, HEAD_DIM, device=device,
                             dtype=dtype) for _ in range(2)]
         kwargs = {key: value for key, value in options.items()
                   if key not in ("dtype", "kv_heads")}
@@ -153,9 +190,26 @@ def main():
         print(f"{'PASS' if ok else 'FAIL'} {name}: max |o - ref| {o_err:.3g}, "
               f"max |lse - ref| {lse_err:.3g}, repeat identical {repeat_ok}")
 
+    if args.match:
+        print(f"{failed} failed")
+        return 1 if failed else 0
+
+    # Dense causal at T = 1000 against SDPA (max abs diff < 1e-2).
+    q, k, v = [torch.randn(BATCH, HEADS, 1000, HEAD_DIM, device=device,
+                           dtype=torch.bfloat16) for _ in range(3)]
+    sdpa = torch.nn.functional.scaled_dot_product_attention(q, k, v,
+                                                            is_causal=True)
+    sdpa_diff = (bsattn.attention(q, k, v, bsattn.causal())[0].float()
+                 - sdpa.float()).abs().max().item()
+    sdpa_ok = sdpa_diff < 1e-2
+    failed += not sdpa_ok
+    print(f"{'PASS' if sdpa_ok else 'FAIL'} T=1000 causal vs SDPA: max |o - "
+          f"sdpa| {sdpa_diff:.3g}")
+
     # The same op inside a torch.compile(fullgraph=True) graph.
     q, k, v = [torch.randn(BATCH, HEADS, SEQ, HEAD_DIM, device=device,
                            dtype=torch.bfloat16) for _ in range(3)]
+    seq_lens = torch.tensor(SEQ_LENS, dtype=torch.int32, device=device)
     compiled = torch.compile(
         lambda q, k, v: bsattn.attention(q, k, v, bsattn.sliding_window(3),
                                          seq_lens=seq_lens)[0] * 2,

@@ -27,7 +27,7 @@ def qkv(B=2, H=4, T=256, D=128, dtype=torch.bfloat16, device="cpu"):
 
 def csr_for(B=2, H=4, T=256, device="cpu"):
     """Causal as CSR, built without reading tensors (so fake ones do)."""
-    rows = T // 128
+    rows = -(-T // 128)
     row_ptr = torch.zeros(B, H, rows + 1, dtype=torch.int32, device=device)
     col_idx = torch.zeros(B, H, rows * (rows + 1) // 2, dtype=torch.int32,
                           device=device)
@@ -53,9 +53,11 @@ q, k, v = qkv()
      "q, k and v must be bfloat16 or float16, got torch.float32"),
     ((*qkv(D=96), bsattn.causal()), {}, ValueError,
      r"head dimension D must be one of \[64, 128, 256\], got 96"),
-    ((*qkv(T=200), bsattn.causal()), {}, ValueError,
-     r"T must be a positive multiple of 128, got 200 \(pad it, and pass the "
-     "true lengths as seq_lens\\)"),
+    ((*qkv(T=0), bsattn.causal()), {}, ValueError,
+     "sequence length T must be positive, got 0"),
+    ((*qkv(T=200), csr_for(T=512)), {}, bsattn.PatternError,
+     r"csr: row_ptr must have shape \[2, 4, 3\] \(\[B, H, ceil\(T/128\) \+ 1\]\)"
+     r" for q of B=2, H=4, T=200, got \[2, 4, 5\]"),
     ((q, k.to("meta"), v, bsattn.causal()), {}, ValueError,
      "k is on meta, q on cpu"),
     ((q, k, v, "causal"), {}, TypeError,
@@ -306,6 +308,13 @@ def test_compiled_kernel_launches_through_the_manifest(translate, monkeypatch,
     launch = capsys.readouterr().out.splitlines()[-1]
     assert launch.startswith(f"launch grid=({T // 128}, {H}, {B})")
     assert "map0@0x10000, map1@0x20000, map2@0x30000" in launch
+    # A partial last query block gets its own CTA.
+    T = 1000
+    shapes = {role: (*shape[:2], T, *shape[3:]) if len(shape) > 2 else shape
+              for role, shape in shapes.items()}
+    kernel.launch([addresses[r] for r in roles], [shapes[r] for r in roles])
+    launch = capsys.readouterr().out.splitlines()[-1]
+    assert launch.startswith(f"launch grid=(8, {H}, {B})")
 
 
 def test_precompile_fills_the_cache_for_attention(fake_translate, monkeypatch):
@@ -360,5 +369,10 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         "sliding_window(2) both ways: "
         "attention_sliding_window_bidirectional_bf16_d128",
         "csr bidirectional f16, grouped-query: "
-        "attention_csr_bidirectional_f16_d128_g2"]
-    assert len(list(isolated_cache.iterdir())) == 11
+        "attention_csr_bidirectional_f16_d128_g2"] + [
+        line for seq in (1, 127, 129, 1000) for line in (
+            f"T={seq} causal: attention_causal_bf16_d128",
+            f"T={seq} full f16: attention_full_f16_d128",
+            f"T={seq} csr, grouped-query: attention_csr_bf16_d128_g2")]
+    # The tails add two kernels: full f16 and grouped csr with bf16 P.V.
+    assert len(list(isolated_cache.iterdir())) == 13

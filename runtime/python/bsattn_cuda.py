@@ -242,7 +242,7 @@ class Kernel:
                                                     shapes[arg], dtype, box,
                                                     swizzle)
                 self._params[index] = tmap.address
-        tiles = [shapes[arg][dim] // div for arg, dim, div in self._grid]
+        tiles = [-(-shapes[arg][dim] // div) for arg, dim, div in self._grid]
         if self._persistent:
             tiles = [min(tiles[0] * tiles[1] * tiles[2],
                          self._multiprocessors), 1, 1]

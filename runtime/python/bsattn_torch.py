@@ -58,7 +58,7 @@ class AttentionLauncher:
         kv = (B, H // group, T, D)
         expected = {"k": kv, "v": kv, "o": q.shape,
                     "lse": (B, H, T), "seq_lens": (B,),
-                    "row_ptr": (B, H, T // 128 + 1)}
+                    "row_ptr": (B, H, -(-T // 128) + 1)}
         for role, shape in expected.items():
             if role in by_role and tuple(by_role[role].shape) != tuple(shape):
                 raise bsattn_cuda.ArgumentError(

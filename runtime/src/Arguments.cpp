@@ -88,9 +88,6 @@ void checkContract(const Manifest &manifest,
   if (q->size() != 4)
     fail("'q' must be [B, H, T, D], got " + formatShape(*q));
   int64_t b = (*q)[0], h = (*q)[1], t = (*q)[2];
-  if (t % kBlockSize)
-    fail("'q' shape " + formatShape(*q) + ": T = " + std::to_string(t) +
-         " is not a multiple of " + std::to_string(kBlockSize));
   auto expect = [&](const char *role, const std::vector<int64_t> &want,
                     const char *what) {
     const std::vector<int64_t> *shape = shapeOf(role);
@@ -109,20 +106,20 @@ void checkContract(const Manifest &manifest,
   expect("o", *q, "[B, H, T, D]");
   expect("lse", {b, h, t}, "[B, H, T]");
   expect("seq_lens", {b}, "[B]");
-  expect("row_ptr", {b, h, t / kBlockSize + 1}, "[B, H, T/128 + 1]");
+  expect("row_ptr", {b, h, blockCount(t) + 1}, "[B, H, ceil(T/128) + 1]");
   if (const std::vector<int64_t> *colIdx = shapeOf("col_idx"))
     expect("col_idx", {b, h, colIdx->back()}, "[B, H, NNZ]");
 }
 
 } // namespace
 
-/// The number of tiles along each grid axis.
+/// The number of tiles along each grid axis (a partial last tile counts).
 static std::array<int64_t, 3> tilesOf(const Manifest &manifest,
                                       const std::vector<TensorArg> &args) {
   std::array<int64_t, 3> tiles;
   for (size_t i = 0; i < 3; ++i) {
     const GridDim &dim = manifest.grid[i];
-    tiles[i] = args[dim.arg].shape[dim.dim] / dim.divideBy;
+    tiles[i] = (args[dim.arg].shape[dim.dim] + dim.divideBy - 1) / dim.divideBy;
   }
   return tiles;
 }
@@ -146,22 +143,12 @@ void bsattn::runtime::checkArguments(const Manifest &manifest,
   static const char *axes[] = {"x", "y", "z"};
   // CUDA's limits: x < 2^31, y and z <= 65535.
   const int64_t limits[] = {(int64_t(1) << 31) - 1, 65535, 65535};
-  for (size_t i = 0; i < manifest.grid.size(); ++i) {
-    const GridDim &dim = manifest.grid[i];
-    const std::string &role = manifest.arguments[dim.arg].role;
-    int64_t size = args[dim.arg].shape[dim.dim];
-    if (size % dim.divideBy)
-      fail("grid " + std::string(axes[i]) + " = " + quoted(role) +
-           " dimension " + std::to_string(dim.dim) + " (" +
-           std::to_string(size) + ") / " + std::to_string(dim.divideBy) +
-           ": not a multiple");
-    if (size / dim.divideBy > limits[i])
-      fail("grid " + std::string(axes[i]) + " = " +
-           std::to_string(size / dim.divideBy) + " exceeds CUDA's limit " +
-           std::to_string(limits[i]));
-  }
-  // A persistent kernel numbers its tiles with 32-bit integers.
   std::array<int64_t, 3> tiles = tilesOf(manifest, args);
+  for (size_t i = 0; i < manifest.grid.size(); ++i)
+    if (tiles[i] > limits[i])
+      fail("grid " + std::string(axes[i]) + " = " + std::to_string(tiles[i]) +
+           " exceeds CUDA's limit " + std::to_string(limits[i]));
+  // A persistent kernel numbers its tiles with 32-bit integers.
   if (manifest.persistent && tiles[0] * tiles[1] * tiles[2] > INT32_MAX)
     fail("grid of " + std::to_string(tiles[0] * tiles[1] * tiles[2]) +
          " tiles exceeds the persistent kernel's limit " +

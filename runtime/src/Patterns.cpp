@@ -107,7 +107,7 @@ Csr bsattn::runtime::challengePattern(const PatternSpec &spec, int64_t batch,
                                       uint64_t seed) {
   if (spec.family == Family::Adversarial)
     throw Error("challengePattern: 'adversarial' is not a challenge family");
-  int64_t queryBlocks = t / kBlockSize;
+  int64_t queryBlocks = blockCount(t);
   Rng root(seed);
   std::vector<Rows> rows;
   for (int64_t b = 0; b < batch; ++b) {
@@ -115,9 +115,7 @@ Csr bsattn::runtime::challengePattern(const PatternSpec &spec, int64_t batch,
     for (int64_t h = 0; h < heads; ++h) {
       Rng rng(root.next());
       Rows &head = rows.emplace_back(queryBlocks);
-      // valid can exceed the row count when T is no multiple of 128 (a call
-      // that the argument check refuses, but it must get that far).
-      for (int64_t qb = 0; qb < std::min(valid, queryBlocks); ++qb)
+      for (int64_t qb = 0; qb < valid; ++qb)
         head[qb] = challengeRow(spec, qb, valid, rng);
     }
   }
@@ -126,7 +124,7 @@ Csr bsattn::runtime::challengePattern(const PatternSpec &spec, int64_t batch,
 
 Csr bsattn::runtime::adversarialPattern(int64_t batch, int64_t heads, int64_t t,
                                         uint64_t seed) {
-  int64_t queryBlocks = t / kBlockSize;
+  int64_t queryBlocks = blockCount(t);
   Rng rng(seed);
   std::vector<Rows> rows(batch * heads, Rows(queryBlocks));
   for (Rows &head : rows) {
@@ -146,7 +144,7 @@ Csr bsattn::runtime::adversarialPattern(int64_t batch, int64_t heads, int64_t t,
 
 Csr bsattn::runtime::singleEntryPattern(int64_t batch, int64_t heads,
                                         int64_t t) {
-  int64_t queryBlocks = t / kBlockSize;
+  int64_t queryBlocks = blockCount(t);
   std::vector<Rows> rows(batch * heads, Rows(queryBlocks));
   rows[0][0] = {0};
   return makeCsr(rows, batch, heads, queryBlocks);
@@ -187,7 +185,7 @@ Csr bsattn::runtime::staticPattern(std::string_view sparsity, int64_t batch,
   }
   int64_t window, globals = 0;
   if (name == "causal" && values.empty())
-    window = t / kBlockSize;
+    window = blockCount(t);
   else if (name == "sliding_window" && values.size() == 1)
     window = values[0];
   else if (name == "window_global" && values.size() == 2)
@@ -195,7 +193,7 @@ Csr bsattn::runtime::staticPattern(std::string_view sparsity, int64_t batch,
   else
     throw bad();
 
-  int64_t queryBlocks = t / kBlockSize;
+  int64_t queryBlocks = blockCount(t);
   Rows head(queryBlocks);
   for (int64_t qb = 0; qb < queryBlocks; ++qb) {
     int64_t start = std::max<int64_t>(0, qb - window + 1);

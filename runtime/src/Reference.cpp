@@ -80,7 +80,7 @@ ReferenceOutputs bsattn::runtime::referenceAttention(
   if (q.size() != elements || k.size() != elements || v.size() != elements ||
       static_cast<int64_t>(seqLens.size()) != problem.batch ||
       pattern.batch != problem.batch || pattern.heads != problem.heads ||
-      pattern.queryBlocks != problem.t / kBlockSize)
+      pattern.queryBlocks != blockCount(problem.t))
     throw Error("referenceAttention: inputs do not match the problem");
 
   ReferenceOutputs out;

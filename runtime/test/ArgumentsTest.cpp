@@ -20,7 +20,7 @@ std::vector<TensorArg> challengeArgs(int64_t b, int64_t h, int64_t t,
           {0x20000, act, DType::BF16},
           {0x30000, act, DType::BF16},
           {0x40000, {b}, DType::I32},
-          {0x50000, {b, h, t / 128 + 1}, DType::I32},
+          {0x50000, {b, h, (t + 127) / 128 + 1}, DType::I32},
           {0x60000, {b, h, nnz}, DType::I32},
           {0x70000, act, DType::BF16},
           {0x80000, {b, h, t}, DType::F32}};
@@ -115,10 +115,14 @@ TEST_F(Arguments, SameShapeForQkvo) {
                          "[2, 16, 4096, 128], got [2, 16, 2048, 128]");
 }
 
-TEST_F(Arguments, SeqLenMultipleOfBlock) {
+TEST_F(Arguments, PartialLastBlock) {
+  // T = 200: a full block and one of 72 tokens, each a query tile.
   args = challengeArgs(2, 16, 200, 4);
-  EXPECT_EQ(check(args), "'q' shape [2, 16, 200, 128]: T = 200 is not a "
-                         "multiple of 128");
+  EXPECT_EQ(check(args), "no error");
+  EXPECT_EQ(gridOf(manifest, args, 132), (std::array<unsigned, 3>{2, 16, 2}));
+  args[4].shape = {2, 16, 2};
+  EXPECT_EQ(check(args), "'row_ptr' must be [B, H, ceil(T/128) + 1] = "
+                         "[2, 16, 3] for q [2, 16, 200, 128], got [2, 16, 2]");
 }
 
 TEST_F(Arguments, ContractShapes) {
@@ -132,8 +136,9 @@ TEST_F(Arguments, ContractShapes) {
                          "[2, 16, 4096, 128], got [3]");
   args = good;
   args[4].shape = {2, 16, 32};
-  EXPECT_EQ(check(args), "'row_ptr' must be [B, H, T/128 + 1] = [2, 16, 33] "
-                         "for q [2, 16, 4096, 128], got [2, 16, 32]");
+  EXPECT_EQ(check(args), "'row_ptr' must be [B, H, ceil(T/128) + 1] = "
+                         "[2, 16, 33] for q [2, 16, 4096, 128], got "
+                         "[2, 16, 32]");
   args = good;
   args[5].shape = {2, 8, 40};
   EXPECT_EQ(check(args), "'col_idx' must be [B, H, NNZ] = [2, 16, 40] for q "

@@ -137,12 +137,13 @@ TEST(ChallengePattern, RowsPastSeqLenAreEmpty) {
       Error);
 }
 
-TEST(ChallengePattern, RaggedSeqLenStaysInBounds) {
-  // T = 200 holds one whole block; seq_len 200 reaches into a second.
+TEST(ChallengePattern, PartialLastBlock) {
+  // T = 200: a whole block and one of 72 tokens, each a row.
   Csr csr =
       challengePattern(spec(Family::SlidingWindow, 2), 1, 1, 200, {200}, 0);
-  EXPECT_EQ(csr.queryBlocks, 1);
-  EXPECT_EQ(csr.rowPtr, (std::vector<int32_t>{0, 1}));
+  EXPECT_EQ(csr.queryBlocks, 2);
+  EXPECT_EQ(csr.rowPtr, (std::vector<int32_t>{0, 1, 3}));
+  EXPECT_EQ(csr.colIdx, (std::vector<int32_t>{0, 0, 1}));
 }
 
 TEST(ChallengePattern, HeadsDrawIndependently) {

@@ -96,6 +96,12 @@ for lens in 1,127 129,1024 1024,300 0,5000; do
   check "${k[@]}" --name "adversarial-$lens" --batch 2 --heads 4 --seq 1024 \
     --family adversarial --seq-lens "$lens" --seed 100 --reference both
 done
+# T no multiple of 128: the last query and key blocks partial.
+for t in 1 127 129 1000; do
+  check "${k[@]}" --name "tail-T$t" --batch 2 --heads 3 --seq "$t" \
+    --family adversarial --seq-lens "$t,$(((t + 1) / 2))" --seed 11 \
+    --reference both
+done
 check "${k[@]}" --fuzz "$fuzz" --seed "$fuzz_seed" --reference both \
   --log "$out/fuzz.jsonl"
 
@@ -104,7 +110,7 @@ refuse() {
   "$run" "$@" 2>/dev/null | tee -a "$out/refused.jsonl"
   ((PIPESTATUS[0] == 2)) || { failed=$((failed + 1)); echo "NOT REFUSED: $*"; }
 }
-refuse "${k[@]}" --seq 200
+refuse "${k[@]}" --seq 0
 refuse --cubin "$dir/sliding_window.cubin" \
   --manifest "$dir/sliding_window.json" --batch 1
 if [[ -f "$dir/causal_d128.json" ]]; then
@@ -127,6 +133,10 @@ sanitize memcheck --error-exitcode 9 "$run" "${k[@]}" "${small[@]}" \
   --seq-lens 1000,300
 sanitize memcheck --error-exitcode 9 "$run" "${k[@]}" "${small[@]}" \
   --family adversarial --seq-lens 129,5000 --seed 7
+sanitize memcheck --error-exitcode 9 "$run" "${k[@]}" --batch 2 --heads 2 \
+  --seq 1000 --family adversarial --seq-lens 1000,999 --seed 8
+sanitize memcheck --error-exitcode 9 "$run" "${k[@]}" --batch 1 --heads 1 \
+  --seq 1 --family adversarial --seq-lens 1 --seed 9
 sanitize memcheck --error-exitcode 9 "$run" \
   --cubin "$dir/sliding_window_global.cubin" \
   --manifest "$dir/sliding_window_global.json" --seq-lens 8192,7992

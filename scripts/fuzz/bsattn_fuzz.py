@@ -133,18 +133,18 @@ class AttentionGen:
             bad.append("pv")
         B = r.choice([1, 2, None, None] + ([0, 2**31, 65536] if r.random() < 0.2 else []))
         H = r.choice([1, 2, 16, None] + ([0, 2**20, 2**31] if r.random() < 0.2 else []))
-        T = r.choice([128, 256, 512, None, None] +
+        T = r.choice([128, 256, 1000, None, None] +
                      ([0, 100, 2**62, 2**31, 2**31 - 128] if r.random() < 0.2 else []))
         D = r.choice([128] * 6 + [64, 256] + ([96, None] if r.random() < 0.3 else []))
         for name, size in (("B", B), ("H", H)):
             if size is not None and (size < 1 or size > 2**31 - 1):
                 bad.append(name)
-        if T is not None and (T < 1 or T % 128 or T > 2**31 - 1):
+        if T is not None and (T < 1 or T > 2**31 - 1):
             bad.append("T")
         if D not in (64, 128, 256):
             bad.append("D")
         tiles = 1
-        for size in (B, H, None if T is None else T // 128):
+        for size in (B, H, None if T is None else -(-T // 128)):
             if size is not None:
                 tiles *= size
         if tiles > 2**31 - 1:
@@ -162,7 +162,8 @@ class AttentionGen:
             "lse": [pick(B), pick(H), pick(T)],
             "seq_lens": [pick(B)],
             "row_ptr": [pick(B), pick(H),
-                        None if T is None or r.random() < 0.3 else T // 128 + 1],
+                        None if T is None or r.random() < 0.3
+                        else -(-T // 128) + 1],
             "col_idx": [pick(B), pick(H), r.choice([None, 1, 4, 0])],
         }
         # Grouped-query attention: k and v with H / kv_group heads.

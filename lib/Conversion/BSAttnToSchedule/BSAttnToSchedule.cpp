@@ -627,15 +627,14 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
   Location loc = tile.getLoc();
   ScheduleBuilder sb(builder, loc);
   Type i32 = builder.getI32Type();
-  // Tiles of lse's [B, H, T] (T a multiple of 128, checked by the
-  // runtimes).
+  // Tiles of lse's [B, H, T], the last query tile of each head partial.
   auto extent = [&](int64_t dim) {
     return arith::IndexCastOp::create(
         builder, loc, i32, memref::DimOp::create(builder, loc, s.lse, dim));
   };
   Value heads = extent(1);
   Value queryBlocks =
-      arith::DivUIOp::create(builder, loc, extent(2), sb.i32(kTileRows));
+      arith::CeilDivUIOp::create(builder, loc, extent(2), sb.i32(kTileRows));
   Value tiles = arith::MulIOp::create(
       builder, loc, arith::MulIOp::create(builder, loc, extent(0), heads),
       queryBlocks);

@@ -430,9 +430,16 @@ struct StoreRowsLowering : public SchedulePattern<StoreRowsOp> {
     rewriter.setInsertionPointToStart(ifOp.thenBlock());
     Value firstRow = arith::AddIOp::create(
         rewriter, loc, h.toI64(adaptor.getFirstRow()), h.toI64(thread.row0));
+    Value extent =
+        MemRefDescriptor(adaptor.getDest()).size(rewriter, loc, /*pos=*/2);
     for (int64_t half = 0; half < 2; ++half) {
       Value row =
           arith::AddIOp::create(rewriter, loc, firstRow, h.i64(8 * half));
+      Value inside = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, row, extent);
+      auto inBounds = scf::IfOp::create(rewriter, loc, inside, false);
+      OpBuilder::InsertionGuard rowGuard(rewriter);
+      rewriter.setInsertionPointToStart(inBounds.thenBlock());
       Value address =
           getStridedElementPtr(rewriter, loc, type, adaptor.getDest(),
                                {adaptor.getBatch(), adaptor.getHead(), row});

@@ -107,7 +107,7 @@ extern "C" __global__ void __launch_bounds__(kThreads)
     __syncthreads();
     const int64_t qb = s / kThreads;
     const int64_t valid = (seqLen + kThreads - 1) / kThreads;
-    const int32_t *rows = rowPtr + head * (t / kThreads + 1);
+    const int32_t *rows = rowPtr + head * ((t + kThreads - 1) / kThreads + 1);
     const int64_t begin =
         min(max(static_cast<int64_t>(rows[qb]), int64_t(0)), nnz);
     const int64_t end =
@@ -137,7 +137,9 @@ extern "C" __global__ void __launch_bounds__(kThreads)
         if (d >= headDim)
           break;
         float value = acc[slice] * alpha;
-        for (int other = 0; other < kThreads; ++other)
+        // Keys at or past seq_len have p = 0; those past T do not exist.
+        const int64_t keys = min(int64_t(kThreads), seqLen - j * kThreads);
+        for (int other = 0; other < keys; ++other)
           value =
               fmaf(probs[other],
                    bf16ToFloat(v[(base + j * kThreads + other) * headDim + d]),

@@ -298,7 +298,8 @@ Case caseFromOptions(const Manifest &manifest, const Options &options) {
   return c;
 }
 
-/// A random adversarial case: B <= 4, H <= 8, T in 128 .. 2048, seq_lens
+/// A random adversarial case: B <= 4, H <= 8, T in 1 .. 2048 (half of the
+/// time a multiple of 128), seq_lens
 /// at the edges (0, 1, 127, 128, 129, T - 1, T, past T) or anywhere, rows
 /// with bad entries and duplicates, NNZ = 1, or a challenge family with
 /// random parameters. Sizes fixed by the manifest stay.
@@ -309,7 +310,9 @@ Case fuzzCase(const Manifest &manifest, uint64_t seed) {
   c.name = "fuzz-" + std::to_string(seed);
   c.batch = fixedOr(manifest, 0, rng.range(1, 5));
   c.heads = fixedOr(manifest, 1, rng.range(1, 9));
-  c.t = fixedOr(manifest, 2, kBlockSize * rng.range(1, 17));
+  c.t = fixedOr(manifest, 2,
+                rng.below(2) ? kBlockSize * rng.range(1, 17)
+                             : rng.range(1, 16 * kBlockSize + 1));
   c.headDim = fixedOr(manifest, 3, 128);
   for (int64_t b = 0; b < c.batch; ++b) {
     const int64_t edges[] = {0, 1, 127, 128, 129, c.t - 1, c.t, c.t + 77};

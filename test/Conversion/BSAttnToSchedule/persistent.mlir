@@ -1,6 +1,6 @@
 // RUN: bsattn-opt %s --bsattn-fuse-softmax --convert-bsattn-to-schedule | FileCheck %s
 
-// A persistent query tile: one CTA per SM loops over the B * H * T/128
+// A persistent query tile: one CTA per SM loops over the B * H * ceil(T/128)
 // tiles, blockIdx.x, + gridDim.x, ... The ring step and the count of tiles
 // done are carried; the count picks the query buffer and its barrier phase.
 
@@ -10,8 +10,8 @@
 // CHECK: bsattn.shared_alloc swizzle = 128 : memref<2x2x128x64xbf16, #gpu.address_space<workgroup>>
 // CHECK: bsattn.shared_alloc swizzle = 128 : memref<2x2x2x128x64xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvvm.barrier0
-// Tiles of o: 1 * 2 * (512 / 128), from lse's extents.
-// CHECK: %[[QBS:.*]] = arith.divui %{{.*}}, %c128_i32
+// Tiles of o: 1 * 2 * ceil(512 / 128), from lse's extents.
+// CHECK: %[[QBS:.*]] = arith.ceildivui %{{.*}}, %c128_i32
 // CHECK: %[[TILES:.*]] = arith.muli %{{.*}}, %[[QBS]]
 // CHECK: %[[FIRSTTILE:.*]] = nvvm.read.ptx.sreg.ctaid.x
 // CHECK: %[[STRIDE:.*]] = nvvm.read.ptx.sreg.nctaid.x

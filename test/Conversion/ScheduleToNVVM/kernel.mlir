@@ -84,7 +84,8 @@
 // o as bf16x2 into the warpgroup's rows of the Q buffer in the swizzled
 // box layout, a proxy fence, the warpgroup's named barrier (1 + group, 128
 // threads), then its first thread stores two 64x64 boxes by TMA and waits
-// until they are read; one lane per quad writes lse.
+// until they are read; one lane per quad writes lse, each of its two rows
+// only below T (lse's size in dimension 2: a partial last tile).
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-COUNT-32: llvm.store %{{.*}} : i32, !llvm.ptr<3>
@@ -94,7 +95,12 @@
 // CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[TO]]
 // CHECK: nvvm.cp.async.bulk.commit.group
 // CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: %[[LSET:.*]] = llvm.extractvalue %{{.*}}[3, 2]
+// CHECK: %[[INSIDE:.*]] = arith.cmpi slt, %{{.*}}, %[[LSET]] : i64
+// CHECK: scf.if %[[INSIDE]] {
 // CHECK: llvm.getelementptr
+// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
+// CHECK: arith.cmpi slt, %{{.*}}, %[[LSET]] : i64
 // CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
 // CHECK: llvm.return
 !act = memref<?x?x?x128xbf16>

@@ -79,12 +79,12 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 
 // -----
 
-func.func @f(%q: memref<1x2x200x128xbf16>, %k: memref<1x2x200x128xbf16>, %v: memref<1x2x200x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x200x128xbf16>, %l: memref<1x2x200xf32>) {
-  // expected-error @+1 {{sequence length T = 200 must be a positive multiple of the block size 128}}
+func.func @f(%q: memref<1x2x0x128xbf16>, %s: memref<1xi32>, %o: memref<1x2x0x128xbf16>, %l: memref<1x2x0xf32>) {
+  // expected-error @+1 {{sequence length T must be at least 1, got 0}}
   bsattn.attention #bsattn.causal pv = split_bf16
-      ins(%q, %k, %v : memref<1x2x200x128xbf16>, memref<1x2x200x128xbf16>, memref<1x2x200x128xbf16>)
+      ins(%q, %q, %q : memref<1x2x0x128xbf16>, memref<1x2x0x128xbf16>, memref<1x2x0x128xbf16>)
       seq_lens(%s : memref<1xi32>)
-      outs(%o, %l : memref<1x2x200x128xbf16>, memref<1x2x200xf32>)
+      outs(%o, %l : memref<1x2x0x128xbf16>, memref<1x2x0xf32>)
   return
 }
 
@@ -270,7 +270,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x2xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'row_ptr' shape [1, 2, 2] does not match [B, H, T/block + 1] = [1, 2, 3] of the operands before it}}
+  // expected-error @+1 {{'row_ptr' shape [1, 2, 2] does not match [B, H, ceil(T/block) + 1] = [1, 2, 3] of the operands before it}}
   bsattn.attention #bsattn.csr pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -282,7 +282,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: mem
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{'row_ptr' must have rank 3 [B, H, T/block + 1], got rank 1}}
+  // expected-error @+1 {{'row_ptr' must have rank 3 [B, H, ceil(T/block) + 1], got rank 1}}
   bsattn.attention #bsattn.csr pv = split_bf16
       ins(%q, %k, %v : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
@@ -467,7 +467,7 @@ func.func @f(%q: memref<?x?x?x128xbf16>, %k: memref<2x2x256x128xbf16>, %v: memre
 
 // T known only from lse, and row_ptr disagrees with it.
 func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<?x?x5xi32>, %ci: memref<?x?x?xi32>, %o: memref<?x?x?x128xbf16>, %l: memref<?x?x256xf32>) {
-  // expected-error @+1 {{'row_ptr' shape [?, ?, 5] does not match [B, H, T/block + 1] = [?, ?, 3] of the operands before it}}
+  // expected-error @+1 {{'row_ptr' shape [?, ?, 5] does not match [B, H, ceil(T/block) + 1] = [?, ?, 3] of the operands before it}}
   bsattn.attention #bsattn.csr pv = bf16
       ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
       seq_lens(%s : memref<?xi32>)
@@ -478,12 +478,14 @@ func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<?x?x5xi3
 
 // -----
 
-// T known only from o, and not a multiple of the block.
-func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %o: memref<?x?x100x128xbf16>, %l: memref<?x?x?xf32>) {
-  // expected-error @+1 {{sequence length T = 100 must be a positive multiple of the block size 128}}
-  bsattn.attention #bsattn.causal pv = bf16
+// T known only from o, the last block partial: row_ptr needs ceil(T/block) + 1
+// rows.
+func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<?x?x3xi32>, %ci: memref<?x?x?xi32>, %o: memref<?x?x100x128xbf16>, %l: memref<?x?x?xf32>) {
+  // expected-error @+1 {{'row_ptr' shape [?, ?, 3] does not match [B, H, ceil(T/block) + 1] = [?, ?, 2] of the operands before it}}
+  bsattn.attention #bsattn.csr pv = bf16
       ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
       seq_lens(%s : memref<?xi32>)
+      indices(%rp, %ci : memref<?x?x3xi32>, memref<?x?x?xi32>)
       outs(%o, %l : memref<?x?x100x128xbf16>, memref<?x?x?xf32>)
   return
 }
@@ -537,7 +539,7 @@ func.func @f(%q: memref<?x2147483648x?x128xbf16>, %s: memref<?xi32>, %o: memref<
 // Each extent fits 31 bits, their product of tiles does not (even with B
 // dynamic, so at least 1).
 func.func @f(%q: memref<?x65536x8388608x128xbf16>, %s: memref<?xi32>, %o: memref<?x65536x8388608x128xbf16>, %l: memref<?x65536x8388608xf32>) {
-  // expected-error @+1 {{B * H * T/128 = ? * 65536 * 65536 query tiles exceed 2147483647, the largest the kernel's 32-bit tile indices hold}}
+  // expected-error @+1 {{B * H * ceil(T/128) = ? * 65536 * 65536 query tiles exceed 2147483647, the largest the kernel's 32-bit tile indices hold}}
   bsattn.attention #bsattn.causal pv = bf16
       ins(%q, %q, %q : memref<?x65536x8388608x128xbf16>, memref<?x65536x8388608x128xbf16>, memref<?x65536x8388608x128xbf16>)
       seq_lens(%s : memref<?xi32>)
@@ -547,7 +549,7 @@ func.func @f(%q: memref<?x65536x8388608x128xbf16>, %s: memref<?xi32>, %o: memref
 
 // -----
 
-// Found by the fuzzer: the CSR row count T/block + 1 divided by a block size
+// Found by the fuzzer: the CSR row count ceil(T/block) + 1 divided by a block size
 // of 0 (SIGFPE) before the block size was checked.
 func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x128xbf16>, %l: memref<1x2x256xf32>) {
   // expected-error @+1 {{block size must be 128, got 0}}
@@ -563,7 +565,7 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3x
 
 // T hidden behind '?' everywhere but row_ptr (found by bsattn-fuzz).
 func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<2x2x36028797018963969xi32>, %ci: memref<2x2x4xi32>, %lse: memref<2x?x?xf32>) {
-  // expected-error @+1 {{'row_ptr' has 36028797018963969 rows per head, so T = (36028797018963969 - 1) * 128 exceeds 2147483647, the largest the kernel's 32-bit indices hold}}
+  // expected-error @+1 {{'row_ptr' has 36028797018963969 rows per head: 36028797018963968 query blocks, more than the 16777216 that T <= 2147483647 (the largest the kernel's 32-bit indices hold) makes}}
   bsattn.attention #bsattn.csr pv = f16
       ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
       seq_lens(%s : memref<?xi32>)
@@ -574,9 +576,9 @@ func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<2x2x3602
 
 // -----
 
-// ... and the tile limit holds for the T that row_ptr gives.
+// ... and the tile limit holds for the query blocks that row_ptr gives.
 func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<65536x2x16385xi32>, %ci: memref<65536x2x4xi32>, %lse: memref<?x?x?xf32>) {
-  // expected-error @+1 {{B * H * T/128 = 65536 * 2 * 16384 query tiles exceed 2147483647}}
+  // expected-error @+1 {{B * H * ceil(T/128) = 65536 * 2 * 16384 query tiles exceed 2147483647}}
   bsattn.attention #bsattn.csr pv = f16
       ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
       seq_lens(%s : memref<?xi32>)

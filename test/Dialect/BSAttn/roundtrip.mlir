@@ -110,3 +110,23 @@ func.func @bidirectional_and_grouped(%q: !act, %kv: memref<2x2x8192x128xbf16>,
       outs(%o, %lse : !act, !lse)
   return
 }
+
+// T = 1000, no multiple of the block: the last block holds 104 tokens and
+// row_ptr has ceil(1000 / 128) + 1 = 9 rows per head.
+// CHECK-LABEL: func.func @partial_last_block
+// CHECK: bsattn.attention #bsattn.csr pv = f16
+// CHECK-SAME: indices(%{{.*}}, %{{.*}} : memref<1x2x9xi32>, memref<1x2x12xi32>)
+func.func @partial_last_block(%q: memref<1x2x1000x128xbf16>,
+                              %seq_lens: memref<1xi32>,
+                              %row_ptr: memref<1x2x9xi32>,
+                              %col_idx: memref<1x2x12xi32>,
+                              %o: memref<1x2x1000x128xbf16>,
+                              %lse: memref<1x2x1000xf32>) {
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %q, %q : memref<1x2x1000x128xbf16>, memref<1x2x1000x128xbf16>,
+                       memref<1x2x1000x128xbf16>)
+      seq_lens(%seq_lens : memref<1xi32>)
+      indices(%row_ptr, %col_idx : memref<1x2x9xi32>, memref<1x2x12xi32>)
+      outs(%o, %lse : memref<1x2x1000x128xbf16>, memref<1x2x1000xf32>)
+  return
+}

@@ -121,6 +121,8 @@ private:
   std::array<int64_t, 5> extents = {ShapedType::kDynamic, ShapedType::kDynamic,
                                     ShapedType::kDynamic, ShapedType::kDynamic,
                                     ShapedType::kDynamic};
+  /// ceil(T / block) where only row_ptr gives it.
+  int64_t queryBlocks = ShapedType::kDynamic;
 };
 
 FailureOr<MemRefType> BufferVerifier::checkMemRef(Value value, StringRef name,
@@ -252,25 +254,29 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
   Type i32 = IntegerType::get(op->getContext(), 32);
   const Extent bhFree[] = {kBatch, kHeads, kFree};
   FailureOr<MemRefType> rowPtrType =
-      checkMemRef(rowPtr, "row_ptr", 3, "[B, H, T/block + 1]", i32);
+      checkMemRef(rowPtr, "row_ptr", 3, "[B, H, ceil(T/block) + 1]", i32);
   if (failed(rowPtrType))
     return failure();
   int64_t seqLen = extents[kTokens];
-  // With T dynamic elsewhere, row_ptr's static T/block + 1 gives it, and
-  // the extent limits then hold for it too.
+  // With T dynamic elsewhere, row_ptr's static ceil(T/block) + 1 gives the
+  // number of query blocks, which the extent limits then hold for.
   int64_t rowCount = rowPtrType->getDimSize(2);
   if (ShapedType::isDynamic(seqLen) && !ShapedType::isDynamic(rowCount)) {
-    if (rowCount - 1 > kMaxIndex / blockSize)
+    int64_t maxBlocks = llvm::divideCeil(kMaxIndex, blockSize);
+    if (rowCount - 1 > maxBlocks)
       return op->emitOpError()
-             << "'row_ptr' has " << rowCount << " rows per head, so T = ("
-             << rowCount << " - 1) * " << blockSize << " exceeds " << kMaxIndex
-             << ", the largest the kernel's 32-bit indices hold";
-    seqLen = extents[kTokens] = (rowCount - 1) * blockSize;
+             << "'row_ptr' has " << rowCount << " rows per head: "
+             << rowCount - 1 << " query blocks, more than the " << maxBlocks
+             << " that T <= " << kMaxIndex
+             << " (the largest the kernel's 32-bit indices hold) makes";
+    queryBlocks = rowCount - 1;
   }
   SmallVector<int64_t> rows = expectedShape(*rowPtrType, bhFree);
-  rows[2] = ShapedType::isDynamic(seqLen) ? ShapedType::kDynamic
-                                          : seqLen / blockSize + 1;
-  if (failed(join(*rowPtrType, "row_ptr", rows, bhFree, "[B, H, T/block + 1]")))
+  rows[2] = ShapedType::isDynamic(seqLen)
+                ? ShapedType::kDynamic
+                : llvm::divideCeil(seqLen, blockSize) + 1;
+  if (failed(join(*rowPtrType, "row_ptr", rows, bhFree,
+                  "[B, H, ceil(T/block) + 1]")))
     return failure();
   FailureOr<MemRefType> colIdxType =
       checkMemRef(colIdx, "col_idx", 3, "[B, H, NNZ]", i32);
@@ -284,10 +290,9 @@ LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
   auto isStatic = [](int64_t size) { return !ShapedType::isDynamic(size); };
   int64_t batch = extents[kBatch], heads = extents[kHeads],
           seqLen = extents[kTokens];
-  if (isStatic(seqLen) && (seqLen <= 0 || seqLen % blockSize != 0))
+  if (isStatic(seqLen) && seqLen < 1)
     return op->emitOpError()
-           << "sequence length T = " << seqLen
-           << " must be a positive multiple of the block size " << blockSize;
+           << "sequence length T must be at least 1, got " << seqLen;
   if (isStatic(batch) && batch < 1)
     return op->emitOpError()
            << "batch size B must be at least 1, got " << batch;
@@ -301,12 +306,13 @@ LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
       return op->emitOpError()
              << what << " = " << size << " exceeds " << kMaxIndex
              << ", the largest the kernel's 32-bit indices hold";
+  // Query tiles of T, the last one partial; from row_ptr when T is dynamic.
+  int64_t blocks =
+      isStatic(seqLen) ? llvm::divideCeil(seqLen, blockSize) : queryBlocks;
   // Each factor fits 31 bits, so the product of the static ones fits 93:
   // multiply in 128 bits.
   unsigned __int128 tiles = 1;
-  for (int64_t size :
-       {batch, heads,
-        isStatic(seqLen) ? seqLen / blockSize : ShapedType::kDynamic})
+  for (int64_t size : {batch, heads, blocks})
     if (isStatic(size))
       tiles *= static_cast<uint64_t>(size);
   if (tiles > static_cast<unsigned __int128>(kMaxIndex)) {
@@ -315,9 +321,8 @@ LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
                                          : std::to_string(size);
     };
     return op->emitOpError()
-           << "B * H * T/" << blockSize << " = " << format(batch) << " * "
-           << format(heads) << " * "
-           << format(isStatic(seqLen) ? seqLen / blockSize : seqLen)
+           << "B * H * ceil(T/" << blockSize << ") = " << format(batch)
+           << " * " << format(heads) << " * " << format(blocks)
            << " query tiles exceed " << kMaxIndex
            << ", the largest the kernel's 32-bit tile indices hold";
   }

@@ -22,8 +22,8 @@ struct TensorArg {
 /// manifest argument, in order) fit the kernel: dtypes, ranks, static sizes,
 /// positive sizes, 16-byte aligned addresses and strides (TMA), the grid's
 /// divisibility and limits, and the contract's shapes among the roles that
-/// are present: q, k, v, o [B, H, T, D] alike, T a multiple of 128,
-/// lse [B, H, T], seq_lens [B], row_ptr [B, H, T/128 + 1], col_idx [B, H, NNZ].
+/// are present: q, k, v, o [B, H, T, D] alike, lse [B, H, T], seq_lens [B],
+/// row_ptr [B, H, ceil(T/128) + 1], col_idx [B, H, NNZ].
 void checkArguments(const Manifest &manifest,
                     const std::vector<TensorArg> &args);
 

@@ -16,6 +16,11 @@ namespace bsattn::runtime {
 /// Query and key blocks are 128 tokens.
 constexpr int64_t kBlockSize = 128;
 
+/// The number of blocks `tokens` tokens fill (the last may be partial).
+inline int64_t blockCount(int64_t tokens) {
+  return (tokens + kBlockSize - 1) / kBlockSize;
+}
+
 /// seq_len as kernels read it: clamped to [0, T].
 inline int64_t clampSeqLen(int64_t seqLen, int64_t t) {
   return std::clamp<int64_t>(seqLen, 0, t);
@@ -23,7 +28,7 @@ inline int64_t clampSeqLen(int64_t seqLen, int64_t t) {
 
 /// The number of key blocks that hold a token before seq_len.
 inline int64_t validBlocks(int64_t seqLen, int64_t t) {
-  return (clampSeqLen(seqLen, t) + kBlockSize - 1) / kBlockSize;
+  return blockCount(clampSeqLen(seqLen, t));
 }
 
 /// Whether entry `j` of query block `qb` is used; others are ignored.

@@ -34,7 +34,8 @@ struct ArgumentSpec {
   std::vector<int64_t> shape;
 };
 
-/// One launch grid dimension: size `dim` of argument `arg` / `divideBy`.
+/// One launch grid dimension: size `dim` of argument `arg` / `divideBy`,
+/// rounded up.
 struct GridDim {
   int arg;
   int dim;

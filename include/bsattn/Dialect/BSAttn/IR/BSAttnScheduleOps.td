@@ -285,7 +285,9 @@ def BSAttn_StoreRowsOp : BSAttn_ScheduleOp<"store_rows"> {
   let summary = "Write one value per row of a query tile to global memory";
   let description = [{
     Writes row `r` of `rows` to `dest[batch, head, first_row + r]`; one
-    thread of the four that hold a row writes it.
+    thread of the four that hold a row writes it. Rows at or past `dest`'s
+    size in dimension 2 (those of a partial last query tile) are not
+    written.
   }];
   let arguments = (ins BSAttn_RowsType:$rows,
                        Arg<AnyMemRef, "", [MemWrite]>:$dest, Index:$batch,
