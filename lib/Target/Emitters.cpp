@@ -373,6 +373,7 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
       llvm::json::Object{{"arg", queryArg}, {"dim", 1}, {"divide_by", 1}},
       llvm::json::Object{{"arg", queryArg}, {"dim", 0}, {"divide_by", 1}}};
 
+  auto csr = dyn_cast<CSRAttr>(attrs->sparsity);
   llvm::json::Object manifest{
       {"format", "bsattn-kernel-manifest"},
       {"version", 1},
@@ -383,6 +384,7 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
       {"grid", std::move(grid)},
       {"persistent", attrs->persistent},
       {"causal", attrs->sparsity.isCausal()},
+      {"indices_per_kv_head", csr && csr.getPerKvHead()},
       {"kv_group", attrs->kvGroup},
       {"shared_bytes", attrs->sharedBytes.getInt()},
       {"sparsity", stringOf(attrs->sparsity)},

@@ -33,8 +33,9 @@ struct TileContext {
   Value validBlocks;
   /// Whether the query tile holds a query before the sequence length.
   Value tileIsValid;
-  /// CSR operands (null for static patterns) and the NNZ extent.
-  Value rowPtr, colIdx, nnz;
+  /// CSR operands (null for static patterns), the NNZ extent and the head
+  /// whose lists the tile reads (its K/V head with per-K/V-head indices).
+  Value rowPtr, colIdx, nnz, indexHead;
 };
 
 /// A schedule: the entry count, and a builder for the body of the
@@ -150,17 +151,18 @@ Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx,
       arith::AddIOp::create(b, loc, ctx.queryBlock, constantIndex(b, loc, 1));
   Value begin =
       clamp(b, loc,
-            loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.head, ctx.queryBlock),
+            loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.indexHead,
+                      ctx.queryBlock),
             zero, ctx.nnz);
   Value end =
-      clamp(b, loc, loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.head, next),
+      clamp(b, loc, loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.indexHead, next),
             begin, ctx.nnz);
   Value count = arith::SubIOp::create(b, loc, end, begin);
   TileContext c = ctx;
   return {countIfTileValid(b, loc, ctx, count),
           [c, begin, causal](OpBuilder &b, Location loc, Value n) {
             Value slot = arith::AddIOp::create(b, loc, begin, n);
-            Value block = loadIndex(b, loc, c.colIdx, c.batch, c.head, slot);
+            Value block = loadIndex(b, loc, c.colIdx, c.batch, c.indexHead, slot);
             Value valid =
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, block,
                                       constantIndex(b, loc, 0));
@@ -223,6 +225,10 @@ LogicalResult tileAttention(AttentionOp op) {
     ctx.rowPtr = tile.getCaptureArgument(2);
     ctx.colIdx = tile.getCaptureArgument(3);
     ctx.nnz = tile.getCaptureArgument(4);
+    ctx.indexHead = ctx.head;
+    if (cast<CSRAttr>(op.getSparsity()).getPerKvHead())
+      ctx.indexHead = arith::DivUIOp::create(
+          b, loc, ctx.head, constantIndex(b, loc, op.getKvGroup()));
   }
 
   // seq_len clamped to [0, T]: a bad length never makes a key past T visible.

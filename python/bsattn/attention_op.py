@@ -59,7 +59,7 @@ def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
         raise TypeError(_PATTERN_TYPE_ERROR + type(pattern).__name__)
     row_ptr = col_idx = None
     if isinstance(pattern, Csr):
-        pattern.check_fits(batch, heads, seq_len)
+        pattern.check_fits(batch, heads, seq_len, k.shape[1])
         _check_device("csr row_ptr", pattern.row_ptr, q)
         row_ptr = pattern.row_ptr.contiguous()
         col_idx = pattern.col_idx.contiguous()

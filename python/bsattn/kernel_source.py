@@ -92,6 +92,8 @@ class KernelKey:
         kind = self.sparsity[len("#bsattn."):].split("<")[0]
         if "causal = false" in self.sparsity:
             kind += "_bidirectional"
+        if "per_kv_head = true" in self.sparsity:
+            kind += "_kv_lists"
         group = f"_g{self.kv_group}" if self.kv_group != 1 else ""
         return f"attention_{kind}_{self.dtype}_d{self.head_dim}{group}"
 

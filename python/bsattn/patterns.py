@@ -96,11 +96,14 @@ class Csr:
     device of q. Entries are used as listed: duplicates count twice, and
     entries outside 0 <= j <= i (outside 0 <= j when not causal) are
     ignored rather than read. causal=False: blocks after the query's are
-    used too, and no key is hidden for coming after the query."""
+    used too, and no key is hidden for coming after the query.
+    per_kv_head=True (grouped-query attention): the lists are [B, H_kv, ...],
+    one per head of k and v, shared by the query heads that read it."""
 
     row_ptr: torch.Tensor
     col_idx: torch.Tensor
     causal: bool = True
+    per_kv_head: bool = False
 
     def __post_init__(self):
         for name, tensor in (("row_ptr", self.row_ptr),
@@ -128,25 +131,33 @@ class Csr:
             raise PatternError(
                 f"csr: row_ptr is on {self.row_ptr.device}, col_idx on "
                 f"{self.col_idx.device}")
-        if not isinstance(self.causal, bool):
-            raise PatternError(f"csr: causal must be a bool, got "
-                               f"{type(self.causal).__name__}")
+        for name in ("causal", "per_kv_head"):
+            if not isinstance(getattr(self, name), bool):
+                raise PatternError(f"csr: {name} must be a bool, got "
+                                   f"{type(getattr(self, name)).__name__}")
 
     def sparsity_attr(self):
-        return "#bsattn.csr" if self.causal else "#bsattn.csr<causal = false>"
+        params = ([] if self.causal else ["causal = false"]) + \
+            (["per_kv_head = true"] if self.per_kv_head else [])
+        return f"#bsattn.csr<{', '.join(params)}>" if params else "#bsattn.csr"
 
-    def check_fits(self, batch, heads, seq_len):
-        """Raises PatternError unless the indices fit q of [B, H, T, D]."""
+    def check_fits(self, batch, heads, seq_len, kv_heads=None):
+        """Raises PatternError unless the indices fit q of [B, H, T, D] (and
+        k, v of H_kv = kv_heads heads, default H)."""
         rows = -(-seq_len // BLOCK_SIZE) + 1
-        if tuple(self.row_ptr.shape) != (batch, heads, rows):
+        lists, name = heads, "H"
+        if self.per_kv_head:
+            lists, name = (heads if kv_heads is None else kv_heads), "H_kv"
+        if tuple(self.row_ptr.shape) != (batch, lists, rows):
             raise PatternError(
-                f"csr: row_ptr must have shape [{batch}, {heads}, {rows}] "
-                f"([B, H, ceil(T/128) + 1]) for q of B={batch}, H={heads}, "
-                f"T={seq_len}, got {list(self.row_ptr.shape)}")
+                f"csr: row_ptr must have shape [{batch}, {lists}, {rows}] "
+                f"([B, {name}, ceil(T/128) + 1]) for q of B={batch}, "
+                f"{name}={lists}, T={seq_len}, got "
+                f"{list(self.row_ptr.shape)}")
         # Checked at construction too, but a tensor can be resized in place.
-        if tuple(self.col_idx.shape[:2]) != (batch, heads):
+        if tuple(self.col_idx.shape[:2]) != (batch, lists):
             raise PatternError(
-                f"csr: col_idx must have shape [{batch}, {heads}, NNZ], got "
+                f"csr: col_idx must have shape [{batch}, {lists}, NNZ], got "
                 f"{list(self.col_idx.shape)}")
 
 
@@ -172,13 +183,15 @@ def window_global(window, globals):
     return WindowGlobal(window, globals)
 
 
-def csr(row_ptr, col_idx, *, causal=True):
+def csr(row_ptr, col_idx, *, causal=True, per_kv_head=False):
     """A pattern read at run time from CSR indices (see Csr); causal=False
-    uses entries after the query block too (bidirectional)."""
-    return Csr(row_ptr, col_idx, causal)
+    uses entries after the query block too (bidirectional); per_kv_head=True
+    takes one list per head of k and v ([B, H_kv, ...])."""
+    return Csr(row_ptr, col_idx, causal, per_kv_head)
 
 
-def block_mask(predicate, B, H, T, *, device="cuda", causal=True):
+def block_mask(predicate, B, H, T, *, device="cuda", causal=True,
+               per_kv_head=False):
     """Builds the CSR pattern of a block-level predicate, like
     FlexAttention's create_block_mask one level up.
 
@@ -186,7 +199,9 @@ def block_mask(predicate, B, H, T, *, device="cuda", causal=True):
     tensors shaped [B,1,1,1], [1,H,1,1], [1,1,N,1] and [1,1,1,N] (N = ceil(T/128))
     and returns a bool tensor broadcastable to [B, H, N, N]: True where
     query block q_block attends to key block kv_block. Blocks above the
-    diagonal are dropped unless causal=False (a bidirectional pattern)."""
+    diagonal are dropped unless causal=False (a bidirectional pattern).
+    per_kv_head=True: H is the number of heads of k and v (H_kv) and each
+    list serves the query heads of its group."""
     if not callable(predicate):
         raise PatternError(f"block_mask: predicate must be callable, got "
                            f"{type(predicate).__name__}")
@@ -212,10 +227,11 @@ def block_mask(predicate, B, H, T, *, device="cuda", causal=True):
         ) from None
     if causal:
         mask = mask & (kv_block <= q_block)
-    return _mask_to_csr(mask.reshape(B * H, blocks, blocks), B, H, causal)
+    return _mask_to_csr(mask.reshape(B * H, blocks, blocks), B, H, causal,
+                        per_kv_head)
 
 
-def _mask_to_csr(mask, B, H, causal):
+def _mask_to_csr(mask, B, H, causal, per_kv_head):
     """CSR of a [B*H, N, N] bool mask, columns ascending in each row.
     col_idx is as long as the fullest head's list (at least 1, so that it
     is never empty); the other heads' tails are never read."""
@@ -233,4 +249,4 @@ def _mask_to_csr(mask, B, H, causal):
     used = torch.arange(nnz, device=mask.device) < row_ptr[:, -1:]
     col_idx = torch.where(used, col_idx, torch.zeros_like(col_idx))
     return Csr(row_ptr.reshape(B, H, blocks + 1),
-               col_idx.reshape(B, H, nnz).contiguous(), causal)
+               col_idx.reshape(B, H, nnz).contiguous(), causal, per_kv_head)

@@ -53,6 +53,10 @@ def cases(device):
     both_ways = retrieval(b, h, q_block, kv_block).expand(BATCH, HEADS, -1, -1)
     csr_both_ways = bsattn.block_mask(retrieval, BATCH, HEADS, SEQ,
                                       device=device, causal=False)
+    # One list per head of k and v, shared by the 2 query heads of a group.
+    csr_kv_lists = bsattn.block_mask(retrieval, BATCH, HEADS // 2, SEQ,
+                                     device=device, per_kv_head=True)
+    retrieved_kv_lists = causal & retrieval(b, h // 2, q_block, kv_block)
     return [
         ("causal", bsattn.causal(), causal, {}),
         ("causal f16", bsattn.causal(), causal, {"dtype": torch.float16}),
@@ -72,6 +76,8 @@ def cases(device):
          ((q_block - kv_block).abs() < 2).expand(BATCH, HEADS, -1, -1), {}),
         ("csr bidirectional f16, grouped-query", csr_both_ways, both_ways,
          {"kv_heads": HEADS // 2, "dtype": torch.float16}),
+        ("csr lists per K/V head, grouped-query", csr_kv_lists,
+         retrieved_kv_lists, {"kv_heads": HEADS // 2}),
     ]
 
 

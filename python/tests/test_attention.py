@@ -369,10 +369,12 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         "sliding_window(2) both ways: "
         "attention_sliding_window_bidirectional_bf16_d128",
         "csr bidirectional f16, grouped-query: "
-        "attention_csr_bidirectional_f16_d128_g2"] + [
+        "attention_csr_bidirectional_f16_d128_g2",
+        "csr lists per K/V head, grouped-query: "
+        "attention_csr_kv_lists_bf16_d128_g2"] + [
         line for seq in (1, 127, 129, 1000) for line in (
             f"T={seq} causal: attention_causal_bf16_d128",
             f"T={seq} full f16: attention_full_f16_d128",
             f"T={seq} csr, grouped-query: attention_csr_bf16_d128_g2")]
-    # The tails add two kernels: full f16 and grouped csr with bf16 P.V.
-    assert len(list(isolated_cache.iterdir())) == 13
+    # The tails add two kernels: full f16 and grouped csr with f16 P.V.
+    assert len(list(isolated_cache.iterdir())) == 14

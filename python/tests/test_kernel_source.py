@@ -82,6 +82,8 @@ def test_bidirectional_csr_kernel_has_its_own_name():
     assert KernelKey("f16", 64, "#bsattn.sliding_window<3, causal = false>",
                      "f16").entry == \
         "attention_sliding_window_bidirectional_f16_d64"
+    assert KernelKey("bf16", 128, "#bsattn.csr<per_kv_head = true>", "f16",
+                     kv_group=4).entry == "attention_csr_kv_lists_bf16_d128_g4"
 
 
 def test_scale_literal_is_the_float32_value():

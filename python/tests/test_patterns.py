@@ -44,6 +44,29 @@ def test_csr_causal_flag():
         bsattn.csr(row_ptr, col_idx, causal=0)
 
 
+def test_csr_lists_per_kv_head():
+    row_ptr = torch.zeros(1, 2, 3, dtype=torch.int32)
+    col_idx = torch.zeros(1, 2, 1, dtype=torch.int32)
+    pattern = bsattn.csr(row_ptr, col_idx, per_kv_head=True)
+    assert pattern.sparsity_attr() == "#bsattn.csr<per_kv_head = true>"
+    assert bsattn.csr(row_ptr, col_idx, causal=False,
+                      per_kv_head=True).sparsity_attr() == \
+        "#bsattn.csr<causal = false, per_kv_head = true>"
+    # Lists for H_kv = 2 heads of k and v serve H = 8 query heads.
+    pattern.check_fits(1, 8, 256, kv_heads=2)
+    with pytest.raises(PatternError, match=(
+            r"csr: row_ptr must have shape \[1, 4, 3\] "
+            r"\(\[B, H_kv, ceil\(T/128\) \+ 1\]\) for q of B=1, H_kv=4, "
+            r"T=256, got \[1, 2, 3\]")):
+        pattern.check_fits(1, 8, 256, kv_heads=4)
+    with pytest.raises(PatternError,
+                       match="csr: per_kv_head must be a bool, got str"):
+        bsattn.csr(row_ptr, col_idx, per_kv_head="yes")
+    masked = bsattn.block_mask(lambda b, h, q, kv: kv <= q, 1, 2, 256,
+                               device="cpu", per_kv_head=True)
+    assert masked.per_kv_head and masked.row_ptr.shape == (1, 2, 3)
+
+
 @pytest.mark.parametrize("build, message", [
     (lambda: bsattn.sliding_window(0),
      "sliding_window: window (key blocks) must be >= 1, got 0"),

@@ -56,18 +56,21 @@ class AttentionLauncher:
                 f"'q' has H = {H} heads, not a multiple of the kernel's "
                 f"kv_group = {group}")
         kv = (B, H // group, T, D)
+        # Index lists per query head, or per head of k and v.
+        lists = H // group if self._kernel.manifest.get(
+            "indices_per_kv_head", False) else H
         expected = {"k": kv, "v": kv, "o": q.shape,
                     "lse": (B, H, T), "seq_lens": (B,),
-                    "row_ptr": (B, H, -(-T // 128) + 1)}
+                    "row_ptr": (B, lists, -(-T // 128) + 1)}
         for role, shape in expected.items():
             if role in by_role and tuple(by_role[role].shape) != tuple(shape):
                 raise bsattn_cuda.ArgumentError(
                     f"'{role}' must have shape {list(shape)} for q of shape "
                     f"{list(q.shape)}, got {list(by_role[role].shape)}")
         col_idx = by_role.get("col_idx")
-        if col_idx is not None and tuple(col_idx.shape[:2]) != (B, H):
+        if col_idx is not None and tuple(col_idx.shape[:2]) != (B, lists):
             raise bsattn_cuda.ArgumentError(
-                f"'col_idx' must have shape [{B}, {H}, NNZ], got "
+                f"'col_idx' must have shape [{B}, {lists}, NNZ], got "
                 f"{list(col_idx.shape)}")
         for role, tensor in zip(self._roles, tensors):
             if not tensor.is_cuda or not tensor.is_contiguous():

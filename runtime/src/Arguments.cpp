@@ -89,7 +89,7 @@ void checkContract(const Manifest &manifest,
     fail("'q' must be [B, H, T, D], got " + formatShape(*q));
   int64_t b = (*q)[0], h = (*q)[1], t = (*q)[2];
   auto expect = [&](const char *role, const std::vector<int64_t> &want,
-                    const char *what) {
+                    const std::string &what) {
     const std::vector<int64_t> *shape = shapeOf(role);
     if (shape && *shape != want)
       fail(quoted(role) + " must be " + what + " = " + formatShape(want) +
@@ -106,9 +106,13 @@ void checkContract(const Manifest &manifest,
   expect("o", *q, "[B, H, T, D]");
   expect("lse", {b, h, t}, "[B, H, T]");
   expect("seq_lens", {b}, "[B]");
-  expect("row_ptr", {b, h, blockCount(t) + 1}, "[B, H, ceil(T/128) + 1]");
+  // Index lists per query head, or per head of k and v.
+  int64_t listHeads = manifest.indicesPerKVHead ? h / manifest.kvGroup : h;
+  std::string heads = manifest.indicesPerKVHead ? "H / kv_group" : "H";
+  expect("row_ptr", {b, listHeads, blockCount(t) + 1},
+         "[B, " + heads + ", ceil(T/128) + 1]");
   if (const std::vector<int64_t> *colIdx = shapeOf("col_idx"))
-    expect("col_idx", {b, h, colIdx->back()}, "[B, H, NNZ]");
+    expect("col_idx", {b, listHeads, colIdx->back()}, "[B, " + heads + ", NNZ]");
 }
 
 } // namespace

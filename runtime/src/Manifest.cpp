@@ -281,6 +281,9 @@ Manifest bsattn::runtime::parseManifest(std::string_view text,
   // Optional: manifests without it are causal.
   if (root.has("causal"))
     manifest.causal = root.member("causal").boolean();
+  // Optional: manifests without it have indices per query head.
+  if (root.has("indices_per_kv_head"))
+    manifest.indicesPerKVHead = root.member("indices_per_kv_head").boolean();
 
   for (const Field &field : root.member("params").elements(1, 256))
     manifest.params.push_back(parseParam(field, manifest.arguments));

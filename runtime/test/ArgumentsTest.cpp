@@ -57,6 +57,15 @@ TEST_F(Arguments, GroupedQueryHeads) {
                          "[2, 16, 4096, 128]");
   args[1].shape = args[2].shape = {2, 4, 4096, 128};
   EXPECT_EQ(check(args), "no error");
+  // Index lists per head of k and v: [B, H / 4, ...].
+  manifest.indicesPerKVHead = true;
+  EXPECT_EQ(check(args), "'row_ptr' must be [B, H / kv_group, ceil(T/128) + "
+                         "1] = [2, 4, 33] for q [2, 16, 4096, 128], got "
+                         "[2, 16, 33]");
+  args[4].shape = {2, 4, 33};
+  args[5].shape = {2, 4, 40};
+  EXPECT_EQ(check(args), "no error");
+  manifest.indicesPerKVHead = false;
   std::vector<TensorArg> odd = challengeArgs(2, 6, 4096, 40);
   EXPECT_EQ(errorOf<ArgumentError>([&] { checkArguments(manifest, odd); }),
             "'q' shape [2, 6, 4096, 128]: H = 6 is not a multiple of the "

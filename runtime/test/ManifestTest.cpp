@@ -205,6 +205,16 @@ TEST(Manifest, Causal) {
   EXPECT_FALSE(parseManifest(document.dump(), "k.json").causal);
 }
 
+TEST(Manifest, IndicesPerKVHead) {
+  Json document = parseJson(inputText("challenge.json"), "challenge.json");
+  EXPECT_FALSE(parseManifest(document.dump(), "k.json").indicesPerKVHead);
+  document["indices_per_kv_head"] = true;
+  EXPECT_TRUE(parseManifest(document.dump(), "k.json").indicesPerKVHead);
+  EXPECT_EQ(mutatedError([](Json &m) { m["indices_per_kv_head"] = 1; }),
+            "k.json: manifest.indices_per_kv_head: expected a boolean, got "
+            "an integer");
+}
+
 TEST(Manifest, Persistent) {
   Json document = parseJson(inputText("challenge.json"), "challenge.json");
   document["persistent"] = true;

@@ -144,6 +144,26 @@ func.func @grouped(%q: memref<1x8x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %
 
 // -----
 
+// Index lists per K/V head: query head h reads the lists of head h / 4.
+// CHECK-LABEL: func.func @grouped_csr_per_kv_head
+// CHECK: bsattn.query_tile #bsattn.csr<per_kv_head = true>
+// CHECK: ^bb0(%[[B:[a-z0-9]+]]: index, %[[H:[a-z0-9]+]]: index, %[[QB:[a-z0-9]+]]: index,
+// CHECK: %[[LISTS:.*]] = arith.divui %[[H]], %c4
+// CHECK: memref.load %{{.*}}[%[[B]], %[[LISTS]], %[[QB]]]
+// CHECK: memref.load %{{.*}}[%[[B]], %[[LISTS]], %{{.*}}]
+// CHECK: bsattn.key_block_loop
+// CHECK: memref.load %{{.*}}[%[[B]], %[[LISTS]], %{{.*}}]
+func.func @grouped_csr_per_kv_head(%q: memref<1x8x256x128xbf16>, %k: memref<1x2x256x128xbf16>, %v: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x3xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  bsattn.attention #bsattn.csr<per_kv_head = true> pv = f16
+      ins(%q, %k, %v : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x2x3xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
+  return
+}
+
+// -----
+
 // Bidirectional dense: every key block before ceil(seq_len / 128), all used.
 // CHECK-LABEL: func.func @full
 // CHECK: bsattn.query_tile #bsattn.full

@@ -656,3 +656,29 @@ func.func @f(%q: memref<1x?x256x128xbf16>, %k: memref<1x4611686018427387904x256x
       outs(%o, %l : memref<1x?x256x128xbf16>, memref<1x?x256xf32>) {kv_group = 2}
   return
 }
+
+// -----
+
+// Index lists per K/V head are [B, H_kv, ...], not [B, H, ...].
+func.func @f(%q: memref<1x8x256x128xbf16>, %kv: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x8x3xi32>, %ci: memref<1x8x4xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  // expected-error @+1 {{'row_ptr' shape [1, 8, 3] does not match [B, H_kv, ceil(T/block) + 1] = [1, 2, 3] of the operands before it}}
+  bsattn.attention #bsattn.csr<per_kv_head = true> pv = f16
+      ins(%q, %kv, %kv : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x8x3xi32>, memref<1x8x4xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
+  return
+}
+
+// -----
+
+// ... and col_idx likewise.
+func.func @f(%q: memref<1x8x256x128xbf16>, %kv: memref<1x2x256x128xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x8x4xi32>, %o: memref<1x8x256x128xbf16>, %l: memref<1x8x256xf32>) {
+  // expected-error @+1 {{'col_idx' shape [1, 8, 4] does not match [B, H_kv, NNZ] = [1, 2, 4] of the operands before it}}
+  bsattn.attention #bsattn.csr<per_kv_head = true> pv = f16
+      ins(%q, %kv, %kv : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x3xi32>, memref<1x8x4xi32>)
+      outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
+  return
+}

@@ -130,3 +130,31 @@ func.func @partial_last_block(%q: memref<1x2x1000x128xbf16>,
       outs(%o, %lse : memref<1x2x1000x128xbf16>, memref<1x2x1000xf32>)
   return
 }
+
+// Index lists per K/V head, alone and with a bidirectional pattern.
+// CHECK-LABEL: func.func @lists_per_kv_head
+// CHECK: bsattn.attention #bsattn.csr<per_kv_head = true> pv = f16
+// CHECK: bsattn.attention #bsattn.csr<causal = false, per_kv_head = true> pv = f16
+func.func @lists_per_kv_head(%q: memref<1x8x256x128xbf16>,
+                             %kv: memref<1x2x256x128xbf16>,
+                             %seq_lens: memref<1xi32>,
+                             %row_ptr: memref<1x2x3xi32>,
+                             %col_idx: memref<1x2x4xi32>,
+                             %o: memref<1x8x256x128xbf16>,
+                             %lse: memref<1x8x256xf32>) {
+  bsattn.attention #bsattn.csr<per_kv_head = true> pv = f16
+      ins(%q, %kv, %kv : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>,
+                         memref<1x2x256x128xbf16>)
+      seq_lens(%seq_lens : memref<1xi32>)
+      indices(%row_ptr, %col_idx : memref<1x2x3xi32>, memref<1x2x4xi32>)
+      outs(%o, %lse : memref<1x8x256x128xbf16>, memref<1x8x256xf32>)
+      {kv_group = 4}
+  bsattn.attention #bsattn.csr<per_kv_head = true, causal = false> pv = f16
+      ins(%q, %kv, %kv : memref<1x8x256x128xbf16>, memref<1x2x256x128xbf16>,
+                         memref<1x2x256x128xbf16>)
+      seq_lens(%seq_lens : memref<1xi32>)
+      indices(%row_ptr, %col_idx : memref<1x2x3xi32>, memref<1x2x4xi32>)
+      outs(%o, %lse : memref<1x8x256x128xbf16>, memref<1x8x256xf32>)
+      {kv_group = 4}
+  return
+}

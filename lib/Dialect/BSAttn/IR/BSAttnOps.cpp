@@ -93,7 +93,9 @@ public:
   FailureOr<Type> verifyActivations(Value q, Value k, Value v, Value o,
                                     Value lse);
   /// Checks the CSR index buffers against the extents.
-  LogicalResult verifyIndices(Value rowPtr, Value colIdx, int64_t blockSize);
+  /// `perKVHead`: one list per head of k and v ([B, H_kv, ...]).
+  LogicalResult verifyIndices(Value rowPtr, Value colIdx, int64_t blockSize,
+                              bool perKVHead);
   /// Checks `seq_lens` [B].
   LogicalResult verifySeqLens(Value seqLens);
   /// Checks the extents against the block size (checked to be 128) and
@@ -250,11 +252,14 @@ LogicalResult BufferVerifier::verifySeqLens(Value seqLens) {
 }
 
 LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
-                                            int64_t blockSize) {
+                                            int64_t blockSize, bool perKVHead) {
   Type i32 = IntegerType::get(op->getContext(), 32);
-  const Extent bhFree[] = {kBatch, kHeads, kFree};
+  const Extent bhFree[] = {kBatch, perKVHead ? kKVHeads : kHeads, kFree};
+  StringRef rowPtrLayout = perKVHead ? "[B, H_kv, ceil(T/block) + 1]"
+                                     : "[B, H, ceil(T/block) + 1]";
+  StringRef colIdxLayout = perKVHead ? "[B, H_kv, NNZ]" : "[B, H, NNZ]";
   FailureOr<MemRefType> rowPtrType =
-      checkMemRef(rowPtr, "row_ptr", 3, "[B, H, ceil(T/block) + 1]", i32);
+      checkMemRef(rowPtr, "row_ptr", 3, rowPtrLayout, i32);
   if (failed(rowPtrType))
     return failure();
   int64_t seqLen = extents[kTokens];
@@ -275,15 +280,14 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
   rows[2] = ShapedType::isDynamic(seqLen)
                 ? ShapedType::kDynamic
                 : llvm::divideCeil(seqLen, blockSize) + 1;
-  if (failed(join(*rowPtrType, "row_ptr", rows, bhFree,
-                  "[B, H, ceil(T/block) + 1]")))
+  if (failed(join(*rowPtrType, "row_ptr", rows, bhFree, rowPtrLayout)))
     return failure();
   FailureOr<MemRefType> colIdxType =
-      checkMemRef(colIdx, "col_idx", 3, "[B, H, NNZ]", i32);
+      checkMemRef(colIdx, "col_idx", 3, colIdxLayout, i32);
   return failure(
       failed(colIdxType) ||
       failed(join(*colIdxType, "col_idx", expectedShape(*colIdxType, bhFree),
-                  bhFree, "[B, H, NNZ]")));
+                  bhFree, colIdxLayout)));
 }
 
 LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
@@ -446,7 +450,9 @@ LogicalResult AttentionOp::verify() {
   } else if (!rowPtr || !colIdx) {
     return emitOpError() << "sparsity " << sparsity << " needs '"
                          << (rowPtr ? "col_idx" : "row_ptr") << "' operand";
-  } else if (failed(buffers.verifyIndices(rowPtr, colIdx, getBlockSize()))) {
+  } else if (auto csr = dyn_cast<CSRAttr>(sparsity);
+             failed(buffers.verifyIndices(rowPtr, colIdx, getBlockSize(),
+                                          csr && csr.getPerKvHead()))) {
     return failure();
   }
   if (failed(buffers.verifyExtents(getBlockSize())))

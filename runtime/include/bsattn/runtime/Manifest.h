@@ -77,6 +77,9 @@ struct Manifest {
   /// Whether a query sees only keys at or before it (the pattern's
   /// `causal`; bidirectional patterns have false).
   bool causal = true;
+  /// Whether row_ptr and col_idx hold one list per head of k and v
+  /// ([B, H / kvGroup, ...]) rather than per query head.
+  bool indicesPerKVHead = false;
   unsigned sharedBytes;
   std::string sparsity;
   std::string pv;

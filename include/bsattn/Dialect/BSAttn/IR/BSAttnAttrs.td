@@ -51,9 +51,16 @@ def BSAttn_CSRAttr : BSAttn_Attr<"CSR", "csr", [
     used too and no key of a listed block is hidden from a query for
     coming after it; entries outside `0 <= j` and at or past the last valid
     block are still ignored.
+
+    `#bsattn.csr<per_kv_head = true>`: with grouped-query attention
+    (`kv_group = G`), the indices are `[B, H / G, ...]`, one list per head
+    of `k` and `v`, and query head `h` reads the list of head `h / G`
+    (every query head of a group sees the same key blocks). By default
+    each query head has its own list.
   }];
-  let parameters = (ins DefaultValuedParameter<"bool", "true">:$causal);
-  let assemblyFormat = "(`<` struct($causal)^ `>`)?";
+  let parameters = (ins DefaultValuedParameter<"bool", "true">:$causal,
+                        DefaultValuedParameter<"bool", "false">:$per_kv_head);
+  let assemblyFormat = "(`<` struct(params)^ `>`)?";
 }
 
 def BSAttn_FullAttr : BSAttn_Attr<"Full", "full", [
