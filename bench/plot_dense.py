@@ -18,14 +18,15 @@ def main():
               if k.endswith("_tflops") and k.startswith("bsattn")]
     series += ["fa4", "cudnn"]
     width = 0.8 / len(series)
-    fig, ax = plt.subplots(figsize=(12, 4.5))
+    fig, ax = plt.subplots(figsize=(12, 5.5))
     for i, name in enumerate(series):
         ax.bar([r + i * width for r in range(len(rows))],
                [row.get(name + "_tflops", 0) for row in rows], width,
                label=name)
     ax.set_xticks([r + 0.4 - width / 2 for r in range(len(rows))])
-    ax.set_xticklabels([f"D={row['D']} {row['dtype']} pv={row['pv']}\n"
-                        f"{row['name']}" for row in rows], fontsize=8)
+    ax.set_xticklabels([f"{row['name']}\nD={row['D']} {row['dtype']} "
+                        f"pv={row['pv']}" for row in rows], fontsize=7,
+                       rotation=30, ha="right")
     ax.set_ylabel("TFLOP/s")
     ax.legend(fontsize=7, ncol=3)
     fig.tight_layout()
