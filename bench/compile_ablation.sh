@@ -12,6 +12,8 @@
 #   ovpc    overlap (three stages) and the producer converting V
 #   all     every technique
 #   nows    no technique
+#   pst     persistent, static tiles (blockIdx.x + k gridDim.x)
+#   pdyn    persistent, tiles claimed from a counter (dynamic_tiles)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/ablation}
@@ -27,6 +29,8 @@ declare -A tunings=(
   [ovpc]="stages = 3, warp_specialize = true, overlap = true, producer_convert = true"
   [all]="stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
   [nows]=""
+  [pst]="persistent = true, dynamic_tiles = false"
+  [pdyn]="persistent = true"
 )
 for name in "${!tunings[@]}"; do
   sed "s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<${tunings[$name]}>/" \

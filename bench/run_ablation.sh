@@ -10,7 +10,7 @@
 set -uo pipefail
 dir=${1:-.device/ablation}
 out=${OUT:-/tmp}/ablation.jsonl
-variants=${VARIANTS:-ws pp s3 ov ovpp pc pppc ovpc all nows}
+variants=${VARIANTS:-ws pp s3 ov ovpp pc pppc ovpc all nows pst pdyn}
 nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv
 check() {
   local v=$1; shift

@@ -149,35 +149,33 @@ Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx,
   Value zero = constantIndex(b, loc, 0);
   Value next =
       arith::AddIOp::create(b, loc, ctx.queryBlock, constantIndex(b, loc, 1));
-  Value begin =
-      clamp(b, loc,
-            loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.indexHead,
-                      ctx.queryBlock),
-            zero, ctx.nnz);
-  Value end =
-      clamp(b, loc, loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.indexHead, next),
-            begin, ctx.nnz);
+  Value begin = clamp(
+      b, loc,
+      loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.indexHead, ctx.queryBlock),
+      zero, ctx.nnz);
+  Value end = clamp(
+      b, loc, loadIndex(b, loc, ctx.rowPtr, ctx.batch, ctx.indexHead, next),
+      begin, ctx.nnz);
   Value count = arith::SubIOp::create(b, loc, end, begin);
   TileContext c = ctx;
-  return {countIfTileValid(b, loc, ctx, count),
-          [c, begin, causal](OpBuilder &b, Location loc, Value n) {
-            Value slot = arith::AddIOp::create(b, loc, begin, n);
-            Value block = loadIndex(b, loc, c.colIdx, c.batch, c.indexHead, slot);
-            Value valid =
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, block,
-                                      constantIndex(b, loc, 0));
-            Value notAfterQuery =
-                causal
-                    ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
-                                            block, c.queryBlock)
-                    : Value();
-            Value inSequence = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::slt, block, c.validBlocks);
-            if (causal)
-              valid = arith::AndIOp::create(b, loc, valid, notAfterQuery);
-            valid = arith::AndIOp::create(b, loc, valid, inSequence);
-            return std::make_pair(block, valid);
-          }};
+  return {
+      countIfTileValid(b, loc, ctx, count),
+      [c, begin, causal](OpBuilder &b, Location loc, Value n) {
+        Value slot = arith::AddIOp::create(b, loc, begin, n);
+        Value block = loadIndex(b, loc, c.colIdx, c.batch, c.indexHead, slot);
+        Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                            block, constantIndex(b, loc, 0));
+        Value notAfterQuery =
+            causal ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                           block, c.queryBlock)
+                   : Value();
+        Value inSequence = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::slt, block, c.validBlocks);
+        if (causal)
+          valid = arith::AndIOp::create(b, loc, valid, notAfterQuery);
+        valid = arith::AndIOp::create(b, loc, valid, inSequence);
+        return std::make_pair(block, valid);
+      }};
 }
 
 LogicalResult tileAttention(AttentionOp op) {

@@ -18,7 +18,8 @@ PV_PRECISIONS = ("bf16", "f16", "split_bf16")
 TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "warpgroups": int, "persistent": bool,
                      "warp_specialize": bool, "pingpong": bool,
-                     "overlap": bool, "producer_convert": bool}
+                     "overlap": bool, "producer_convert": bool,
+                     "dynamic_tiles": bool}
 
 
 def choose_pv(pv, dtype):

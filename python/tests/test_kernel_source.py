@@ -127,7 +127,8 @@ def test_tuning_attribute_and_its_errors():
     with pytest.raises(ValueError, match=r"unknown tuning parameters "
                        r"\['warps'\]; known: \['block_q', 'block_k', 'stages',"
                        r" 'warpgroups', 'persistent', 'warp_specialize', "
-                       r"'pingpong', 'overlap', 'producer_convert'\]"):
+                       r"'pingpong', 'overlap', 'producer_convert', "
+                       r"'dynamic_tiles'\]"):
         tuning_attr({"warps": 4})
     with pytest.raises(ValueError, match="tuning 'stages' must be int, got '2'"):
         tuning_attr({"stages": "2"})

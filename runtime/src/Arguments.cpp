@@ -112,7 +112,8 @@ void checkContract(const Manifest &manifest,
   expect("row_ptr", {b, listHeads, blockCount(t) + 1},
          "[B, " + heads + ", ceil(T/128) + 1]");
   if (const std::vector<int64_t> *colIdx = shapeOf("col_idx"))
-    expect("col_idx", {b, listHeads, colIdx->back()}, "[B, " + heads + ", NNZ]");
+    expect("col_idx", {b, listHeads, colIdx->back()},
+           "[B, " + heads + ", NNZ]");
 }
 
 } // namespace

@@ -511,10 +511,12 @@ private:
   /// tile coordinates of `s`; returns the clone of its `bsattn.ring_end`
   /// operand (null if it has none).
   Value cloneBody(OpBuilder &builder, const Schedule &s, IRMapping &mapping);
-  /// A persistent kernel: each CTA loops over tiles blockIdx.x,
-  /// blockIdx.x + gridDim.x, ... and fills in the tile values of `s`.
-  LogicalResult buildTileLoop(OpBuilder &builder, Schedule &s,
-                              IRMapping &mapping);
+  /// A persistent kernel: each CTA starts at tile blockIdx.x and loops
+  /// over the tiles it claims from `module`'s tile counter (or, without
+  /// dynamic tiles, blockIdx.x + gridDim.x, ...), filling in the tile
+  /// values of `s`.
+  LogicalResult buildTileLoop(OpBuilder &builder, gpu::GPUModuleOp module,
+                              Schedule &s, IRMapping &mapping);
 
   func::FuncOp func;
   QueryTileOp tile;
@@ -622,7 +624,25 @@ static std::array<Value, 3> tileCoordinates(ScheduleBuilder &sb, Value index,
           sb.toIndex(queryBlock)};
 }
 
-LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
+/// A zero-initialized `memref.global` of `type` in `module` (renamed when
+/// `name` is taken), read through `memref.get_global` at the builder.
+static Value moduleGlobal(OpBuilder &builder, gpu::GPUModuleOp module,
+                          StringRef name, MemRefType type) {
+  OpBuilder moduleBuilder = OpBuilder::atBlockBegin(module.getBody());
+  auto zeros = DenseElementsAttr::get(
+      RankedTensorType::get(type.getShape(), type.getElementType()),
+      moduleBuilder.getZeroAttr(type.getElementType()));
+  auto global = memref::GlobalOp::create(
+      moduleBuilder, module.getLoc(), name,
+      moduleBuilder.getStringAttr("private"), type, zeros,
+      /*constant=*/false, /*alignment=*/nullptr);
+  SymbolTable(module).insert(global);
+  return memref::GetGlobalOp::create(builder, module.getLoc(), type,
+                                     global.getSymName());
+}
+
+LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
+                                           gpu::GPUModuleOp module, Schedule &s,
                                            IRMapping &mapping) {
   Location loc = tile.getLoc();
   ScheduleBuilder sb(builder, loc);
@@ -641,12 +661,69 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
   Value firstTile = NVVM::BlockIdXOp::create(builder, loc, i32);
   Value stride = NVVM::GridDimXOp::create(builder, loc, i32);
 
-  // Carried: the tile, the ring step of its first K/V block and how many
-  // tiles the CTA computed before it.
   Value zero = sb.i32(0);
   Type index = builder.getIndexType();
+
+  // Dynamic tiles: counter[0] hands out the tiles after the first grid's
+  // worth, counter[1] counts the CTAs done; the last one done zeroes both
+  // for the next launch (so launches of one kernel must not overlap).
+  // Memory barriers order each CTA's last claim before its increment of
+  // counter[1], and the last increment before the zeroing (NVPTX emits
+  // the atomics relaxed). Claims only grow, so a CTA that claims past the
+  // last tile has no valid tile left to lose.
+  bool dynamicTiles = tile.getTuning().getDynamicTiles();
+  Value counter, claimed;
+  if (dynamicTiles) {
+    MLIRContext *ctx = builder.getContext();
+    counter =
+        moduleGlobal(builder, module, "bsattn_tile_counter",
+                     MemRefType::get({2}, i32, MemRefLayoutAttrInterface(),
+                                     gpu::AddressSpaceAttr::get(
+                                         ctx, gpu::AddressSpace::Global)));
+    // The leader claims one tile ahead, so that the claim's round trip
+    // overlaps a tile's work: during tile k it claims the CTA's tile k + 2
+    // and, at the end of tile k, hands it over through shared memory slot
+    // k % 2, which tile k + 1 reads after its top barrier. The slot's
+    // readers (at the top of tile k) have all passed that barrier. The
+    // CTA's second tile is claimed before the loop.
+    claimed =
+        moduleGlobal(builder, module, "bsattn_claimed_tile",
+                     MemRefType::get({2}, i32, MemRefLayoutAttrInterface(),
+                                     gpu::AddressSpaceAttr::get(
+                                         ctx, gpu::AddressSpace::Workgroup)));
+    auto leader = scf::IfOp::create(builder, loc, s.isLeader, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(leader.thenBlock());
+    Value claim = memref::AtomicRMWOp::create(
+        builder, loc, arith::AtomicRMWKind::addi, sb.i32(1), counter,
+        ValueRange{sb.index(0)});
+    memref::StoreOp::create(builder, loc,
+                            arith::AddIOp::create(builder, loc, claim, stride),
+                            claimed, ValueRange{sb.index(1)});
+  }
+  // Carried: the tile, the ring step of its first K/V block and how many
+  // tiles the CTA computed before it.
   auto loop = scf::WhileOp::create(builder, loc, TypeRange{i32, index, i32},
                                    ValueRange{firstTile, sb.index(0), zero});
+  if (dynamicTiles) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointAfter(loop);
+    auto leader = scf::IfOp::create(builder, loc, s.isLeader, false);
+    builder.setInsertionPointToStart(leader.thenBlock());
+    NVVM::MembarOp::create(builder, loc, NVVM::MemScopeKind::GPU);
+    Value done = memref::AtomicRMWOp::create(
+        builder, loc, arith::AtomicRMWKind::addi, sb.i32(1), counter,
+        ValueRange{sb.index(1)});
+    Value last = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::eq, done,
+        arith::SubIOp::create(builder, loc, stride, sb.i32(1)));
+    auto reset = scf::IfOp::create(builder, loc, last, false);
+    builder.setInsertionPointToStart(reset.thenBlock());
+    NVVM::MembarOp::create(builder, loc, NVVM::MemScopeKind::GPU);
+    for (int64_t i = 0; i < 2; ++i)
+      memref::StoreOp::create(builder, loc, zero, counter,
+                              ValueRange{sb.index(i)});
+  }
   {
     OpBuilder::InsertionGuard guard(builder);
     Block *before = builder.createBlock(&loop.getBefore(), {},
@@ -670,7 +747,30 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
   s.queryParity = arith::TruncIOp::create(
       builder, loc, builder.getI1Type(),
       arith::ShRUIOp::create(builder, loc, count, sb.i32(1)));
-  Value following = arith::AddIOp::create(builder, loc, current, stride);
+  Value following, aheadClaim;
+  if (dynamicTiles) {
+    // The next tile, handed over at the end of the previous one (or before
+    // the loop); then the leader claims the one after it.
+    NVVM::Barrier0Op::create(builder, loc);
+    Value nextSlot =
+        arith::SubIOp::create(builder, loc, sb.index(1), s.queryBuffer);
+    following =
+        memref::LoadOp::create(builder, loc, claimed, ValueRange{nextSlot});
+    auto leader = scf::IfOp::create(builder, loc, TypeRange{i32}, s.isLeader,
+                                    /*addThenBlock=*/true,
+                                    /*addElseBlock=*/true);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(leader.thenBlock());
+    scf::YieldOp::create(builder, loc,
+                         ValueRange{memref::AtomicRMWOp::create(
+                             builder, loc, arith::AtomicRMWKind::addi,
+                             sb.i32(1), counter, ValueRange{sb.index(0)})});
+    builder.setInsertionPointToStart(leader.elseBlock());
+    scf::YieldOp::create(builder, loc, ValueRange{zero});
+    aheadClaim = leader.getResult(0);
+  } else {
+    following = arith::AddIOp::create(builder, loc, current, stride);
+  }
   Value hasNext = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
                                         following, tiles);
   // Without a next tile, the current one's coordinates keep the body's
@@ -684,7 +784,9 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
   // Every thread is done with the previous tile, whose query buffer this
   // tile's prologue refills with the next tile's Q (its store_output waited
   // for that buffer's load and for the TMA store that read o out of it).
-  NVVM::Barrier0Op::create(builder, loc);
+  // Dynamic tiles put this barrier between the claim and its read.
+  if (!dynamicTiles)
+    NVVM::Barrier0Op::create(builder, loc);
   for (Operation &op : tile.getBody().front()) {
     if (auto start = dyn_cast<RingStartOp>(op)) {
       mapping.map(start.getFirst(), first);
@@ -701,6 +803,14 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder, Schedule &s,
     return tile.emitOpError()
            << "is persistent but has no 'bsattn.ring_end' (run "
               "bsattn-fuse-softmax before convert-bsattn-to-schedule)";
+  if (dynamicTiles) {
+    auto leader = scf::IfOp::create(builder, loc, s.isLeader, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(leader.thenBlock());
+    memref::StoreOp::create(
+        builder, loc, arith::AddIOp::create(builder, loc, aheadClaim, stride),
+        claimed, ValueRange{s.queryBuffer});
+  }
   scf::YieldOp::create(
       builder, loc,
       ValueRange{following, ringEnd,
@@ -889,7 +999,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                            entry->getArgument(firstArg.lookup(capture))));
   }
   if (persistent) {
-    if (failed(buildTileLoop(builder, s, mapping)))
+    if (failed(buildTileLoop(builder, module, s, mapping)))
       return failure();
   } else {
     // One tile per CTA, at the block index.

@@ -1,8 +1,9 @@
-// RUN: bsattn-opt %s --bsattn-fuse-softmax --convert-bsattn-to-schedule | FileCheck %s
+// RUN: bsattn-opt %s --bsattn-fuse-softmax --convert-bsattn-to-schedule --split-input-file | FileCheck %s
 
-// A persistent query tile: one CTA per SM loops over the B * H * ceil(T/128)
-// tiles, blockIdx.x, + gridDim.x, ... The ring step and the count of tiles
-// done are carried; the count picks the query buffer and its barrier phase.
+// A persistent query tile with static tiles: one CTA per SM loops over the
+// B * H * ceil(T/128) tiles blockIdx.x, + gridDim.x, ... The ring step and
+// the count of tiles done are carried; the count picks the query buffer and
+// its barrier phase.
 
 // CHECK: llvm.func @persistent(
 // CHECK-SAME: bsattn.persistent
@@ -43,6 +44,75 @@
 // CHECK: scf.yield %[[FOLLOWING]], %[[TILEEND]]#3, %{{.*}} : i32, index, i32
 !act = memref<1x2x512x128xbf16>
 func.func @persistent(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                      %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, dynamic_tiles = false>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}
+
+// -----
+
+// Dynamic tiles (the default): thread 0 claims tiles from a zeroed global
+// counter (gridDim.x + its claim), one tile ahead: the CTA's second tile
+// before the loop, and during tile k its tile k + 2, handed over at the end
+// of tile k through shared memory slot k % 2 and read after tile k + 1's
+// top barrier. After the loop each CTA counts itself done; the last one
+// zeroes the counter for the next launch.
+
+// CHECK-DAG: memref.global "private" @[[CLAIMED:bsattn_claimed_tile]] : memref<2xi32, #gpu.address_space<workgroup>> = dense<0>
+// CHECK-DAG: memref.global "private" @[[COUNTER:bsattn_tile_counter]] : memref<2xi32, #gpu.address_space<global>> = dense<0>
+// CHECK: llvm.func @dynamic(
+// CHECK: %[[TIDX:.*]] = nvvm.read.ptx.sreg.tid.x
+// CHECK: %[[LEADER:.*]] = arith.cmpi eq, %[[TIDX]], %c0_i32
+// CHECK: %[[FIRSTTILE:.*]] = nvvm.read.ptx.sreg.ctaid.x
+// CHECK: %[[STRIDE:.*]] = nvvm.read.ptx.sreg.nctaid.x
+// CHECK: %[[CTR:.*]] = memref.get_global @[[COUNTER]]
+// CHECK: %[[SLOTS:.*]] = memref.get_global @[[CLAIMED]]
+// CHECK: scf.if %[[LEADER]] {
+// CHECK: %[[SECOND:.*]] = memref.atomic_rmw addi %{{.*}}, %[[CTR]][%c0
+// CHECK: %[[SECONDTILE:.*]] = arith.addi %[[SECOND]], %[[STRIDE]]
+// CHECK: memref.store %[[SECONDTILE]], %[[SLOTS]][%c1
+// CHECK: scf.while (%{{.*}} = %[[FIRSTTILE]],
+// CHECK: } do {
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %[[DONE:.*]]: i32):
+// CHECK: %[[PARITY:.*]] = arith.andi %[[DONE]], %c1_i32
+// CHECK: %[[SLOT:.*]] = arith.index_cast %[[PARITY]]
+// CHECK: nvvm.barrier0
+// CHECK: %[[NEXTSLOT:.*]] = arith.subi %c1{{.*}}, %[[SLOT]]
+// CHECK: %[[FOLLOWING:.*]] = memref.load %[[SLOTS]][%[[NEXTSLOT]]]
+// CHECK: %[[AHEAD:.*]] = scf.if %[[LEADER]] -> (i32) {
+// CHECK: %[[CLAIM:.*]] = memref.atomic_rmw addi %{{.*}}, %[[CTR]][%c0
+// CHECK: scf.yield %[[CLAIM]]
+// CHECK: arith.cmpi ult, %[[FOLLOWING]]
+// CHECK-NOT: nvvm.barrier0
+// CHECK: scf.if %[[LEADER]] {
+// CHECK: %[[AHEADTILE:.*]] = arith.addi %[[AHEAD]], %[[STRIDE]]
+// CHECK: memref.store %[[AHEADTILE]], %[[SLOTS]][%[[SLOT]]]
+// CHECK: scf.yield %[[FOLLOWING]],
+// CHECK: scf.if %[[LEADER]] {
+// CHECK: nvvm.memory.barrier <gpu>
+// CHECK: %[[FINISHED:.*]] = memref.atomic_rmw addi %{{.*}}, %[[CTR]][%c1
+// CHECK: %[[LASTCTA:.*]] = arith.subi %[[STRIDE]], %c1
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %[[FINISHED]], %[[LASTCTA]]
+// CHECK: scf.if %[[LAST]] {
+// CHECK: nvvm.memory.barrier <gpu>
+// CHECK: memref.store %{{.*}}, %[[CTR]][%c0
+// CHECK: memref.store %{{.*}}, %[[CTR]][%c1
+!act = memref<1x2x512x128xbf16>
+func.func @dynamic(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
                       %lens: memref<?xi32>) {
   bsattn.query_tile #bsattn.causal pv = f16
       ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)

@@ -92,5 +92,10 @@ func.func @f() attributes {t = #bsattn.tuning<producer_convert = true>} { return
 
 // -----
 
+// expected-error @+1 {{tuning dynamic_tiles = false needs persistent = true}}
+func.func @f() attributes {t = #bsattn.tuning<dynamic_tiles = false>} { return }
+
+// -----
+
 // expected-error @+1 {{duplicate or unknown struct parameter name: cause}}
 func.func @f() attributes {p = #bsattn.csr<cause = false>} { return }

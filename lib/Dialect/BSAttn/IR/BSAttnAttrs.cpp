@@ -36,9 +36,10 @@ WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockK, int64_t stages,
-                                 int64_t warpgroups, bool, bool warpSpecialize,
-                                 bool pingpong, bool overlap,
-                                 bool producerConvert) {
+                                 int64_t warpgroups, bool persistent,
+                                 bool warpSpecialize, bool pingpong,
+                                 bool overlap, bool producerConvert,
+                                 bool dynamicTiles) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
   if (blockK != 64 && blockK != 128)
@@ -56,5 +57,9 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (producerConvert && !warpSpecialize)
     return emitError()
            << "tuning producer_convert needs warp_specialize = true";
+  // Only a persistent grid has tiles to hand out.
+  if (!dynamicTiles && !persistent)
+    return emitError() << "tuning dynamic_tiles = false needs persistent = "
+                          "true";
   return success();
 }

@@ -255,8 +255,8 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
                                             int64_t blockSize, bool perKVHead) {
   Type i32 = IntegerType::get(op->getContext(), 32);
   const Extent bhFree[] = {kBatch, perKVHead ? kKVHeads : kHeads, kFree};
-  StringRef rowPtrLayout = perKVHead ? "[B, H_kv, ceil(T/block) + 1]"
-                                     : "[B, H, ceil(T/block) + 1]";
+  StringRef rowPtrLayout =
+      perKVHead ? "[B, H_kv, ceil(T/block) + 1]" : "[B, H, ceil(T/block) + 1]";
   StringRef colIdxLayout = perKVHead ? "[B, H_kv, NNZ]" : "[B, H, NNZ]";
   FailureOr<MemRefType> rowPtrType =
       checkMemRef(rowPtr, "row_ptr", 3, rowPtrLayout, i32);
@@ -270,8 +270,9 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
     int64_t maxBlocks = llvm::divideCeil(kMaxIndex, blockSize);
     if (rowCount - 1 > maxBlocks)
       return op->emitOpError()
-             << "'row_ptr' has " << rowCount << " rows per head: "
-             << rowCount - 1 << " query blocks, more than the " << maxBlocks
+             << "'row_ptr' has " << rowCount
+             << " rows per head: " << rowCount - 1
+             << " query blocks, more than the " << maxBlocks
              << " that T <= " << kMaxIndex
              << " (the largest the kernel's 32-bit indices hold) makes";
     queryBlocks = rowCount - 1;
@@ -325,9 +326,9 @@ LogicalResult BufferVerifier::verifyExtents(int64_t blockSize) {
                                          : std::to_string(size);
     };
     return op->emitOpError()
-           << "B * H * ceil(T/" << blockSize << ") = " << format(batch)
-           << " * " << format(heads) << " * " << format(blocks)
-           << " query tiles exceed " << kMaxIndex
+           << "B * H * ceil(T/" << blockSize << ") = " << format(batch) << " * "
+           << format(heads) << " * " << format(blocks) << " query tiles exceed "
+           << kMaxIndex
            << ", the largest the kernel's 32-bit tile indices hold";
   }
   return success();
@@ -489,7 +490,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
   return TuningAttr::get(getContext(), 128, 128, 2, 2, false, false, false,
-                         false, false);
+                         false, false, true);
 }
 
 //===----------------------------------------------------------------------===//

@@ -145,6 +145,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     number of consumer warpgroups. With `persistent = true` the grid has
     one CTA per SM and each CTA computes a sequence of query tiles, loading
     the next tile's Q and first K/V block while it finishes the current one.
+    Its CTAs take tiles from a counter in global memory as they get to them
+    (`dynamic_tiles`, the default: a CTA of short tiles takes more of them),
+    or with `dynamic_tiles = false` every gridDim.x-th tile from their
+    block index.
     With `warp_specialize = true` a producer warpgroup issues every load and
     the consumer warpgroups only compute (`bsattn-warp-specialize`). With
     `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
@@ -167,7 +171,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$warp_specialize,
     DefaultValuedParameter<"bool", "false">:$pingpong,
     DefaultValuedParameter<"bool", "false">:$overlap,
-    DefaultValuedParameter<"bool", "false">:$producer_convert
+    DefaultValuedParameter<"bool", "false">:$producer_convert,
+    DefaultValuedParameter<"bool", "true">:$dynamic_tiles
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
