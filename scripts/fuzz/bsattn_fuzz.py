@@ -113,6 +113,7 @@ class AttentionGen:
         r = self.rng
         return r.choice(["#bsattn.csr", "#bsattn.causal", "#bsattn.full",
                          "#bsattn.csr<causal = false>",
+                         "#bsattn.csr<per_kv_head = true>",
                          "#bsattn.sliding_window<2, causal = false>",
                          "#bsattn.sliding_window<%d>" % r.choice([1, 2, 8, 0, -1, 2**40]),
                          "#bsattn.window_global<%d, %d>" % (r.choice([1, 3, 0]),
@@ -172,7 +173,10 @@ class AttentionGen:
         kv_heads_fit = True
         if kv_group in (2, 4):
             kv_heads_fit = H is None or H % kv_group == 0
-            for n in ("k", "v"):
+            # CSR lists per K/V head have H / kv_group heads too.
+            lists = ("k", "v") + (("row_ptr", "col_idx")
+                                  if "per_kv_head" in sparsity else ())
+            for n in lists:
                 if kv_heads_fit and shapes[n][1] is not None:
                     shapes[n][1] = H // kv_group
         if shapes["q"][3] is None:
