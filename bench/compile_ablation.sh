@@ -29,8 +29,8 @@ declare -A tunings=(
   [ovpc]="stages = 3, warp_specialize = true, overlap = true, producer_convert = true"
   [all]="stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
   [nows]=""
-  [pst]="persistent = true, dynamic_tiles = false"
-  [pdyn]="persistent = true"
+  [pst]="persistent = true"
+  [pdyn]="persistent = true, dynamic_tiles = true"
 )
 for name in "${!tunings[@]}"; do
   sed "s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<${tunings[$name]}>/" \

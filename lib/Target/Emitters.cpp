@@ -365,9 +365,8 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
     if (role == "q")
       queryArg = i;
   // The tiles (query tile, head, batch entry): x = ceil(T / 128), y = H,
-  // z = B,
-  // all read off q's shape; one CTA each, or for a persistent kernel one
-  // CTA per SM looping over them.
+  // z = B, all read off q's shape; one CTA each, or for a persistent
+  // kernel one CTA per SM looping over them.
   llvm::json::Array grid{
       llvm::json::Object{{"arg", queryArg}, {"dim", 2}, {"divide_by", 128}},
       llvm::json::Object{{"arg", queryArg}, {"dim", 1}, {"divide_by", 1}},

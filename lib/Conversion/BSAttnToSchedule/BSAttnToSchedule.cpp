@@ -628,17 +628,17 @@ static std::array<Value, 3> tileCoordinates(ScheduleBuilder &sb, Value index,
 /// `name` is taken), read through `memref.get_global` at the builder.
 static Value moduleGlobal(OpBuilder &builder, gpu::GPUModuleOp module,
                           StringRef name, MemRefType type) {
-  OpBuilder moduleBuilder = OpBuilder::atBlockBegin(module.getBody());
+  OpBuilder detached(module.getContext());
   auto zeros = DenseElementsAttr::get(
       RankedTensorType::get(type.getShape(), type.getElementType()),
-      moduleBuilder.getZeroAttr(type.getElementType()));
+      detached.getZeroAttr(type.getElementType()));
   auto global = memref::GlobalOp::create(
-      moduleBuilder, module.getLoc(), name,
-      moduleBuilder.getStringAttr("private"), type, zeros,
-      /*constant=*/false, /*alignment=*/nullptr);
-  SymbolTable(module).insert(global);
+      detached, module.getLoc(), name, detached.getStringAttr("private"), type,
+      zeros, /*constant=*/false, /*alignment=*/nullptr);
+  StringAttr symbol =
+      SymbolTable(module).insert(global, module.getBody()->begin());
   return memref::GetGlobalOp::create(builder, module.getLoc(), type,
-                                     global.getSymName());
+                                     symbol.getValue());
 }
 
 LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,

@@ -50,7 +50,7 @@ func.func @persistent(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
       captures(%lens : memref<?xi32>)
       attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
                   scale = 0.5 : f32,
-                  tuning = #bsattn.tuning<persistent = true, dynamic_tiles = false>} {
+                  tuning = #bsattn.tuning<persistent = true>} {
   ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
     %len32 = memref.load %l[%b] : memref<?xi32>
     %n = arith.index_cast %len32 : i32 to index
@@ -65,7 +65,7 @@ func.func @persistent(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
 
 // -----
 
-// Dynamic tiles (the default): thread 0 claims tiles from a zeroed global
+// Dynamic tiles: thread 0 claims tiles from a zeroed global
 // counter (gridDim.x + its claim), one tile ahead: the CTA's second tile
 // before the loop, and during tile k its tile k + 2, handed over at the end
 // of tile k through shared memory slot k % 2 and read after tile k + 1's
@@ -118,7 +118,7 @@ func.func @dynamic(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
       ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
       captures(%lens : memref<?xi32>)
       attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
-                  scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true, dynamic_tiles = true>} {
   ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
     %len32 = memref.load %l[%b] : memref<?xi32>
     %n = arith.index_cast %len32 : i32 to index

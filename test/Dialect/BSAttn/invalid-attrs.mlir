@@ -92,8 +92,8 @@ func.func @f() attributes {t = #bsattn.tuning<producer_convert = true>} { return
 
 // -----
 
-// expected-error @+1 {{tuning dynamic_tiles = false needs persistent = true}}
-func.func @f() attributes {t = #bsattn.tuning<dynamic_tiles = false>} { return }
+// expected-error @+1 {{tuning dynamic_tiles needs persistent = true}}
+func.func @f() attributes {t = #bsattn.tuning<dynamic_tiles = true>} { return }
 
 // -----
 

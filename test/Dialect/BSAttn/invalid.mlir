@@ -682,3 +682,16 @@ func.func @f(%q: memref<1x8x256x128xbf16>, %kv: memref<1x2x256x128xbf16>, %s: me
       outs(%o, %l : memref<1x8x256x128xbf16>, memref<1x8x256xf32>) {kv_group = 4}
   return
 }
+
+// -----
+
+// T hidden behind '?' everywhere but row_ptr, which holds no query block.
+func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<?x?x1xi32>, %ci: memref<?x?x?xi32>, %lse: memref<?x?x?xf32>) {
+  // expected-error @+1 {{'row_ptr' has 1 rows per head, fewer than the 2 of one query block}}
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %q, %q : memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>, memref<?x?x?x128xbf16>)
+      seq_lens(%s : memref<?xi32>)
+      indices(%rp, %ci : memref<?x?x1xi32>, memref<?x?x?xi32>)
+      outs(%q, %lse : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
+  return
+}

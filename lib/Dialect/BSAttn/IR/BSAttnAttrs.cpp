@@ -58,8 +58,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError()
            << "tuning producer_convert needs warp_specialize = true";
   // Only a persistent grid has tiles to hand out.
-  if (!dynamicTiles && !persistent)
-    return emitError() << "tuning dynamic_tiles = false needs persistent = "
-                          "true";
+  if (dynamicTiles && !persistent)
+    return emitError() << "tuning dynamic_tiles needs persistent = true";
   return success();
 }

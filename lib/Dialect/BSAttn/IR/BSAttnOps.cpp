@@ -267,6 +267,10 @@ LogicalResult BufferVerifier::verifyIndices(Value rowPtr, Value colIdx,
   // number of query blocks, which the extent limits then hold for.
   int64_t rowCount = rowPtrType->getDimSize(2);
   if (ShapedType::isDynamic(seqLen) && !ShapedType::isDynamic(rowCount)) {
+    if (rowCount < 2)
+      return op->emitOpError()
+             << "'row_ptr' has " << rowCount
+             << " rows per head, fewer than the 2 of one query block";
     int64_t maxBlocks = llvm::divideCeil(kMaxIndex, blockSize);
     if (rowCount - 1 > maxBlocks)
       return op->emitOpError()
@@ -490,7 +494,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
   return TuningAttr::get(getContext(), 128, 128, 2, 2, false, false, false,
-                         false, false, true);
+                         false, false, false);
 }
 
 //===----------------------------------------------------------------------===//

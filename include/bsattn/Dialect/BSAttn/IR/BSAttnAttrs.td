@@ -145,10 +145,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     number of consumer warpgroups. With `persistent = true` the grid has
     one CTA per SM and each CTA computes a sequence of query tiles, loading
     the next tile's Q and first K/V block while it finishes the current one.
-    Its CTAs take tiles from a counter in global memory as they get to them
-    (`dynamic_tiles`, the default: a CTA of short tiles takes more of them),
-    or with `dynamic_tiles = false` every gridDim.x-th tile from their
-    block index.
+    Its CTAs take every gridDim.x-th tile from their block index, or with
+    `dynamic_tiles = true` (which needs `persistent`) tiles from a counter
+    in the kernel's module as they get to them (a CTA of short tiles takes
+    more of them; launches of one such kernel must not overlap).
     With `warp_specialize = true` a producer warpgroup issues every load and
     the consumer warpgroups only compute (`bsattn-warp-specialize`). With
     `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
@@ -172,7 +172,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$pingpong,
     DefaultValuedParameter<"bool", "false">:$overlap,
     DefaultValuedParameter<"bool", "false">:$producer_convert,
-    DefaultValuedParameter<"bool", "true">:$dynamic_tiles
+    DefaultValuedParameter<"bool", "false">:$dynamic_tiles
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
