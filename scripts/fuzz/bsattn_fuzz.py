@@ -173,9 +173,15 @@ class AttentionGen:
         kv_heads_fit = True
         if kv_group in (2, 4):
             kv_heads_fit = H is None or H % kv_group == 0
-            # CSR lists per K/V head have H / kv_group heads too.
-            lists = ("k", "v") + (("row_ptr", "col_idx")
-                                  if "per_kv_head" in sparsity else ())
+            # CSR lists per K/V head have H / kv_group heads too; sometimes
+            # they keep H (per query head), a contradiction where both are
+            # static.
+            per_kv_lists = "per_kv_head" in sparsity
+            if per_kv_lists and r.random() < 0.2:
+                per_kv_lists = False
+                bad.append("contradiction?")
+            lists = ("k", "v") + (("row_ptr", "col_idx") if per_kv_lists
+                                  else ())
             for n in lists:
                 if kv_heads_fit and shapes[n][1] is not None:
                     shapes[n][1] = H // kv_group
