@@ -41,6 +41,8 @@ tunings=("warp_specialize = true"
 suffixes=("" _pp _nows _s3 _ov _ovpp _pc)
 for d in ${HEAD_DIMS:-128}; do
   for i in "${!tunings[@]}"; do
+    # A third 64 KiB ring stage of D = 256 outgrows shared memory.
+    [[ $d == 256 && ${tunings[i]} == *"stages = 3"* ]] && continue
     variant "d${d}_f16${suffixes[i]}" f16 f16 "${tunings[i]}" "$d"
     variant "d${d}_bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}" "$d"
     variant "d${d}_bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}" "$d"

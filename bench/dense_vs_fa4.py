@@ -1,10 +1,12 @@
 """Dense causal attention: bsattn, FlashAttention-4 and cuDNN in one process
 (GPU machine).
 
-  HEAD_DIMS="64 128" bash bench/compile_dense.sh .device/dense   # here
+  HEAD_DIMS="64 128 192 256" bash bench/compile_dense.sh .device/dense  # here
   # there, after ../shared/anchors/fa4's device_install.sh:
   python3 bench/dense_vs_fa4.py --kernels .device/dense --fa4 .device/fa4/b \
-      --head-dims 64,128 --out $OUT/dense.json
+      --head-dims 64,128,192,256 --out $OUT/dense.json
+
+An ablation whose kernel is missing from --kernels is left out of its rows.
 
 Every shape has 16k tokens (B * T = 16384, H = 2048 / D), so each call runs about
 a millisecond and launch overheads (FA4's Python path costs ~0.18 ms) hide
@@ -254,10 +256,16 @@ def main():
                     for _ in range(4)]
             row = {"name": f"causal B{B} H{H} T{T}", "dtype": name,
                    "D": D, "causal": True, "pv": pv}
+            timed = []
             for suffix, key in ABLATIONS:
-                kernel = bsattn_cuda.Kernel.from_files(
-                    os.path.join(a.kernels, f"d{D}_{variant}{suffix}.cubin"),
-                    os.path.join(a.kernels, f"d{D}_{variant}{suffix}.json"))
+                base = os.path.join(a.kernels, f"d{D}_{variant}{suffix}")
+                # Some ablations do not exist for every D (a third ring
+                # stage of D = 256 outgrows shared memory).
+                if not os.path.exists(base + ".cubin"):
+                    continue
+                timed.append(key)
+                kernel = bsattn_cuda.Kernel.from_files(base + ".cubin",
+                                                       base + ".json")
                 o_diff, lse_diff, o_fp32_ok = check(kernel, *sets[0], dtype)
                 row[f"{key}_o_max_diff"] = o_diff
                 row[f"{key}_lse_max_diff"] = lse_diff
@@ -274,16 +282,19 @@ def main():
                     *s, is_causal=True), sets)
             row["cudnn_tflops"] = round(flops / ms / 1e9, 1)
             if FA4Dense is not None:
-                fa4 = [FA4Dense(*s) for s in sets]
-                ms = burst_ms(lambda f: f(), fa4)
-                row["fa4_tflops"] = round(flops / ms / 1e9, 1)
-                del fa4
+                try:
+                    fa4 = [FA4Dense(*s) for s in sets]
+                    ms = burst_ms(lambda f: f(), fa4)
+                    row["fa4_tflops"] = round(flops / ms / 1e9, 1)
+                    del fa4
+                except Exception as error:  # noqa: BLE001 - a D FA4 lacks
+                    row["fa4_error"] = str(error)[:300]
             row["pass"] = all(row[f"{key}_o_fp32_ok"] and
                               row[f"{key}_lse_max_diff"] < 1e-2
-                              for _, key in ABLATIONS)
+                              for key in timed)
             if "fa4_tflops" in row:
                 # The schedule-level issue's targets against FA4.
-                best = max(ABLATIONS, key=lambda a: row[a[1] + "_tflops"])[1]
+                best = max(timed, key=lambda key: row[key + "_tflops"])
                 row["best_variant"] = best
                 row["best_vs_fa4"] = round(row[best + "_tflops"] /
                                            row["fa4_tflops"], 3)
@@ -303,7 +314,8 @@ def main():
           f" {'FA4':>7s} {'cuDNN':>7s}")
     for r in rows:
         print(f"{r['name']:24s} {r['dtype']:5s} {r['pv']:4s} " +
-              " ".join(f"{r[key + '_tflops']:7.1f}" for _, key in ABLATIONS) +
+              " ".join(f"{r.get(key + '_tflops', float('nan')):7.1f}"
+                       for _, key in ABLATIONS) +
               f" {r.get('fa4_tflops', float('nan')):7.1f}"
               f" {r['cudnn_tflops']:7.1f}" +
               (f"  best {r['best_variant']}: {r['best_vs_fa4']:.3f}x FA4"

@@ -14,8 +14,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 def main():
     rows = json.load(open(sys.argv[1]))["rows"]
-    series = [k[:-len("_tflops")] for k in rows[0]
-              if k.endswith("_tflops") and k.startswith("bsattn")]
+    # Every variant any row has, in first-seen order (some D lack some).
+    series = list(dict.fromkeys(
+        k[:-len("_tflops")] for row in rows for k in row
+        if k.endswith("_tflops") and k.startswith("bsattn")))
     series += ["fa4", "cudnn"]
     width = 0.8 / len(series)
     fig, ax = plt.subplots(figsize=(12, 5.5))

@@ -137,9 +137,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   int64_t rows = tile.getTuning().getBlockQ();
-  int64_t blockSize = tile.getBlockSize();
-  auto scoresType =
-      TileType::get(b.getContext(), rows, blockSize, b.getF32Type());
+  auto scoresType = TileType::get(b.getContext(), rows, tile.getKeyTileSize(),
+                                  b.getF32Type());
   auto accType =
       TileType::get(b.getContext(), rows, tile.getHeadDim(), b.getF32Type());
   auto rowsType = RowsType::get(b.getContext(), rows, b.getF32Type());

@@ -259,11 +259,37 @@ LogicalResult tileAttention(AttentionOp op) {
     return op.emitOpError()
            << "bsattn-tile does not know sparsity " << op.getSparsity();
 
-  auto loop = KeyBlockLoopOp::create(b, loc, schedule.count, seqLen);
+  // Key tiles narrower than a block: each entry of the block schedule
+  // becomes its `tilesPerBlock` key tiles, and a tile entirely past seq_len
+  // is not used.
+  int64_t keyTile = tile.getKeyTileSize();
+  int64_t tilesPerBlock = blockSize / keyTile;
+  Value count = schedule.count;
+  Value validKeyTiles;
+  if (tilesPerBlock > 1) {
+    count = arith::MulIOp::create(b, loc, count,
+                                  constantIndex(b, loc, tilesPerBlock));
+    validKeyTiles = arith::CeilDivSIOp::create(b, loc, seqLen,
+                                               constantIndex(b, loc, keyTile));
+  }
+  auto loop = KeyBlockLoopOp::create(b, loc, count, seqLen);
   Block *loopBody = b.createBlock(&loop.getBody());
   Value entry = loopBody->addArgument(b.getIndexType(), loc);
-  auto [block, valid] = schedule.entry(b, loc, entry);
-  YieldKeyBlockOp::create(b, loc, block, valid);
+  if (tilesPerBlock == 1) {
+    auto [block, valid] = schedule.entry(b, loc, entry);
+    YieldKeyBlockOp::create(b, loc, block, valid);
+  } else {
+    Value perBlock = constantIndex(b, loc, tilesPerBlock);
+    auto [block, valid] =
+        schedule.entry(b, loc, arith::DivUIOp::create(b, loc, entry, perBlock));
+    Value firstTile = arith::MulIOp::create(b, loc, block, perBlock);
+    Value tile = arith::AddIOp::create(
+        b, loc, firstTile, arith::RemUIOp::create(b, loc, entry, perBlock));
+    Value beforeEnd = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            tile, validKeyTiles);
+    YieldKeyBlockOp::create(b, loc, tile,
+                            arith::AndIOp::create(b, loc, valid, beforeEnd));
+  }
 
   op.erase();
   return success();

@@ -36,7 +36,7 @@ _PATTERN_TYPE_ERROR = ("pattern must be bsattn.causal(), full(), "
 def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
               tuning=None):
     """Block-sparse attention of CUDA tensors q [B, H, T, D] and k, v
-    [B, H_kv, T, D] (bf16 or f16, any T >= 1, D in 64/128/256; H
+    [B, H_kv, T, D] (bf16 or f16, any T >= 1, D in 64/128/192/256; H
     a multiple of H_kv: grouped-query attention, query head h reading head
     h / (H / H_kv) of k and v) under `pattern`
     (bsattn.causal(), full(), sliding_window(w), window_global(w, g),

@@ -225,3 +225,37 @@ func.func @window_both_ways(%q: memref<1x2x1024x128xbf16>, %s: memref<1xi32>, %o
       outs(%o, %l : memref<1x2x1024x128xbf16>, memref<1x2x1024xf32>)
   return
 }
+
+// -----
+
+// D = 256 takes 64-key tiles (block_k = 0 chooses): each used block of the
+// causal schedule becomes its two key tiles, 2j and 2j + 1, and a key tile
+// entirely at or past seq_len is not used.
+
+// CHECK-LABEL: func.func @key_tiles
+// CHECK: bsattn.query_tile #bsattn.causal pv = f16
+// CHECK-SAME: tuning = #bsattn.tuning<>
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[SEQ:.*]] = arith.minsi
+// CHECK: %[[BLOCKS:.*]] = arith.addi %[[QB]], %c1
+// CHECK: %[[COUNT:.*]] = arith.select %{{.*}}, %[[BLOCKS]], %c0
+// CHECK: %[[TILES:.*]] = arith.muli %[[COUNT]], %c2
+// CHECK: %[[VALIDTILES:.*]] = arith.ceildivsi %[[SEQ]], %c64
+// CHECK: bsattn.key_block_loop count(%[[TILES]]) seq_len(%[[SEQ]]) {
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[BLOCK:.*]] = arith.divui %[[E]], %c2
+// CHECK: %[[FIRST:.*]] = arith.muli %[[BLOCK]], %c2
+// CHECK: %[[SUB:.*]] = arith.remui %[[E]], %c2
+// CHECK: %[[TILE:.*]] = arith.addi %[[FIRST]], %[[SUB]]
+// CHECK: %[[BEFORE:.*]] = arith.cmpi slt, %[[TILE]], %[[VALIDTILES]]
+// CHECK: %[[USED:.*]] = arith.andi %true, %[[BEFORE]]
+// CHECK: bsattn.yield_key_block %[[TILE]], %[[USED]]
+!act = memref<1x2x1000x256xf16>
+func.func @key_tiles(%q: !act, %seq_lens: memref<1xi32>, %o: !act,
+                     %lse: memref<1x2x1000xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x1000xf32>)
+  return
+}

@@ -32,9 +32,9 @@ using namespace mlir::bsattn;
 namespace {
 
 /// The CTA this level starts from: two consumer warpgroups of 64 query rows
-/// each, one 128-row query tile at a time, K/V blocks of 128 keys. A
-/// D-column 16-bit tile is D / 64 chunks, 128x64 TMA boxes (128-byte
-/// swizzled rows).
+/// each, one 128-row query tile at a time, K/V tiles of the tuning's key
+/// tile (64 or 128 keys). A D-column 16-bit tile is D / 64 chunks, rows x 64
+/// TMA boxes (128-byte swizzled rows).
 constexpr int64_t kThreads = 256;
 constexpr int64_t kTileRows = 128;
 constexpr int64_t kGroupRows = 64;
@@ -47,17 +47,17 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return tile.emitOpError()
            << "convert-bsattn-to-schedule does not support " << what << " yet";
   };
-  // One or two 64-column chunks: D = 256 needs narrower key tiles for its
-  // registers, D = 192 a shallower ring for its shared memory.
-  if (tile.getHeadDim() != 64 && tile.getHeadDim() != 128)
-    return fail("head dimension " + Twine(tile.getHeadDim()) +
-                " (only 64 and 128)");
   TuningAttr tuning = tile.getTuning();
-  if (tuning.getBlockQ() != 128 || tuning.getBlockK() != 128 ||
-      tuning.getWarpgroups() != 2)
+  if (tuning.getBlockQ() != 128 || tuning.getWarpgroups() != 2)
     return fail("tuning " + Twine("block_q = ") + Twine(tuning.getBlockQ()) +
-                ", block_k = " + Twine(tuning.getBlockK()) + ", warpgroups = " +
-                Twine(tuning.getWarpgroups()) + " (only 128, 128, 2)");
+                ", warpgroups = " + Twine(tuning.getWarpgroups()) +
+                " (only 128, 2)");
+  // A consumer thread holds D / 2 accumulator values and block_k / 2
+  // scores: D = 256 with 128-key tiles leaves too few registers.
+  if (tile.getHeadDim() > 128 && tile.getKeyTileSize() > 64)
+    return fail("head dimension " + Twine(tile.getHeadDim()) +
+                " with block_k = " + Twine(tile.getKeyTileSize()) +
+                " (above D = 128 only 64)");
   // Thread 0 loads the next block before it computes the current one, so
   // a one-slot ring would wait on its own release.
   if (tuning.getStages() < 2)
@@ -106,6 +106,8 @@ struct Schedule {
   /// D / 64 chunks of 64 columns (128 bytes).
   Value queryBuffers, ring;
   int64_t chunks = 2;
+  /// Keys per K/V tile (rows of a ring chunk).
+  int64_t keyRows = 128;
   /// mbarrier groups: a Q buffer has landed; a slot has landed, was
   /// released by every thread, had its V converted to f16 by every thread.
   Value queryLanded, slotFull, slotEmpty, slotConverted;
@@ -216,21 +218,23 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
     body();
   }
 
-  /// TMA-loads the 128-row tile at token `row` of `tmap` into the chunks
-  /// of `buffer[prefix...]`, completing on `group[index]`.
+  /// TMA-loads the `rows`-row tile at token `row` of `tmap` into the
+  /// chunks of `buffer[prefix...]`, completing on `group[index]`.
   void loadTile(ScheduleBuilder &sb, Value tmap, Value buffer,
                 ArrayRef<OpFoldResult> prefix, Value group, Value index,
-                Value row, Value head, Value batch) const {
+                int64_t rows, Value row, Value head, Value batch) const {
     for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
       nvgpu::TmaAsyncLoadOp::create(
           sb.b, sb.loc,
-          sb.box(buffer, prefix, chunk, sb.b.getIndexAttr(0), kTileRows), group,
+          sb.box(buffer, prefix, chunk, sb.b.getIndexAttr(0), rows), group,
           tmap, ValueRange{sb.index(chunk * kChunkCols), row, head, batch},
           index, Value(), Value());
   }
 
-  /// Bytes of one 128-row tile of 16-bit elements.
-  int64_t tileBytes() const { return kTileRows * s.chunks * kChunkCols * 2; }
+  /// Bytes of one `rows`-row tile of 16-bit elements.
+  int64_t tileBytes(int64_t rows) const {
+    return rows * s.chunks * kChunkCols * 2;
+  }
 
   Schedule s;
 };
@@ -254,10 +258,10 @@ struct LoadQToSchedule : public TilePattern<LoadQOp> {
     Value row = sb.mul(queryBlock, sb.index(kTileRows));
     onlyWhere(sb, s.isLeader, [&] {
       nvgpu::MBarrierArriveExpectTxOp::create(
-          rewriter, op.getLoc(), s.queryLanded, sb.index(tileBytes()), buffer,
-          Value());
+          rewriter, op.getLoc(), s.queryLanded, sb.index(tileBytes(kTileRows)),
+          buffer, Value());
       loadTile(sb, s.tmapQ, s.queryBuffers, {buffer}, s.queryLanded, buffer,
-               row, head, batch);
+               kTileRows, row, head, batch);
     });
     rewriter.eraseOp(op);
     return success();
@@ -280,7 +284,7 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
     // Grouped-query attention: kv_group query heads share a head of K, V.
     if (s.kvGroup != 1)
       head = arith::DivUIOp::create(rewriter, loc, head, sb.index(s.kvGroup));
-    Value row = sb.mul(adaptor.getKeyBlock(), sb.index(kTileRows));
+    Value row = sb.mul(adaptor.getKeyBlock(), sb.index(s.keyRows));
     onlyWhere(sb, s.isLeader, [&] {
       // The slot's previous step must be released by every thread; the
       // first use of a slot waits on the phase before the barrier's first
@@ -290,10 +294,11 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
           arith::ConstantIntOp::create(rewriter, loc, 1, 1));
       waitOn(sb, s.slotEmpty, slot, previous);
       nvgpu::MBarrierArriveExpectTxOp::create(
-          rewriter, loc, s.slotFull, sb.index(2 * tileBytes()), slot, Value());
+          rewriter, loc, s.slotFull, sb.index(2 * tileBytes(s.keyRows)), slot,
+          Value());
       for (auto [part, tmap] : llvm::enumerate(ValueRange{s.tmapK, s.tmapV}))
         loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)},
-                 s.slotFull, slot, row, head, batch);
+                 s.slotFull, slot, s.keyRows, row, head, batch);
     });
     rewriter.eraseOp(op);
     return success();
@@ -833,12 +838,12 @@ static nvgpu::TensorMapDescriptorType tensorMapType(Type element,
       nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
 }
 
-/// A 128-byte swizzled buffer of `chunks` 128x64 chunks with leading
+/// A 128-byte swizzled buffer of `chunks` rows x 64 chunks with leading
 /// dimensions `leading`.
 static Value allocChunks(ScheduleBuilder &sb, ArrayRef<int64_t> leading,
-                         int64_t chunks, Type element) {
+                         int64_t chunks, int64_t rows, Type element) {
   SmallVector<int64_t> shape(leading);
-  llvm::append_range(shape, ArrayRef<int64_t>{chunks, kTileRows, kChunkCols});
+  llvm::append_range(shape, ArrayRef<int64_t>{chunks, rows, kChunkCols});
   auto type =
       MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
                       gpu::AddressSpaceAttr::get(element.getContext(),
@@ -869,9 +874,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                       b.getI64IntegerAttr(64)),
        b.getNamedAttr(NVVM::NVVMDialect::getGridConstantAttrName(),
                       b.getUnitAttr())});
+  int64_t keyRows = tile.getKeyTileSize();
   for (auto [value, name, rows] : {std::tuple{tile.getQ(), "q", kTileRows},
-                                   {tile.getK(), "k", kTileRows},
-                                   {tile.getV(), "v", kTileRows},
+                                   {tile.getK(), "k", keyRows},
+                                   {tile.getV(), "v", keyRows},
                                    {tile.getO(), "o", kGroupRows}}) {
     FailureOr<int64_t> number = funcArgNumber(value, name);
     if (failed(number))
@@ -932,9 +938,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   Type element = tile.getElementType();
   s.tmapQ = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
                                 entry->getArgument(0));
-  s.tmapK = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
+  s.keyRows = keyRows;
+  s.tmapK = TensorMapOp::create(builder, loc, tensorMapType(element, keyRows),
                                 entry->getArgument(1));
-  s.tmapV = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
+  s.tmapV = TensorMapOp::create(builder, loc, tensorMapType(element, keyRows),
                                 entry->getArgument(2));
   s.tmapO = TensorMapOp::create(
       builder, loc, tensorMapType(element, kGroupRows), entry->getArgument(3));
@@ -950,9 +957,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   int64_t queryBuffers = persistent ? 2 : 1;
   s.chunks = tile.getHeadDim() / kChunkCols;
   s.kvGroup = tile.getKvGroup();
-  s.queryBuffers = allocChunks(sb, {queryBuffers}, s.chunks, element);
+  s.queryBuffers =
+      allocChunks(sb, {queryBuffers}, s.chunks, kTileRows, element);
   s.stages = tile.getTuning().getStages();
-  s.ring = allocChunks(sb, {s.stages, 2}, s.chunks, element);
+  s.ring = allocChunks(sb, {s.stages, 2}, s.chunks, keyRows, element);
   s.queryLanded = createBarriers(sb, queryBuffers);
   s.slotFull = createBarriers(sb, s.stages);
   s.slotEmpty = createBarriers(sb, s.stages);

@@ -86,12 +86,12 @@ static NVVM::WGMMATypesAttr wgmmaType(MLIRContext *ctx, Type type) {
 }
 
 Value HopperBuilder::wgmmaSharedShared(Value accumulator, Value descA,
-                                       Value descB, bool accumulate,
+                                       Value descB, int64_t n, bool accumulate,
                                        Type inputType) {
   auto input = wgmmaType(ctx, inputType);
   return NVVM::WgmmaMmaAsyncOp::create(
-      b, loc, fragmentType(64), accumulator, descA, descB,
-      NVVM::MMAShapeAttr::get(ctx, 64, 128, 16), input, input,
+      b, loc, fragmentType(n / 2), accumulator, descA, descB,
+      NVVM::MMAShapeAttr::get(ctx, 64, n, 16), input, input,
       NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
       NVVM::WGMMAScaleOutAttr::get(ctx, accumulate ? NVVM::WGMMAScaleOut::one
                                                    : NVVM::WGMMAScaleOut::zero),

@@ -42,10 +42,10 @@ public:
   /// shared address `address` (i32) with 1024-byte 8-row groups.
   Value wgmmaDescriptor(Value address);
 
-  /// S (m64n128, f32) = A . B^T over k16 steps; both operands K-major, of
-  /// 16-bit type `inputType` (bf16 or f16).
+  /// S (m64nN, f32, N / 2 values) = A . B^T over k16 steps; both operands
+  /// K-major, of 16-bit type `inputType` (bf16 or f16).
   Value wgmmaSharedShared(Value accumulator, Value descA, Value descB,
-                          bool accumulate, Type inputType);
+                          int64_t n, bool accumulate, Type inputType);
   /// D (m64n64, f32, 32 values) += A (registers, 4 x 2 values of
   /// `inputType`) . B (shared, N-major).
   Value wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a, Value descB,

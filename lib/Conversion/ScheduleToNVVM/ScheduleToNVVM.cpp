@@ -190,7 +190,8 @@ struct WgmmaSharedLowering : public SchedulePattern<WgmmaSharedOp> {
     Type element = op.getA().getType().getElementType();
     int64_t chunks = op.getA().getType().getShape()[0];
     int64_t chunkBytes = op.getA().getType().getShape()[1] * 128;
-    int64_t keyChunkBytes = op.getB().getType().getShape()[1] * 128;
+    int64_t keyRows = op.getB().getType().getShape()[1];
+    int64_t keyChunkBytes = keyRows * 128;
     Value acc = LLVM::PoisonOp::create(
         rewriter, loc, getTypeConverter()->convertType(op.getType()));
     // K = 64 per chunk is 4 k16 steps; inside a 128-byte swizzled row a
@@ -205,7 +206,7 @@ struct WgmmaSharedLowering : public SchedulePattern<WgmmaSharedOp> {
         Value a = arith::AddIOp::create(rewriter, loc, descA, h.i64(2 * step));
         Value b = arith::AddIOp::create(rewriter, loc, descB, h.i64(2 * step));
         acc =
-            h.wgmmaSharedShared(acc, a, b,
+            h.wgmmaSharedShared(acc, a, b, keyRows,
                                 /*accumulate=*/chunk > 0 || step > 0, element);
       }
     }
@@ -224,7 +225,8 @@ struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
     Type element = op.getA().getType().getElementType();
     Value values = sharedAddress(h, adaptor.getB(), op.getB().getType());
     int64_t chunks = op.getB().getType().getShape()[0];
-    int64_t chunkBytes = op.getB().getType().getShape()[1] * 128;
+    int64_t keys = op.getB().getType().getShape()[1];
+    int64_t chunkBytes = keys * 128;
     // Each 64-column chunk of the accumulator is a separate m64n64
     // accumulator of 32 values.
     SmallVector<Value> acc = h.unpack(adaptor.getAcc());
@@ -234,7 +236,7 @@ struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
     // The fragment of keys 16kb .. 16kb + 15 is exactly the register-A
     // fragment of k16 step kb: four packed pairs.
     SmallVector<Value> a = h.unpack(adaptor.getA());
-    for (int64_t kb = 0; kb < 8; ++kb) {
+    for (int64_t kb = 0; kb < keys / 16; ++kb) {
       // V is [keys][d]: a k16 step is 16 swizzled rows of 128 bytes.
       for (int64_t chunk = 0; chunk < chunks; ++chunk) {
         Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
@@ -497,15 +499,17 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     HopperBuilder h(rewriter, loc);
-    int64_t kTileRows = op.getScores().getType().getRows();
+    int64_t queryRows = op.getScores().getType().getRows();
+    int64_t keyCols = op.getScores().getType().getCols();
     Value block = h.toI32(adaptor.getKeyBlock());
     Value seqLen = h.toI32(adaptor.getSeqLen());
     Value firstKey =
-        arith::MulIOp::create(rewriter, loc, block, h.i32(kTileRows));
+        arith::MulIOp::create(rewriter, loc, block, h.i32(keyCols));
     Value endKey =
-        arith::AddIOp::create(rewriter, loc, firstKey, h.i32(kTileRows));
-    // Only a block that reaches past seq_len and, if causal, the diagonal
-    // block need a mask; every other block passes through.
+        arith::AddIOp::create(rewriter, loc, firstKey, h.i32(keyCols));
+    // Only a key tile that reaches past seq_len and, if causal, one whose
+    // last key is after the tile's first query need a mask; every other
+    // tile passes through.
     bool causal = op.getCausal();
     // The sequence test `lhs seqPredicate rhs`, or'ed for a causal mask with
     // the causal test `causalLhs causalPredicate causalRhs`, which is made
@@ -524,8 +528,11 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
                     : seqTest;
     };
     Value queryBlock = h.toI32(adaptor.getQueryBlock());
+    Value firstQuery =
+        arith::MulIOp::create(rewriter, loc, queryBlock, h.i32(queryRows));
+    Value lastKey = arith::SubIOp::create(rewriter, loc, endKey, h.i32(1));
     Value needed =
-        testCausalThenSeq(arith::CmpIPredicate::eq, block, queryBlock,
+        testCausalThenSeq(arith::CmpIPredicate::sgt, lastKey, firstQuery,
                           arith::CmpIPredicate::sgt, endKey, seqLen);
     Type type = adaptor.getScores().getType();
     auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{type}, needed,
@@ -534,10 +541,8 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(ifOp.thenBlock());
       ThreadPlace thread(h);
-      Value queryBase = arith::AddIOp::create(
-          rewriter, loc,
-          arith::MulIOp::create(rewriter, loc, queryBlock, h.i32(kTileRows)),
-          thread.row0);
+      Value queryBase =
+          arith::AddIOp::create(rewriter, loc, firstQuery, thread.row0);
       Value keyBase =
           arith::AddIOp::create(rewriter, loc, firstKey, thread.chunkCol);
       Value minusInf = h.f32(-INFINITY);

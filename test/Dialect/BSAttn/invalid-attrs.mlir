@@ -22,7 +22,7 @@ func.func @f() attributes {t = #bsattn.tuning<block_q = 96>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning block_k must be 64 or 128, got 256}}
+// expected-error @+1 {{tuning block_k must be 64 or 128 (or 0: chosen per head dimension), got 256}}
 func.func @f() attributes {t = #bsattn.tuning<block_k = 256>} { return }
 
 // -----

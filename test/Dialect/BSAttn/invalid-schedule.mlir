@@ -59,7 +59,7 @@ func.func @f(%q: !smem, %r: !bsattn.rows<128, f32>) {
 // -----
 
 func.func @f(%q: memref<2x128x64xbf16>) {
-  // expected-error @+1 {{operand 'a' must be a contiguous CxRx64 bf16 or f16 buffer in workgroup memory with C = 1 or 2}}
+  // expected-error @+1 {{operand 'a' must be a contiguous CxRx64 bf16 or f16 buffer in workgroup memory with C in [1, 4]}}
   %s = bsattn.wgmma_ss %q, %q : memref<2x128x64xbf16>, memref<2x128x64xbf16> -> !bsattn.tile<128 x 128, f32>
   %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
   return
@@ -67,9 +67,9 @@ func.func @f(%q: memref<2x128x64xbf16>) {
 
 // -----
 
-func.func @f(%q: memref<3x128x64xbf16, #gpu.address_space<workgroup>>) {
-  // expected-error @+1 {{operand 'a' must be a contiguous CxRx64 bf16 or f16 buffer in workgroup memory with C = 1 or 2, got 'memref<3x128x64xbf16, #gpu.address_space<workgroup>>'}}
-  %s = bsattn.wgmma_ss %q, %q : memref<3x128x64xbf16, #gpu.address_space<workgroup>>, memref<3x128x64xbf16, #gpu.address_space<workgroup>> -> !bsattn.tile<128 x 128, f32>
+func.func @f(%q: memref<5x128x64xbf16, #gpu.address_space<workgroup>>) {
+  // expected-error @+1 {{operand 'a' must be a contiguous CxRx64 bf16 or f16 buffer in workgroup memory with C in [1, 4], got 'memref<5x128x64xbf16, #gpu.address_space<workgroup>>'}}
+  %s = bsattn.wgmma_ss %q, %q : memref<5x128x64xbf16, #gpu.address_space<workgroup>>, memref<5x128x64xbf16, #gpu.address_space<workgroup>> -> !bsattn.tile<128 x 128, f32>
   %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
   return
 }

@@ -31,6 +31,20 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
 
 // -----
 
+// The scores are as wide as the tile's key tile: 64 keys with block_k = 64.
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index) {
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_k = 64>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.qk' op scores must be a 128x64 f32 tile, got '!bsattn.tile<128 x 128, f32>'}}
+    %s = bsattn.qk step %n : <128 x 128, f32>
+  }
+  return
+}
+
+// -----
+
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)

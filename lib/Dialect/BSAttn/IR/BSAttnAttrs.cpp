@@ -34,6 +34,14 @@ WindowGlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+int64_t TuningAttr::getKeyTileSize(int64_t headDim) const {
+  if (int64_t blockK = getBlockK())
+    return blockK;
+  // Above D = 128 a K/V ring stage of 128 keys outgrows shared memory and
+  // the D-column accumulator leaves too few registers for 128-key scores.
+  return headDim > 128 ? 64 : 128;
+}
+
 LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockK, int64_t stages,
                                  int64_t warpgroups, bool persistent,
@@ -42,8 +50,11 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool dynamicTiles) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
-  if (blockK != 64 && blockK != 128)
-    return emitError() << "tuning block_k must be 64 or 128, got " << blockK;
+  if (blockK != 0 && blockK != 64 && blockK != 128)
+    return emitError()
+           << "tuning block_k must be 64 or 128 (or 0: chosen per head "
+              "dimension), got "
+           << blockK;
   if (stages < 1 || stages > 8)
     return emitError() << "tuning stages must be in [1, 8], got " << stages;
   if (warpgroups < 1 || warpgroups > 3)

@@ -212,9 +212,9 @@ FailureOr<Type> BufferVerifier::verifyActivations(Value q, Value k, Value v,
   int64_t headDim = qType->getDimSize(3);
   if (ShapedType::isDynamic(headDim))
     return op->emitOpError() << "head dimension D must be static";
-  if (headDim != 64 && headDim != 128 && headDim != 256)
+  if (headDim != 64 && headDim != 128 && headDim != 192 && headDim != 256)
     return op->emitOpError()
-           << "head dimension D must be 64, 128 or 256, got " << headDim;
+           << "head dimension D must be 64, 128, 192 or 256, got " << headDim;
 
   const Extent bhtd[] = {kBatch, kHeads, kTokens, kHeadDim};
   const Extent bhkvtd[] = {kBatch, kKVHeads, kTokens, kHeadDim};
@@ -493,8 +493,8 @@ Type AttentionOp::getElementType() {
 TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
-  return TuningAttr::get(getContext(), 128, 128, 2, 2, false, false, false,
-                         false, false, false);
+  return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
+                         false, false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -644,8 +644,8 @@ LogicalResult QKOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
   if (failed(tile))
     return failure();
-  int64_t block = tile->getBlockSize();
-  return checkTile(*this, getScores().getType(), "scores", block, block);
+  return checkTile(*this, getScores().getType(), "scores", tile->getBlockSize(),
+                   tile->getKeyTileSize());
 }
 
 // Mask and the softmax step also run outside a query tile, at the schedule
@@ -666,8 +666,8 @@ LogicalResult MaskOp::verify() {
     return emitOpError() << "must have causal = "
                          << (tile.getSparsity().isCausal() ? "true" : "false")
                          << ", as the tile's sparsity " << tile.getSparsity();
-  int64_t block = tile.getBlockSize();
-  return checkTile(*this, getScores().getType(), "scores", block, block);
+  return checkTile(*this, getScores().getType(), "scores", tile.getBlockSize(),
+                   tile.getKeyTileSize());
 }
 
 LogicalResult OnlineSoftmaxOp::verify() {
@@ -676,7 +676,7 @@ LogicalResult OnlineSoftmaxOp::verify() {
   if (!tile)
     return checkRows(*this, getMax().getType(), "row state", scores.getRows());
   int64_t block = tile.getBlockSize();
-  if (failed(checkTile(*this, scores, "scores", block, block)))
+  if (failed(checkTile(*this, scores, "scores", block, tile.getKeyTileSize())))
     return failure();
   return checkRows(*this, getMax().getType(), "row state", block);
 }
@@ -687,7 +687,7 @@ LogicalResult PVOp::verify() {
     return failure();
   int64_t block = tile->getBlockSize();
   if (failed(checkTile(*this, getProbs().getType(), "probabilities", block,
-                       block)) ||
+                       tile->getKeyTileSize())) ||
       failed(checkTile(*this, getAcc().getType(), "accumulator", block,
                        tile->getHeadDim())))
     return failure();
@@ -713,7 +713,7 @@ LogicalResult SplatOp::verify() {
   if (auto rows = dyn_cast<RowsType>(getType()))
     return checkRows(*this, rows, "result", block);
   auto result = cast<TileType>(getType());
-  if (result.getCols() == block)
-    return checkTile(*this, result, "result", block, block);
+  if (result.getCols() != tile.getHeadDim())
+    return checkTile(*this, result, "result", block, tile.getKeyTileSize());
   return checkTile(*this, result, "result", block, tile.getHeadDim());
 }

@@ -91,7 +91,7 @@ LogicalResult WarpSpecializeOp::verify() {
 }
 
 /// Checks that `type` is a `C x rows x 64` 16-bit float buffer in shared
-/// memory with C of 1 or 2: the 64-column chunks of a `rows x 64C`
+/// memory with C in [1, 4]: the 64-column chunks of a `rows x 64C`
 /// operand.
 static LogicalResult checkOperandChunks(Operation *op, MemRefType type,
                                         StringRef name) {
@@ -101,7 +101,7 @@ static LogicalResult checkOperandChunks(Operation *op, MemRefType type,
   int64_t offset;
   // The chunks are read as one block: rows of 64 elements, back to back
   // (the stride of a single chunk does not matter).
-  if (isShared(type) && shape.size() == 3 && (shape[0] == 1 || shape[0] == 2) &&
+  if (isShared(type) && shape.size() == 3 && shape[0] >= 1 && shape[0] <= 4 &&
       shape[2] == 64 && (element.isBF16() || element.isF16()) &&
       succeeded(type.getStridesAndOffset(strides, offset)) &&
       (shape[0] == 1 || strides[0] == 64 * shape[1]) &&
@@ -109,7 +109,7 @@ static LogicalResult checkOperandChunks(Operation *op, MemRefType type,
     return success();
   return op->emitOpError() << "operand '" << name
                            << "' must be a contiguous CxRx64 bf16 or f16 "
-                              "buffer in workgroup memory with C = 1 or 2, "
+                              "buffer in workgroup memory with C in [1, 4], "
                               "got "
                            << type;
 }
@@ -242,8 +242,8 @@ LogicalResult ConvertSharedOp::verify() {
     return emitOpError() << "buffer must be bf16 in workgroup memory, whole "
                             "16-byte chunks, got "
                          << type;
-  if (getThreads() < 32 || getThreads() % 32 != 0 || getFirstThread() < 0 ||
-      getFirstThread() % 32 != 0)
+  if (getThreads() < 32 || getThreads() % 32 != 0 ||
+      static_cast<int64_t>(getFirstThread()) < 0 || getFirstThread() % 32 != 0)
     return emitOpError() << "needs whole warps: threads " << getThreads()
                          << " from thread " << getFirstThread();
   return success();

@@ -142,7 +142,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   let description = [{
     `block_q` x `block_k` is the tile a CTA computes per step, `stages` the
     depth of the shared-memory ring for K and V tiles, and `warpgroups` the
-    number of consumer warpgroups. With `persistent = true` the grid has
+    number of consumer warpgroups. `block_k = 0` (the default) lets the
+    compiler choose per head dimension: 128 keys up to D = 128, 64 above
+    (the K/V ring of D = 192 or 256 fits shared memory, and the consumers'
+    registers hold the D-column accumulator, only with 64-key tiles). A
+    `block_k` below the sparsity block size splits each key block into
+    consecutive key tiles. With `persistent = true` the grid has
     one CTA per SM and each CTA computes a sequence of query tiles, loading
     the next tile's Q and first K/V block while it finishes the current one.
     Its CTAs take every gridDim.x-th tile from their block index, or with
@@ -164,7 +169,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   }];
   let parameters = (ins
     DefaultValuedParameter<"int64_t", "128">:$block_q,
-    DefaultValuedParameter<"int64_t", "128">:$block_k,
+    DefaultValuedParameter<"int64_t", "0">:$block_k,
     DefaultValuedParameter<"int64_t", "2">:$stages,
     DefaultValuedParameter<"int64_t", "2">:$warpgroups,
     DefaultValuedParameter<"bool", "false">:$persistent,
@@ -176,6 +181,11 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Keys per key tile for head dimension `headDim`: `block_k`, or where
+    /// it is 0 the compiler's choice.
+    int64_t getKeyTileSize(int64_t headDim) const;
+  }];
 }
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTNATTRS_TD

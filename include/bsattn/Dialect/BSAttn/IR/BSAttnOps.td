@@ -135,6 +135,9 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     manifest. With a `persistent` tuning each CTA computes a sequence of
     instances (`bsattn.next_tile`, `bsattn.ring_start`, `bsattn.ring_end`).
     With `kv_group = G` head `h` reads head `h / G` of `k` and `v`.
+    The key tile every tile operation works on is the tuning's `block_k`
+    keys (or, where it is 0, the head dimension's choice); the key-block
+    loop counts in key tiles.
   }];
   let arguments = (ins
     BSAttn_SparsityAttrInterface:$sparsity,
@@ -168,6 +171,11 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     int64_t getHeadDim();
     /// The element type of q, k, v and o.
     ::mlir::Type getElementType();
+    /// Keys per key tile: the tuning's `block_k`, or the head dimension's
+    /// choice.
+    int64_t getKeyTileSize() {
+      return getTuning().getKeyTileSize(getHeadDim());
+    }
   }];
   let hasVerifier = 1;
 }
@@ -177,12 +185,14 @@ def BSAttn_KeyBlockLoopOp : BSAttn_Op<"key_block_loop", [
   let summary = "Attend the query tile to the key blocks its schedule lists";
   let description = [{
     The body computes, from the entry number `n` (its block argument, in
-    `[0, count)`), the key block `j` of the n-th entry of the query tile's
-    schedule and whether the entry is used (`valid`). The op attends the
-    enclosing query tile to every used key block in order, with the mask
-    of the attention contract (for a causal pattern causal inside the
-    diagonal block; keys at or past `seq_len` invisible) and writes the
-    tile's `o` and `lse` rows.
+    `[0, count)`), the key tile `j` of the n-th entry of the query tile's
+    schedule and whether the entry is used (`valid`). A key tile is the
+    query tile's `block_k` keys `j * block_k ...`; where `block_k` is below
+    the sparsity block size, `bsattn-tile` lists each used block as its
+    consecutive key tiles. The op attends the enclosing query tile to every
+    used key tile in order, with the mask of the attention contract (for a
+    causal pattern causal on the diagonal; keys at or past `seq_len`
+    invisible) and writes the tile's `o` and `lse` rows.
     Because the body is a pure function of `n`, later passes may evaluate
     it ahead of the use (to prefetch).
   }];
@@ -299,14 +309,16 @@ def BSAttn_QKOp : BSAttn_TileLevelOp<"qk", [Pure]> {
 }
 
 def BSAttn_MaskOp : BSAttn_TileLevelOp<"mask", [Pure, AllTypesMatch<["scores", "result"]>]> {
-  let summary = "Set invisible scores of key block `key_block` to -inf";
+  let summary = "Set invisible scores of key tile `key_block` to -inf";
   let description = [{
-    Key `t` of block `key_block` is invisible to query `s` of the query
-    tile if `causal` (the default) and the block is the diagonal block and
-    `t > s`, or if `t >= seq_len`. Blocks that need no mask pass through
-    unchanged (the lowering tests this at run time). The query tile is the
-    enclosing `bsattn.query_tile`'s, or at the schedule level, which has
-    none, the one of block `query_block`.
+    The scores are those of the query tile's rows against the keys of key
+    tile `key_block` (as many keys as the scores have columns). Key `t` is
+    invisible to query `s` if `causal` (the default) and `t > s`, or if
+    `t >= seq_len`. Key tiles that need no mask (before the tile's first
+    query, or for `causal = false` before `seq_len`) pass through unchanged
+    (the lowering tests this at run time). The query tile is the enclosing
+    `bsattn.query_tile`'s, or at the schedule level, which has none, the
+    one of block `query_block`.
   }];
   let arguments = (ins BSAttn_TileType:$scores, Index:$key_block,
                        Index:$seq_len, Optional<Index>:$query_block,

@@ -143,7 +143,7 @@ def BSAttn_WgmmaSharedOp : BSAttn_ScheduleOp<"wgmma_ss"> {
   let description = [{
     Issues, without waiting, the warpgroup matrix products of
     `result = A . B^T` (f32 accumulation): `a` and `b` are `C x R x 64`
-    128-byte-swizzled buffers (C = 1 or 2), the 64-column chunks of a
+    128-byte-swizzled buffers (C = 1 to 4), the 64-column chunks of a
     K-major `R x 64C` matrix. Consumer warpgroup `g` computes rows `64g .. 64g + 63` of the
     result from its rows of `a`. The products must follow an
     `nvvm.wgmma.fence.aligned`, be committed by
@@ -166,7 +166,7 @@ def BSAttn_WgmmaRegisterOp : BSAttn_ScheduleOp<"wgmma_rs",
   let description = [{
     Issues, without waiting, `result = acc + a . b`: `a` a tile of 16-bit
     floats in registers (rounded probabilities), `b` a `C x K x 64`
-    128-byte-swizzled buffer (C = 1 or 2), the 64-column chunks of an
+    128-byte-swizzled buffer (C = 1 to 4), the 64-column chunks of an
     N-major `K x 64C` matrix whose 16-bit elements are read as `a`'s
     element type.
     `acc` is the result of `bsattn.wgmma_wait` or of an earlier
