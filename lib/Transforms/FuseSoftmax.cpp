@@ -136,7 +136,9 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   }
   OpBuilder b(loop);
   Location loc = loop.getLoc();
-  int64_t rows = tile.getTuning().getBlockQ();
+  // The query tile's rows are its block's (the lowering refuses another
+  // block_q with its own message).
+  int64_t rows = tile.getBlockSize();
   auto scoresType = TileType::get(b.getContext(), rows, tile.getKeyTileSize(),
                                   b.getF32Type());
   auto accType =

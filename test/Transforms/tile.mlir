@@ -259,3 +259,43 @@ func.func @key_tiles(%q: !act, %seq_lens: memref<1xi32>, %o: !act,
       outs(%o, %lse : !act, memref<1x2x1000xf32>)
   return
 }
+
+// -----
+
+// CSR with 64-key tiles: entry e reads the list's entry e / 2, whose
+// validity (0 <= j <= qb, j before the sequence's blocks) both of its key
+// tiles share.
+
+// CHECK-LABEL: func.func @csr_key_tiles
+// CHECK: ^bb0(%[[B:.*]]: index, %[[H:.*]]: index, %[[QB:.*]]: index, %{{.*}}: memref<1xi32>, %{{.*}}: index, %{{.*}}: memref<1x2x9xi32>, %[[CI:.*]]: memref<1x2x?xi32>, %[[NNZ:.*]]: index):
+// CHECK: %[[BEGIN:.*]] = arith.minsi %{{.*}}, %[[NNZ]]
+// CHECK: %[[TILES:.*]] = arith.muli %{{.*}}, %c2
+// CHECK: %[[VALIDTILES:.*]] = arith.ceildivsi %{{.*}}, %c64
+// CHECK: bsattn.key_block_loop count(%[[TILES]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[ENTRY:.*]] = arith.divui %[[E]], %c2
+// CHECK: %[[SLOT:.*]] = arith.addi %[[BEGIN]], %[[ENTRY]]
+// CHECK: %[[J32:.*]] = memref.load %[[CI]][%[[B]], %[[H]], %[[SLOT]]]
+// CHECK: %[[J:.*]] = arith.index_cast %[[J32]]
+// CHECK: %[[NONNEG:.*]] = arith.cmpi sge, %[[J]]
+// CHECK: %[[CAUSAL:.*]] = arith.cmpi sle, %[[J]], %[[QB]]
+// CHECK: %[[INSEQ:.*]] = arith.cmpi slt, %[[J]]
+// CHECK: %[[OK0:.*]] = arith.andi %[[NONNEG]], %[[CAUSAL]]
+// CHECK: %[[OK:.*]] = arith.andi %[[OK0]], %[[INSEQ]]
+// CHECK: %[[FIRST:.*]] = arith.muli %[[J]], %c2
+// CHECK: %[[SUB:.*]] = arith.remui %[[E]], %c2
+// CHECK: %[[TILE:.*]] = arith.addi %[[FIRST]], %[[SUB]]
+// CHECK: %[[BEFORE:.*]] = arith.cmpi slt, %[[TILE]], %[[VALIDTILES]]
+// CHECK: %[[USED:.*]] = arith.andi %[[OK]], %[[BEFORE]]
+// CHECK: bsattn.yield_key_block %[[TILE]], %[[USED]]
+!act = memref<1x2x1024x192xbf16>
+func.func @csr_key_tiles(%q: !act, %seq_lens: memref<1xi32>,
+                         %row_ptr: memref<1x2x9xi32>, %col_idx: memref<1x2x?xi32>,
+                         %o: !act, %lse: memref<1x2x1024xf32>) {
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %q, %q : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      indices(%row_ptr, %col_idx : memref<1x2x9xi32>, memref<1x2x?xi32>)
+      outs(%o, %lse : !act, memref<1x2x1024xf32>)
+  return
+}

@@ -107,3 +107,15 @@ func.func @f(%q: memref<1x70000x128x128xbf16>, %o: memref<1x70000x128x128xbf16>,
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 64, warpgroups = 2 (only 128, 2) yet}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 64>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}

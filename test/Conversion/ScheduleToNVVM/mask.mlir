@@ -34,9 +34,16 @@
 // CHECK-SAME: box = [64, 64, 1, 1], kind = "tensor_map", name = "v"
 // CHECK: nvvm.wgmma.mma_async {{.*}}<m = 64, n = 64, k = 16>
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: %[[FIRSTKEY:.*]] = arith.muli %{{.*}}, %c64_i32{{.*}} : i32
-// CHECK: arith.addi %[[FIRSTKEY]], %c64_i32{{.*}} : i32
-// CHECK: arith.muli %{{.*}}, %c128_i32{{.*}} : i32
+// CHECK: %[[FIRSTKEY:.*]] = arith.muli %[[KEYTILE:.*]], %c64_i32{{.*}} : i32
+// CHECK: %[[ENDKEY:.*]] = arith.addi %[[FIRSTKEY]], %c64_i32{{.*}} : i32
+// CHECK: %[[FIRSTQUERY:.*]] = arith.muli %{{.*}}, %c128_i32{{.*}} : i32
+// CHECK: %[[LASTKEY:.*]] = arith.subi %[[ENDKEY]], %c1_i32{{.*}} : i32
+// CHECK: %[[DIAG:.*]] = arith.cmpi sgt, %[[LASTKEY]], %[[FIRSTQUERY]]
+// CHECK: %[[TAIL:.*]] = arith.cmpi sgt, %[[ENDKEY]]
+// CHECK: %[[NEEDED:.*]] = arith.ori %[[DIAG]], %[[TAIL]]
+// CHECK: scf.if %[[NEEDED]]
+// CHECK: %[[KEYBASE:.*]] = arith.addi %[[FIRSTKEY]], %{{.*}} : i32
+// CHECK: arith.addi %[[KEYBASE]], %c0_i32{{.*}} : i32
 
 !act = memref<?x?x?x128xbf16>
 func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,

@@ -178,3 +178,23 @@ func.func @f() {
   }
   return
 }
+
+// -----
+
+// Keys come in whole k16 steps: 40 rows would leave 8 keys out of P.V.
+func.func @f(%acc: !bsattn.tile<128 x 64, f32>, %p: !bsattn.tile<128 x 40, f16>, %v: memref<1x40x64xf16, #gpu.address_space<workgroup>>) {
+  // expected-error @+1 {{operand 'b' must have a multiple of 16 rows, at most 256, got 40}}
+  %o = bsattn.wgmma_rs %acc, %p, %v : !bsattn.tile<128 x 64, f32>, !bsattn.tile<128 x 40, f16>, memref<1x40x64xf16, #gpu.address_space<workgroup>>
+  %w = bsattn.wgmma_wait %o pending = 0 : !bsattn.tile<128 x 64, f32>
+  return
+}
+
+// -----
+
+// One wgmma's N is at most 256 keys.
+func.func @f(%q: memref<1x128x64xbf16, #gpu.address_space<workgroup>>, %k: memref<1x512x64xbf16, #gpu.address_space<workgroup>>) {
+  // expected-error @+1 {{operand 'b' must have a multiple of 16 rows, at most 256, got 512}}
+  %s = bsattn.wgmma_ss %q, %k : memref<1x128x64xbf16, #gpu.address_space<workgroup>>, memref<1x512x64xbf16, #gpu.address_space<workgroup>> -> !bsattn.tile<128 x 512, f32>
+  %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 512, f32>
+  return
+}

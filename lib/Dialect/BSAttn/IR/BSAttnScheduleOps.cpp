@@ -130,9 +130,21 @@ static LogicalResult checkRetired(Operation *op, Value value) {
                               "the next 'bsattn.wgmma_rs'";
 }
 
+/// Checks that `b`'s rows (the keys: the product's N, or its K for P.V)
+/// are whole k16 steps that one wgmma can take (N at most 256).
+static LogicalResult checkKeyRows(Operation *op, MemRefType b) {
+  int64_t rows = b.getShape()[1];
+  if (rows % 16 == 0 && rows <= 256)
+    return success();
+  return op->emitOpError() << "operand 'b' must have a multiple of 16 rows, "
+                              "at most 256, got "
+                           << rows;
+}
+
 LogicalResult WgmmaSharedOp::verify() {
   if (failed(checkOperandChunks(*this, getA().getType(), "a")) ||
-      failed(checkOperandChunks(*this, getB().getType(), "b")))
+      failed(checkOperandChunks(*this, getB().getType(), "b")) ||
+      failed(checkKeyRows(*this, getB().getType())))
     return failure();
   MemRefType a = getA().getType(), b = getB().getType();
   if (a.getElementType() != b.getElementType())
@@ -151,7 +163,8 @@ LogicalResult WgmmaSharedOp::verify() {
 }
 
 LogicalResult WgmmaRegisterOp::verify() {
-  if (failed(checkOperandChunks(*this, getB().getType(), "b")))
+  if (failed(checkOperandChunks(*this, getB().getType(), "b")) ||
+      failed(checkKeyRows(*this, getB().getType())))
     return failure();
   TileType acc = getAcc().getType(), a = getA().getType();
   ArrayRef<int64_t> b = getB().getType().getShape();
