@@ -14,6 +14,10 @@
 #   nows    no technique
 #   pst     persistent, static tiles (blockIdx.x + k gridDim.x)
 #   pdyn    persistent, tiles claimed from a counter (dynamic_tiles)
+#   pws     persistent with warp specialization (static tiles)
+#   pwspc   + the producer converts V
+#   pwsov   + intra-warpgroup overlap (two ring stages: a persistent
+#           kernel's second Q buffer leaves no room for a third)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/ablation}
@@ -31,6 +35,9 @@ declare -A tunings=(
   [nows]=""
   [pst]="persistent = true"
   [pdyn]="persistent = true, dynamic_tiles = true"
+  [pws]="warp_specialize = true, persistent = true"
+  [pwspc]="warp_specialize = true, producer_convert = true, persistent = true"
+  [pwsov]="warp_specialize = true, overlap = true, producer_convert = true, persistent = true"
 )
 for name in "${!tunings[@]}"; do
   sed "s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<${tunings[$name]}>/" \

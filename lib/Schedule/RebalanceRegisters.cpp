@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Schedule/Kernel.h"
 #include "bsattn/Schedule/Passes.h"
 
 namespace mlir::bsattn {
@@ -21,6 +22,10 @@ namespace {
 
 /// setmaxnreg's largest budget.
 constexpr int64_t kMaxRegisters = 256;
+/// The producer's budget: FlashAttention-3's for loads alone, and what a
+/// persistent kernel's producer needs to run the tile loop without spills.
+constexpr int64_t kProducerRegisters = 24;
+constexpr int64_t kPersistentProducerRegisters = 56;
 
 struct RebalanceRegistersPass
     : public bsattn::impl::BSAttnRebalanceRegistersBase<
@@ -28,15 +33,20 @@ struct RebalanceRegistersPass
   using BSAttnRebalanceRegistersBase::BSAttnRebalanceRegistersBase;
 
   void runOnOperation() override {
+    TuningAttr tuning = getKernelTuning(getOperation());
+    bool persistent = tuning && tuning.getPersistent();
+    int64_t producer = producerRegisters;
+    if (producer == 0)
+      producer = persistent ? kPersistentProducerRegisters : kProducerRegisters;
     WalkResult result = getOperation().walk([&](WarpSpecializeOp op) {
       int64_t consumerThreads = op.getConsumerThreads();
       int64_t producerThreads = op.getProducerThreads();
-      int64_t left = WarpSpecializeOp::kRegistersPerSM -
-                     producerThreads * producerRegisters;
+      int64_t left =
+          WarpSpecializeOp::kRegistersPerSM - producerThreads * producer;
       int64_t consumers =
           std::min(kMaxRegisters, left / consumerThreads / 8 * 8);
       Builder b(op.getContext());
-      op.setProducerRegistersAttr(b.getI64IntegerAttr(producerRegisters));
+      op.setProducerRegistersAttr(b.getI64IntegerAttr(producer));
       op.setConsumerRegistersAttr(b.getI64IntegerAttr(consumers));
       if (failed(op.verify()))
         return WalkResult::interrupt();

@@ -2,6 +2,7 @@
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
 #include "bsattn/Schedule/Kernel.h"
+#include "bsattn/Schedule/NamedBarriers.h"
 #include "bsattn/Schedule/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -167,9 +168,11 @@ struct WarpSpecializePass
     TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getWarpSpecialize())
       return;
-    if (tuning.getPersistent()) {
+    // The claimed tile goes from thread 0 to the other threads through
+    // shared memory, ordered by a CTA barrier the producer does not run.
+    if (tuning.getDynamicTiles()) {
       kernel.emitOpError() << "bsattn-warp-specialize does not support "
-                              "persistent kernels yet";
+                              "dynamic tiles yet";
       return signalPassFailure();
     }
     auto block = kernel->getAttrOfType<ArrayAttr>("bsattn.block");
@@ -178,7 +181,8 @@ struct WarpSpecializePass
       return signalPassFailure();
     }
     int64_t consumers = cast<IntegerAttr>(block[0]).getInt();
-    if (failed(specialize(kernel, consumers, tuning.getProducerConvert())))
+    if (failed(specialize(kernel, consumers, tuning.getProducerConvert(),
+                          tuning.getPersistent())))
       return signalPassFailure();
     Builder b(kernel.getContext());
     int64_t threads = consumers + kWarpgroupThreads;
@@ -188,7 +192,7 @@ struct WarpSpecializePass
   }
 
   LogicalResult specialize(LLVM::LLVMFuncOp kernel, int64_t consumers,
-                           bool convertInProducer) {
+                           bool convertInProducer, bool persistent) {
     Block &entry = kernel.getBody().front();
     // The schedule starts after the set-up's CTA barrier.
     auto setUp = llvm::find_if(llvm::reverse(entry), [](Operation &op) {
@@ -224,6 +228,28 @@ struct WarpSpecializePass
     Block *consumerBlock = b.createBlock(&specialized.getConsumers());
     for (Operation *op : schedule)
       op->moveBefore(consumerBlock, consumerBlock->end());
+    // A persistent kernel's tile start waits until every thread is done
+    // with the previous tile, whose query buffer the producer refills: the
+    // consumers and the producer's load-issuing warp only. The two roles
+    // reach it from different instructions, which the aligned form
+    // (nvvm.barrier, bar.sync) does not allow: this is barrier.sync.
+    SmallVector<Operation *> tileStarts;
+    if (persistent) {
+      SmallVector<NVVM::Barrier0Op> ctaBarriers;
+      consumerBlock->walk(
+          [&](NVVM::Barrier0Op barrier) { ctaBarriers.push_back(barrier); });
+      for (NVVM::Barrier0Op barrier : ctaBarriers) {
+        OpBuilder at(barrier);
+        auto i32 = [&](int64_t value) -> Value {
+          return arith::ConstantIntOp::create(at, loc, value, 32);
+        };
+        tileStarts.push_back(LLVM::CallIntrinsicOp::create(
+            at, loc, at.getStringAttr("llvm.nvvm.barrier.cta.sync.count"),
+            ValueRange{i32(int32_t(NamedBarrier::TileStart)),
+                       i32(consumers + 32)}));
+        barrier->erase();
+      }
+    }
 
     // The producer: its first warp runs the schedule's control flow with
     // the load groups, its first thread issuing them; with the tuning's
@@ -254,9 +280,13 @@ struct WarpSpecializePass
       b.setInsertionPoint(before);
       for (Operation &op : *consumerBlock)
         b.clone(op, mapping);
+      return mapping;
     };
-    copySchedule(roles.thenBlock()->getTerminator());
-    if (failed(keepOnly(roles.getThenRegion(), isLoadGroup, {})))
+    IRMapping issuerCopy = copySchedule(roles.thenBlock()->getTerminator());
+    DenseSet<Operation *> issuerBarriers;
+    for (Operation *barrier : tileStarts)
+      issuerBarriers.insert(issuerCopy.lookup(barrier));
+    if (failed(keepOnly(roles.getThenRegion(), isLoadGroup, issuerBarriers)))
       return failure();
     if (convert) {
       copySchedule(roles.elseBlock()->getTerminator());

@@ -278,7 +278,8 @@ class AttentionGen:
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true>",
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>",
-                                "#bsattn.tuning<block_k = 64>") and not (
+                                "#bsattn.tuning<block_k = 64>",
+                                "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
                                     tuning == "#bsattn.tuning<block_k = 128>" and D in (64, 128)):
                 # Valid, but the Hopper lowering refuses it.
                 expect_base = "any" if expect_base == "ok" else expect_base

@@ -38,3 +38,24 @@ gpu.module @kernels {
     llvm.return
   }
 }
+
+// -----
+
+// A persistent kernel's producer runs the tile loop too: it keeps 56
+// registers, (65536 - 128 * 56) / 256 = 228 -> 224 for the consumers.
+
+// CHECK-LABEL: llvm.func @persistent
+// CHECK: bsattn.warp_specialize consumers(256 threads, 224 registers) {
+// CHECK: } producer(128 threads, 56 registers) {
+// P40-LABEL: llvm.func @persistent
+// P40: } producer(128 threads, 40 registers) {
+gpu.module @kernels {
+  llvm.func @persistent() attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, persistent = true>} {
+    bsattn.warp_specialize consumers(256 threads, 168 registers) {
+      %c0 = arith.constant 0 : i32
+    } producer(128 threads, 168 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}

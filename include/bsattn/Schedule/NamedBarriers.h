@@ -20,6 +20,9 @@ enum class NamedBarrier : int32_t {
   EpilogueStore = 1,
   /// `bsattn-pingpong`'s turns: one per consumer warpgroup (3, 4).
   PingPongTurn = 3,
+  /// A warp-specialized persistent kernel's tile start: the consumers and
+  /// the producer's load-issuing warp.
+  TileStart = 5,
 };
 
 /// Consumer warpgroups that may each own a barrier of the kinds above.

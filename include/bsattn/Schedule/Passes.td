@@ -41,6 +41,12 @@ def BSAttnWarpSpecialize
     fence and the arrival on the slot's conversion barrier, whose count
     becomes their 96 threads), and the consumers only wait for them.
 
+    In a persistent kernel both roles run the tile loop, and its CTA
+    barrier at each tile's start becomes named barrier 5 of the consumers
+    and the producer's issuing warp, in the unaligned form (`barrier.sync`:
+    the roles reach it from different instructions). Dynamic tiles are
+    refused.
+
     The CTA grows by the producer's 128 threads; both roles keep the
     launch's even register budget (65536 / threads, rounded down to a
     multiple of 8) until `bsattn-rebalance-registers` moves registers from
@@ -62,13 +68,16 @@ def BSAttnRebalanceRegisters
     `producer-registers` and its consumers' to the most the SM's 65536
     registers leave them (a multiple of 8, at most 256): 240 for two
     consumer warpgroups and a 24-register producer, 160 for three, as
-    FlashAttention-3 chooses. The lowering turns budgets that differ from
+    FlashAttention-3 chooses. `producer-registers = 0` (the default)
+    chooses 24, or 56 for a persistent kernel, whose producer also runs
+    the tile loop (tile coordinates, the next tile's schedule) and spills
+    below that (the consumers then get 224). The lowering turns budgets that differ from
     the launch's even split into `setmaxnreg`; without this pass both roles
     keep the even split and no `setmaxnreg` is emitted.
   }];
   let options = [
-    Option<"producerRegisters", "producer-registers", "int64_t", "24",
-           "Registers per producer thread">,
+    Option<"producerRegisters", "producer-registers", "int64_t", "0",
+           "Registers per producer thread (0: chosen per kernel)">,
   ];
 }
 
