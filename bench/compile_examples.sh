@@ -13,6 +13,13 @@ for name in challenge sliding_window sliding_window_global \
             sliding_window_retrieval causal_d128; do
   compile "$root/examples/$name.mlir" "$name"
 done
+# The challenge kernel at D = 192 (its tuning fits) and 256 (two ring
+# stages: a third outgrows shared memory), for run_gpu_checks.sh's fuzzer.
+sed 's/x128xbf16/x192xbf16/g' "$root/examples/challenge.mlir" > "$out/challenge_d192.mlir"
+compile "$out/challenge_d192.mlir" challenge_d192
+sed 's/x128xbf16/x256xbf16/g; s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>/' \
+  "$root/examples/challenge.mlir" > "$out/challenge_d256.mlir"
+compile "$out/challenge_d256.mlir" challenge_d256
 # The challenge kernel with P.V in split bf16 (two products, P exact to
 # about fp32), for comparison.
 sed 's/pv = f16/pv = split_bf16/' "$root/examples/challenge.mlir" > "$out/challenge_split_bf16.mlir"
