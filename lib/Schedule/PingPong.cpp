@@ -127,6 +127,13 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
     TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getPingpong())
       return;
+    // The turns would have to carry across the tile loop, whose tiles the
+    // two warpgroups may finish at different times.
+    if (tuning.getPersistent()) {
+      kernel.emitOpError()
+          << "bsattn-pingpong does not support persistent kernels yet";
+      return signalPassFailure();
+    }
     FailureOr<WarpSpecializeOp> found =
         getWarpSpecialized(kernel, getArgument());
     if (failed(found))

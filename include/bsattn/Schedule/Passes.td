@@ -131,8 +131,10 @@ def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
 
     Both warpgroups must take the same turns: a product may only sit under
     `scf.for` and `scf.if` whose bounds and conditions do not depend on the
-    thread index (as the CSR kernels' skip of an ignored entry). Kernels without
-    the tuning are left alone, so leaving it out switches the technique off.
+    thread index (as the CSR kernels' skip of an ignored entry); persistent
+    kernels, whose products sit under the tile loop, are refused. Kernels
+    without the tuning are left alone, so leaving it out switches the
+    technique off.
   }];
   let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
                            "NVVM::NVVMDialect"];
