@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On the GPU machine: the variants of bench/compile_ablation.sh (in DIR,
 # default .device/ablation). First correctness (smoke and adversarial for
-# every variant, synccheck and racecheck on the one with every technique),
+# every variant, synccheck and racecheck on the SANITIZE ones, default
+# `all`, the one with every technique),
 # then ROUNDS (default 2) rounds of quick and full timings, the variants
 # alternating within a round so that they share the lease's clocks. One
 # JSON line per case in $OUT/ablation.jsonl; bench/summarize_ablation.py
@@ -21,10 +22,12 @@ check() {
 for v in $variants; do
   echo "== $v: $(check "$v" --suite smoke) / $(check "$v" --suite adversarial)"
 done
-for tool in synccheck racecheck; do
-  echo "== $tool all"
-  compute-sanitizer --tool "$tool" --print-limit 5 python3 bench/check_kernel.py \
-    --cubin "$dir/all.cubin" --manifest "$dir/all.json" --suite smoke 2>&1 | tail -2
+for v in ${SANITIZE:-all}; do
+  for tool in synccheck racecheck; do
+    echo "== $tool $v"
+    compute-sanitizer --tool "$tool" --print-limit 5 python3 bench/check_kernel.py \
+      --cubin "$dir/$v.cubin" --manifest "$dir/$v.json" --suite smoke 2>&1 | tail -2
+  done
 done
 for round in $(seq "${ROUNDS:-2}"); do
   for v in $variants; do
