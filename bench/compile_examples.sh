@@ -20,6 +20,11 @@ compile "$out/challenge_d192.mlir" challenge_d192
 sed 's/x128xbf16/x256xbf16/g; s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>/' \
   "$root/examples/challenge.mlir" > "$out/challenge_d256.mlir"
 compile "$out/challenge_d256.mlir" challenge_d256
+# The challenge kernel as a persistent warp-specialized kernel (two ring
+# stages: the second Q buffer takes the third's room), for the fuzzer too.
+sed 's/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true, persistent = true>/' \
+  "$root/examples/challenge.mlir" > "$out/challenge_persistent.mlir"
+compile "$out/challenge_persistent.mlir" challenge_persistent
 # The challenge kernel with P.V in split bf16 (two products, P exact to
 # about fp32), for comparison.
 sed 's/pv = f16/pv = split_bf16/' "$root/examples/challenge.mlir" > "$out/challenge_split_bf16.mlir"

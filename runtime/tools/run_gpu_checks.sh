@@ -104,13 +104,15 @@ for t in 1 127 129 1000; do
 done
 check "${k[@]}" --fuzz "$fuzz" --seed "$fuzz_seed" --reference both \
   --log "$out/fuzz.jsonl"
-# The challenge kernel at D = 192 and 256 (64-key tiles), where
-# bench/compile_examples.sh wrote it: a quarter as many fuzzed cases.
-for d in 192 256; do
-  [[ -f "$dir/challenge_d$d.json" ]] || continue
-  check --cubin "$dir/challenge_d$d.cubin" --manifest "$dir/challenge_d$d.json" \
+# The challenge kernel at D = 192 and 256 (64-key tiles) and as a
+# persistent warp-specialized kernel, where bench/compile_examples.sh wrote
+# them: a quarter as many fuzzed cases.
+for variant in d192 d256 persistent; do
+  [[ -f "$dir/challenge_$variant.json" ]] || continue
+  check --cubin "$dir/challenge_$variant.cubin" \
+    --manifest "$dir/challenge_$variant.json" \
     --fuzz $((fuzz / 4)) --seed "$fuzz_seed" --reference both \
-    --log "$out/fuzz_d$d.jsonl"
+    --log "$out/fuzz_$variant.jsonl"
 done
 
 # Wrong calls: a clear error (exit 2), never a launch.
