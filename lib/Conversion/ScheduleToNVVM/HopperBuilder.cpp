@@ -66,16 +66,16 @@ Value HopperBuilder::sharedPtr(Value base, Value offset) {
                              ValueRange{offset});
 }
 
-Value HopperBuilder::wgmmaDescriptor(Value address) {
+Value HopperBuilder::wgmmaDescriptor(Value address, int64_t leadingBytes) {
   // Bits 0-13: address >> 4; 16-29: leading byte offset >> 4 (unused by
-  // 128B-swizzled K-major tiles and by N-major tiles one swizzle atom wide);
-  // 32-45: stride byte offset >> 4 (1024 bytes between 8-row groups);
-  // 62-63: swizzle mode (1 = 128B).
+  // 128B-swizzled K-major tiles; for N-major ones the stride between
+  // 64-column swizzle atoms); 32-45: stride byte offset >> 4 (1024 bytes
+  // between 8-row groups); 62-63: swizzle mode (1 = 128B).
   Value wide = arith::ExtUIOp::create(b, loc, b.getI64Type(), address);
   Value masked = arith::AndIOp::create(b, loc, wide, i64(0x3FFFF));
   Value start = arith::ShRUIOp::create(b, loc, masked, i64(4));
-  int64_t fixedBits =
-      (int64_t(1) << 16) | (int64_t(1024 >> 4) << 32) | (int64_t(1) << 62);
+  int64_t fixedBits = ((leadingBytes >> 4) << 16) | (int64_t(1024 >> 4) << 32) |
+                      (int64_t(1) << 62);
   return arith::OrIOp::create(b, loc, start, i64(fixedBits));
 }
 
@@ -103,26 +103,31 @@ Value HopperBuilder::wgmmaSharedShared(Value accumulator, Value descA,
 }
 
 Value HopperBuilder::wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a,
-                                         Value descB, Type inputType) {
+                                         Value descB, int64_t n,
+                                         Type inputType) {
   // NVVM's wgmma op takes A from shared memory only; the register-A form is
-  // this one instruction of inline PTX. Operands: $0-$31 the accumulator
-  // (tied to inputs $32-$63), $64-$67 the A registers, $68 B's descriptor.
-  // The trailing 1, 1, 1 are scale-a, scale-b and transpose-b (V is
-  // N-major); scale-d is the predicate p (always accumulate).
-  constexpr int64_t kCount = 32;
+  // this one instruction of inline PTX. Operands: $0 .. $(count - 1) the
+  // accumulator (tied to the next count inputs), then the four A registers
+  // and B's descriptor. The trailing 1, 1, 1 are scale-a, scale-b and
+  // transpose-b (V is N-major); scale-d is the predicate p (always
+  // accumulate).
+  int64_t count = n / 2;
   std::string text;
   llvm::raw_string_ostream os(text);
   StringRef type = inputType.isBF16() ? "bf16" : "f16";
   os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
-     << "wgmma.mma_async.sync.aligned.m64n64k16.f32." << type << "." << type
-     << " {";
-  for (int64_t i = 0; i < kCount; ++i)
+     << "wgmma.mma_async.sync.aligned.m64n" << n << "k16.f32." << type << "."
+     << type << " {";
+  for (int64_t i = 0; i < count; ++i)
     os << (i ? ", " : "") << "$" << i;
-  os << "}, {$64, $65, $66, $67}, $68, p, 1, 1, 1;\n}";
+  os << "}, {";
+  for (int64_t i = 0; i < 4; ++i)
+    os << (i ? ", " : "") << "$" << 2 * count + i;
+  os << "}, $" << 2 * count + 4 << ", p, 1, 1, 1;\n}";
   std::string constraints;
-  for (int64_t i = 0; i < kCount; ++i)
+  for (int64_t i = 0; i < count; ++i)
     constraints += "=f,";
-  for (int64_t i = 0; i < kCount; ++i)
+  for (int64_t i = 0; i < count; ++i)
     constraints += std::to_string(i) + ",";
   constraints += "r,r,r,r,l";
 
@@ -130,7 +135,7 @@ Value HopperBuilder::wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a,
   llvm::append_range(operands, a);
   operands.push_back(descB);
   return LLVM::InlineAsmOp::create(
-             b, loc, fragmentType(kCount), operands, b.getStringAttr(text),
+             b, loc, fragmentType(count), operands, b.getStringAttr(text),
              b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
              LLVM::TailCallKindAttr::get(
                  ctx, LLVM::tailcallkind::TailCallKind::None),

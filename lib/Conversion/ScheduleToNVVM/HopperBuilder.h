@@ -39,17 +39,20 @@ public:
   /// `ptr<3>` to shared memory `offset` bytes (i32) after `base`.
   Value sharedPtr(Value base, Value offset);
   /// A wgmma shared-memory descriptor for a 128B-swizzled tile at
-  /// shared address `address` (i32) with 1024-byte 8-row groups.
-  Value wgmmaDescriptor(Value address);
+  /// shared address `address` (i32) with 1024-byte 8-row groups and
+  /// `leadingBytes` between its 64-column swizzle atoms (used by N-major
+  /// operands wider than one atom). Adding `bytes / 16` to it moves it
+  /// `bytes` further into the same buffer.
+  Value wgmmaDescriptor(Value address, int64_t leadingBytes = 16);
 
   /// S (m64nN, f32, N / 2 values) = A . B^T over k16 steps; both operands
   /// K-major, of 16-bit type `inputType` (bf16 or f16).
   Value wgmmaSharedShared(Value accumulator, Value descA, Value descB,
                           int64_t n, bool accumulate, Type inputType);
-  /// D (m64n64, f32, 32 values) += A (registers, 4 x 2 values of
-  /// `inputType`) . B (shared, N-major).
+  /// D (m64nN, f32, N / 2 values) += A (registers, 4 x 2 values of
+  /// `inputType`) . B (shared, N-major), one k16 step.
   Value wgmmaRegisterShared(Value accumulator, ArrayRef<Value> a, Value descB,
-                            Type inputType);
+                            int64_t n, Type inputType);
 
   Value shuffleXor(Value value, int64_t offset);
   Value maxNum(Value lhs, Value rhs);

@@ -194,17 +194,19 @@ struct WgmmaSharedLowering : public SchedulePattern<WgmmaSharedOp> {
     int64_t keyChunkBytes = keyRows * 128;
     Value acc = LLVM::PoisonOp::create(
         rewriter, loc, getTypeConverter()->convertType(op.getType()));
-    // K = 64 per chunk is 4 k16 steps; inside a 128-byte swizzled row a
-    // k16 step is 32 bytes (descriptor + 2). The first step does not
+    // One descriptor per operand; each product's is a constant step from
+    // it (offset / 16). K = 64 per chunk is 4 k16 steps; inside a 128-byte
+    // swizzled row a k16 step is 32 bytes. The first step does not
     // accumulate.
+    Value baseA = h.wgmmaDescriptor(queries);
+    Value baseB = h.wgmmaDescriptor(keys);
     for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-      Value descA = h.wgmmaDescriptor(arith::AddIOp::create(
-          rewriter, loc, queries, h.i32(chunk * chunkBytes)));
-      Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
-          rewriter, loc, keys, h.i32(chunk * keyChunkBytes)));
       for (int64_t step = 0; step < 4; ++step) {
-        Value a = arith::AddIOp::create(rewriter, loc, descA, h.i64(2 * step));
-        Value b = arith::AddIOp::create(rewriter, loc, descB, h.i64(2 * step));
+        Value a = arith::AddIOp::create(
+            rewriter, loc, baseA, h.i64((chunk * chunkBytes + 32 * step) / 16));
+        Value b = arith::AddIOp::create(
+            rewriter, loc, baseB,
+            h.i64((chunk * keyChunkBytes + 32 * step) / 16));
         acc =
             h.wgmmaSharedShared(acc, a, b, keyRows,
                                 /*accumulate=*/chunk > 0 || step > 0, element);
@@ -227,28 +229,22 @@ struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
     int64_t chunks = op.getB().getType().getShape()[0];
     int64_t keys = op.getB().getType().getShape()[1];
     int64_t chunkBytes = keys * 128;
-    // Each 64-column chunk of the accumulator is a separate m64n64
-    // accumulator of 32 values.
-    SmallVector<Value> acc = h.unpack(adaptor.getAcc());
-    SmallVector<Value> parts;
-    for (int64_t chunk = 0; chunk < chunks; ++chunk)
-      parts.push_back(h.pack(ArrayRef<Value>(acc).slice(32 * chunk, 32)));
+    // One m64nD product per k16 step: B spans the D / 64 chunks, one
+    // 64-column swizzle atom each, `chunkBytes` apart (the descriptor's
+    // leading byte offset); a k16 step is 16 swizzled rows of 128 bytes.
+    // The accumulator's chunks in order are exactly the m64nD fragment.
+    Value baseB = h.wgmmaDescriptor(values, chunkBytes);
+    Value acc = adaptor.getAcc();
     // The fragment of keys 16kb .. 16kb + 15 is exactly the register-A
     // fragment of k16 step kb: four packed pairs.
     SmallVector<Value> a = h.unpack(adaptor.getA());
     for (int64_t kb = 0; kb < keys / 16; ++kb) {
-      // V is [keys][d]: a k16 step is 16 swizzled rows of 128 bytes.
-      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-        Value descB = h.wgmmaDescriptor(arith::AddIOp::create(
-            rewriter, loc, values, h.i32(chunk * chunkBytes + kb * 16 * 128)));
-        parts[chunk] = h.wgmmaRegisterShared(
-            parts[chunk], ArrayRef<Value>(a).slice(4 * kb, 4), descB, element);
-      }
+      Value descB = arith::AddIOp::create(rewriter, loc, baseB,
+                                          h.i64(kb * 16 * 128 / 16));
+      acc = h.wgmmaRegisterShared(acc, ArrayRef<Value>(a).slice(4 * kb, 4),
+                                  descB, chunks * 64, element);
     }
-    SmallVector<Value> result;
-    for (Value part : parts)
-      llvm::append_range(result, h.unpack(part));
-    rewriter.replaceOp(op, h.pack(result));
+    rewriter.replaceOp(op, acc);
     return success();
   }
 };

@@ -15,8 +15,8 @@
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: llvm.fptrunc %{{.*}} : vector<2xf32> to vector<2xf16>
 // CHECK: nvvm.wgmma.fence.aligned
-// CHECK-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
-// CHECK-NOT: wgmma.mma_async.sync.aligned.m64n64k16
+// CHECK-COUNT-8: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
+// CHECK-NOT: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 !act = memref<?x?x?x128xbf16>
 func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
@@ -57,7 +57,7 @@ func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
 // CHECK-LABEL: gpu.module @attn_f16_kernels
 // CHECK: nvvm.wgmma.mma_async {{.*}}, A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
 // CHECK-NOT: vector<8xf16>
-// CHECK-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
+// CHECK-COUNT-8: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
 // CHECK-COUNT-32: llvm.store %{{.*}} : i32, !llvm.ptr<3>
 !act = memref<?x?x?x128xf16>
 func.func @attn_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,

@@ -67,10 +67,15 @@
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK: llvm.intr.fma
 
-// pv: split bf16, so two register-A wgmmas per k16 step and 64-column half,
+// pv: split bf16, so two register-A wgmmas per k16 step, each over all 128
+// columns of V (one descriptor spanning both 64-column swizzle atoms, 16384
+// bytes apart: 4611686293372403712 = 1 << 62 (128B swizzle) | 64 << 32
+// (1024-byte 8-row groups) | 1024 << 16 (the leading byte offset / 16)):
 // all hi parts, then all lo parts.
 // CHECK: nvvm.wgmma.fence.aligned
-// CHECK-COUNT-32: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// CHECK: %[[BITS:.*]] = arith.constant 4611686293372403712 : i64
+// CHECK: arith.ori %{{.*}}, %[[BITS]] : i64
+// CHECK-COUNT-16: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 
