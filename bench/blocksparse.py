@@ -11,7 +11,9 @@ Every case of the harness's public quick, full and broad distributions
 (their local sample, built by the harness's own generator), for each kernel:
 o and lse against the harness's reference (its tolerances), then device
 time by CUDA events (the median of 40 launches over 4 rotated input sets,
-so that the L2 does not hold them). The floor is DESIGN.md's:
+so that the L2 does not hold them), in --rounds rounds over the kernels in
+alternating order (a clock that drifts within a case favours none), the
+median of the rounds. The floor is DESIGN.md's:
 max(FLOPs / 700e12, bytes / 4.25e12), FLOPs = 4 * 128^3 per used (query
 block, key block) pair, bytes = q, k, v of the valid tokens plus o and lse.
 
@@ -161,6 +163,8 @@ def main():
                         help="comma-separated kernel names under --kernels")
     parser.add_argument("--fa4", help="folder holding bench_fa4.py")
     parser.add_argument("--suites", default="quick,full,broad")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="timing rounds per case, in alternating order")
     parser.add_argument("--out", required=True)
     a = parser.parse_args()
     variants = a.variants.split(",")
@@ -189,14 +193,23 @@ def main():
                    "retrieval_blocks": spec.retrieval_blocks,
                    "used_pairs": pairs, "floor_ms": floor_ms(case, pairs),
                    "variant_ms": {}, "correct": {}, "o_max_diff": {}}
+            runs = {}
             for name, kernel in kernels.items():
-                run = Runner(kernel, case, case.seq_lens, sets)
-                run(0)
+                runs[name] = Runner(kernel, case, case.seq_lens, sets)
+                runs[name](0)
                 torch.cuda.synchronize()
-                ok, diff = correct(*run.outputs(0), ref_o, ref_lse)
+                ok, diff = correct(*runs[name].outputs(0), ref_o, ref_lse)
                 row["correct"][name] = ok
                 row["o_max_diff"][name] = diff
-                row["variant_ms"][name] = event_ms(run, len(sets))
+            # Rounds in alternating order, so that a clock that drifts
+            # during the case (the GPU warming up) favours no variant.
+            times = {name: [] for name in kernels}
+            for r in range(a.rounds):
+                for name in (variants if r % 2 == 0 else variants[::-1]):
+                    times[name].append(event_ms(runs[name], len(sets)))
+            row["variant_ms"] = {name: statistics.median(t)
+                                 for name, t in times.items()}
+            del runs
             first = variants[0]
             row["device_ms"] = row["variant_ms"][first]
             row["ratio_to_floor"] = row["device_ms"] / row["floor_ms"]

@@ -298,6 +298,16 @@ struct SplitBF16Lowering : public SchedulePattern<SplitBF16Op> {
   }
 };
 
+/// Reduces a row value over the four lanes that share the row.
+Value quadReduce(HopperBuilder &h, Value value, bool isMax) {
+  for (int64_t offset : {1, 2}) {
+    Value other = h.shuffleXor(value, offset);
+    value = isMax ? h.maxNum(value, other)
+                  : Value(arith::AddFOp::create(h.b, h.loc, value, other));
+  }
+  return value;
+}
+
 struct RescaleLowering : public SchedulePattern<RescaleOp> {
   using SchedulePattern::SchedulePattern;
   LogicalResult
@@ -324,7 +334,10 @@ struct NormalizeLowering : public SchedulePattern<NormalizeOp> {
     ThreadPlace thread(h);
     SmallVector<Value> acc = h.unpack(adaptor.getAcc());
     SmallVector<Value> max = h.unpack(adaptor.getMax());
-    SmallVector<Value> sum = h.unpack(adaptor.getSum());
+    // bsattn.online_softmax leaves each lane its partial row sum.
+    SmallVector<Value> sum;
+    for (Value partial : h.unpack(adaptor.getSum()))
+      sum.push_back(quadReduce(h, partial, /*isMax=*/false));
     Value seqLen = h.toI32(adaptor.getSeqLen());
     Value zero = h.f32(0.0), one = h.f32(1.0), minusInf = h.f32(-INFINITY);
     Value firstRow = arith::AddIOp::create(
@@ -563,16 +576,6 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
   }
 };
 
-/// Reduces a row value over the four lanes that share the row.
-Value quadReduce(HopperBuilder &h, Value value, bool isMax) {
-  for (int64_t offset : {1, 2}) {
-    Value other = h.shuffleXor(value, offset);
-    value = isMax ? h.maxNum(value, other)
-                  : Value(arith::AddFOp::create(h.b, h.loc, value, other));
-  }
-  return value;
-}
-
 struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
   using SchedulePattern::SchedulePattern;
   LogicalResult
@@ -614,10 +617,12 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
       probs.push_back(p);
       rowSum[half] = arith::AddFOp::create(rewriter, loc, rowSum[half], p);
     }
+    // The sum stays the lane's partial sum over its own columns (the
+    // quad's four add up to the row's): alpha is the same in every lane of
+    // the quad, and only bsattn.normalize needs the whole row's.
     SmallVector<Value> sumNew;
     for (int64_t half = 0; half < 2; ++half)
-      sumNew.push_back(h.fma(alpha[half], sumOld[half],
-                             quadReduce(h, rowSum[half], /*isMax=*/false)));
+      sumNew.push_back(h.fma(alpha[half], sumOld[half], rowSum[half]));
     rewriter.replaceOp(
         op, {h.pack(probs), h.pack(maxNew), h.pack(sumNew), h.pack(alpha)});
     return success();
@@ -693,7 +698,8 @@ void addScheduleTypeConversions(LLVMTypeConverter &converter) {
         ctx, SmallVector<Type>(type.getCols() / 4, IntegerType::get(ctx, 32)));
   });
   converter.addConversion([ctx](RowsType type) -> Type {
-    // Two rows per thread: row0 and row0 + 8.
+    // Two rows per thread: row0 and row0 + 8. A softmax sum is the lane's
+    // partial sum (bsattn.online_softmax, bsattn.normalize).
     auto f32 = Float32Type::get(ctx);
     return LLVM::LLVMStructType::getLiteral(ctx, {f32, f32});
   });

@@ -60,12 +60,14 @@
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 
-// mask (the diagonal block) and online_softmax: quad max, ex2 with the
-// scale folded in, quad sum.
+// mask (the diagonal block) and online_softmax: quad max (two shuffles per
+// row half), ex2 with the scale folded in, the lane's partial sums (no
+// shuffle: normalize adds them up).
 // CHECK: arith.select
-// CHECK: nvvm.shfl.sync bfly
+// CHECK-COUNT-4: nvvm.shfl.sync bfly
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK: llvm.intr.fma
+// CHECK-NOT: nvvm.shfl.sync
 
 // pv: split bf16, so two register-A wgmmas per k16 step, each over all 128
 // columns of V (one descriptor spanning both 64-column swizzle atoms, 16384
@@ -85,12 +87,14 @@
 // CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
 // CHECK-NOT: nvvm.barrier0
 
-// store_output: lse = ln(2) * (max + log2(sum)); once Q's load has landed,
+// store_output: the lanes' partial sums added up over the quad, lse = ln(2)
+// * (max + log2(sum)); once Q's load has landed,
 // o as bf16x2 into the warpgroup's rows of the Q buffer in the swizzled
 // box layout, a proxy fence, the warpgroup's named barrier (1 + group, 128
 // threads), then its first thread stores two 64x64 boxes by TMA and waits
 // until they are read; one lane per quad writes lse, each of its two rows
 // only below T (lse's size in dimension 2: a partial last tile).
+// CHECK-COUNT-4: nvvm.shfl.sync bfly
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-COUNT-32: llvm.store %{{.*}} : i32, !llvm.ptr<3>
