@@ -29,7 +29,10 @@
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: %[[S:.*]] = bsattn.wgmma_ss
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
-// CHECK: %[[SLOT:.*]] = arith.remui %[[PREV]], %c3 : index
+// The previous block's ring slot, in 32 bits.
+// CHECK: %[[PREV32:.*]] = arith.index_castui %[[PREV]] : index to i32
+// CHECK: %[[SLOT32:.*]] = arith.remui %[[PREV32]], %c3_i32 : i32
+// CHECK: %[[SLOT:.*]] = arith.index_castui %[[SLOT32]] : i32 to index
 // CHECK: %[[V:.*]] = memref.subview %{{.*}}[%[[SLOT]], 1, 0, 0, 0]
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: %[[PV:.*]] = bsattn.wgmma_rs %[[O]], %[[P]], %[[V]]

@@ -193,13 +193,19 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
       : OpConversionPattern<Op>(ctx), s(s) {}
 
   /// The ring slot and the parity of its mbarriers' phase at ring step
-  /// `step`.
+  /// `step`. In 32 bits: a step counts key tiles, and the 64-bit division
+  /// by a stage count that is not a power of two costs twice the uniform
+  /// instructions on every key block.
   std::pair<Value, Value> slotAndParity(ScheduleBuilder &sb, Value step) const {
-    Value stages = sb.index(s.stages);
-    Value slot = arith::RemUIOp::create(sb.b, sb.loc, step, stages);
-    Value round = arith::DivUIOp::create(sb.b, sb.loc, step, stages);
+    Type i32 = sb.b.getI32Type();
+    Value step32 = arith::IndexCastUIOp::create(sb.b, sb.loc, i32, step);
+    Value stages = sb.i32(s.stages);
+    Value slot = arith::IndexCastUIOp::create(
+        sb.b, sb.loc, sb.b.getIndexType(),
+        arith::RemUIOp::create(sb.b, sb.loc, step32, stages));
+    Value round = arith::DivUIOp::create(sb.b, sb.loc, step32, stages);
     Value parity =
-        arith::IndexCastUIOp::create(sb.b, sb.loc, sb.b.getI1Type(), round);
+        arith::TruncIOp::create(sb.b, sb.loc, sb.b.getI1Type(), round);
     return {slot, parity};
   }
 
