@@ -16,7 +16,9 @@ them); the median of 5 bursts is reported. Before timing, bsattn's o and
 lse are checked against a float32 reference on the first 512 queries of
 one head (o within 1e-3 + 1e-2 |ref|, the challenge's tolerance; lse within
 1e-2); o's largest difference from SDPA is recorded too (SDPA's own P is
-bf16, so bf16 outputs may differ from it by an ulp). TFLOP/s = 2 * B * H * T^2 *
+bf16, so bf16 outputs may differ from it by an ulp). A row passes when every
+kernel meets its configuration's contract: bf16 P.V within 1e-2 of SDPA,
+the other P.V precisions the challenge's tolerance against float32. TFLOP/s = 2 * B * H * T^2 *
 D / time (causal: half of 4 * B * H * T^2 * D).
 
 --gqa adds grouped-query rows (GQA=1 bash bench/compile_dense.sh): D = 128,
@@ -130,6 +132,16 @@ def check(kernel, q, k, v, dtype, causal=True):
     return o_diff, lse_diff, o_fp32_ok
 
 
+def passes(row, key, pv):
+    """The configuration's own contract: bf16 P.V is held to SDPA (largest
+    difference below 1e-2, the schedule-level issue's bar for it; its bf16
+    P is not meant to meet the challenge's tolerance), every other P.V to
+    the challenge's tolerance against float32; lse within 1e-2."""
+    o_ok = (row[f"{key}_o_max_diff"] < 1e-2 if pv == "bf16" else
+            row[f"{key}_o_fp32_ok"])
+    return o_ok and row[f"{key}_lse_max_diff"] < 1e-2
+
+
 def bidirectional(kernels, FA4Dense, B=2, T=8192, H=16, D=128):
     """Non-causal rows: bsattn's #bsattn.full kernels, FA4 and cuDNN with
     causal=False on the same inputs."""
@@ -161,8 +173,7 @@ def bidirectional(kernels, FA4Dense, B=2, T=8192, H=16, D=128):
                                       / 1e9, 1)
             row["bsattn_vs_fa4"] = round(row["bsattn_tflops"] /
                                          row["fa4_tflops"], 3)
-        row["pass"] = (row["bsattn_o_fp32_ok"] and
-                       row["bsattn_lse_max_diff"] < 1e-2)
+        row["pass"] = passes(row, "bsattn", pv)
         print(json.dumps(row), flush=True)
         rows.append(row)
         del sets, packed
@@ -214,8 +225,7 @@ def gqa(kernels, FA4Dense, B=2, T=8192, H=32, kv_heads=8, D=128):
                                          row["fa4_tflops"], 3)
         row["gqa_vs_without_group"] = round(
             row["bsattn_tflops"] / row["bsattn_without_group_tflops"], 3)
-        row["pass"] = all(row[f"{key}_o_fp32_ok"] and
-                          row[f"{key}_lse_max_diff"] < 1e-2
+        row["pass"] = all(passes(row, key, pv)
                           for key in ("bsattn", "bsattn_without_group"))
         print(json.dumps(row), flush=True)
         rows.append(row)
@@ -289,9 +299,7 @@ def main():
                     del fa4
                 except Exception as error:  # noqa: BLE001 - a D FA4 lacks
                     row["fa4_error"] = str(error)[:300]
-            row["pass"] = all(row[f"{key}_o_fp32_ok"] and
-                              row[f"{key}_lse_max_diff"] < 1e-2
-                              for key in timed)
+            row["pass"] = all(passes(row, key, pv) for key in timed)
             if "fa4_tflops" in row:
                 # The schedule-level issue's targets against FA4.
                 best = max(timed, key=lambda key: row[key + "_tflops"])
