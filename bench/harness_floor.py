@@ -28,8 +28,16 @@ import sys
 import tempfile
 import textwrap
 
+from attention_kernel_challenge import submission_loader
 from attention_kernel_challenge.evaluator import evaluate_submission_dir
 from attention_kernel_challenge.spec import EvaluationConfig
+
+# Unpatched, the harness's import guard re-enters itself on Python 3.12 and
+# every submission fails with a RecursionError deep in pathlib.
+if "_guard_busy" not in open(submission_loader.__file__).read():
+    sys.exit(f"{submission_loader.__file__} is not patched for Python 3.12: "
+             "run python3 .harness/patch_harness.py .harness first "
+             "(bench/run_harness.sh does)")
 
 FLOORS = {
     "inputs": "return q, q",
