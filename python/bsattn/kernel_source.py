@@ -12,7 +12,7 @@ import dataclasses
 import struct
 
 DTYPES = ("bf16", "f16")
-HEAD_DIMS = (64, 128, 192, 256)
+HEAD_DIMS = (64, 96, 128, 192, 256)
 PV_PRECISIONS = ("bf16", "f16", "split_bf16")
 # The parameters of #bsattn.tuning, in its order (BSAttnAttrs.td).
 TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,

@@ -78,7 +78,7 @@ def cases(device):
          {"kv_heads": HEADS // 2, "dtype": torch.float16}),
         ("csr lists per K/V head, grouped-query", csr_kv_lists,
          retrieved_kv_lists, {"kv_heads": HEADS // 2}),
-    ] + [case for d in (64, 192, 256) for case in (
+    ] + [case for d in (64, 96, 192, 256) for case in (
         # Head dims beside 128 (above it, 64-key tiles).
         (f"D={d} causal", bsattn.causal(), causal, {"head_dim": d}),
         (f"D={d} csr f16, grouped-query", csr, retrieved,
@@ -108,6 +108,8 @@ def tail_cases(device, seq):
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),
          {"head_dim": 192, "dtype": torch.float16}, halves),
+        (f"T={seq} D=96 causal", bsattn.causal(), causal, {"head_dim": 96},
+         halves),
     ]
 
 

@@ -51,8 +51,8 @@ q, k, v = qkv()
      "v must have q's dtype torch.bfloat16, got torch.float16"),
     ((*[t.float() for t in (q, k, v)], bsattn.causal()), {}, ValueError,
      "q, k and v must be bfloat16 or float16, got torch.float32"),
-    ((*qkv(D=96), bsattn.causal()), {}, ValueError,
-     r"head dimension D must be one of \[64, 128, 192, 256\], got 96"),
+    ((*qkv(D=80), bsattn.causal()), {}, ValueError,
+     r"head dimension D must be one of \[64, 96, 128, 192, 256\], got 80"),
     ((*qkv(T=0), bsattn.causal()), {}, ValueError,
      "sequence length T must be positive, got 0"),
     ((*qkv(T=200), csr_for(T=512)), {}, bsattn.PatternError,
@@ -336,8 +336,8 @@ def test_precompile_fills_the_cache_for_attention(fake_translate, monkeypatch):
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"dtype": torch.float32}, ValueError,
      "dtype must be torch.bfloat16 or torch.float16, got torch.float32"),
-    ({"head_dim": 96}, ValueError,
-     r"head_dim must be one of \[64, 128, 192, 256\], got 96"),
+    ({"head_dim": 80}, ValueError,
+     r"head_dim must be one of \[64, 96, 128, 192, 256\], got 80"),
     ({"pattern": None}, TypeError, "pattern must be bsattn.causal"),
     ({"scale": 0.0}, ValueError, "scale must be positive and finite, got 0.0"),
 ])
@@ -372,7 +372,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         "attention_csr_bidirectional_f16_d128_g2",
         "csr lists per K/V head, grouped-query: "
         "attention_csr_kv_lists_bf16_d128_g2"] + [
-        line for d in (64, 192, 256) for line in (
+        line for d in (64, 96, 192, 256) for line in (
             f"D={d} causal: attention_causal_bf16_d{d}",
             f"D={d} csr f16, grouped-query: attention_csr_f16_d{d}_g2",
             f"D={d} full (bidirectional): attention_full_bf16_d{d}")] + [
@@ -381,7 +381,8 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             f"T={seq} full f16: attention_full_f16_d128",
             f"T={seq} csr, grouped-query: attention_csr_bf16_d128_g2",
             f"T={seq} D=256 causal: attention_causal_bf16_d256",
-            f"T={seq} D=192 full f16: attention_full_f16_d192")]
+            f"T={seq} D=192 full f16: attention_full_f16_d192",
+            f"T={seq} D=96 causal: attention_causal_bf16_d96")]
     # The tails add three kernels (full f16 of D = 128 and 192, grouped csr
     # with f16 P.V), the head dims three each.
-    assert len(list(isolated_cache.iterdir())) == 24
+    assert len(list(isolated_cache.iterdir())) == 27

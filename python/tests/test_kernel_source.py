@@ -24,7 +24,7 @@ KEYS = [KernelKey(dtype, head_dim, sparsity, pv, scale, tuning, kv_group)
         in itertools.product(
             [("bf16", "f16"), ("bf16", "split_bf16"), ("bf16", "bf16"),
              ("f16", "f16")],
-            [64, 128, 192, 256], SPARSITIES, [None, f32_literal(0.1)],
+            [64, 96, 128, 192, 256], SPARSITIES, [None, f32_literal(0.1)],
             [None, tuning_attr({"stages": 3, "persistent": True})], [1, 4])]
 
 

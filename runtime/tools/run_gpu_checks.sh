@@ -104,10 +104,10 @@ for t in 1 127 129 1000; do
 done
 check "${k[@]}" --fuzz "$fuzz" --seed "$fuzz_seed" --reference both \
   --log "$out/fuzz.jsonl"
-# The challenge kernel at D = 192 and 256 (64-key tiles) and as a
-# persistent warp-specialized kernel, where bench/compile_examples.sh wrote
-# them: a quarter as many fuzzed cases.
-for variant in d192 d256 persistent; do
+# The challenge kernel at D = 96 (a half-filled second chunk), 192 and 256
+# (64-key tiles) and as a persistent warp-specialized kernel, where
+# bench/compile_examples.sh wrote them: a quarter as many fuzzed cases.
+for variant in d96 d192 d256 persistent; do
   [[ -f "$dir/challenge_$variant.json" ]] || continue
   check --cubin "$dir/challenge_$variant.cubin" \
     --manifest "$dir/challenge_$variant.json" \

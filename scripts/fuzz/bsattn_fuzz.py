@@ -136,13 +136,13 @@ class AttentionGen:
         H = r.choice([1, 2, 16, None] + ([0, 2**20, 2**31] if r.random() < 0.2 else []))
         T = r.choice([128, 256, 1000, None, None] +
                      ([0, 100, 2**62, 2**31, 2**31 - 128] if r.random() < 0.2 else []))
-        D = r.choice([128] * 6 + [64, 192, 256] + ([96, None] if r.random() < 0.3 else []))
+        D = r.choice([128] * 6 + [64, 96, 192, 256] + ([80, None] if r.random() < 0.3 else []))
         for name, size in (("B", B), ("H", H)):
             if size is not None and (size < 1 or size > 2**31 - 1):
                 bad.append(name)
         if T is not None and (T < 1 or T > 2**31 - 1):
             bad.append("T")
-        if D not in (64, 128, 192, 256):
+        if D not in (64, 96, 128, 192, 256):
             bad.append("D")
         tiles = 1
         for size in (B, H, None if T is None else -(-T // 128)):
@@ -289,7 +289,7 @@ class AttentionGen:
                 expect_base = "reject"
             elif not kv_heads_fit and expect_base == "ok":
                 expect_base = "any"  # H not a multiple of the group
-        if D not in (64, 128, 192, 256) and expect_base == "ok":
+        if D not in (64, 96, 128, 192, 256) and expect_base == "ok":
             expect_base = "any"  # a dynamic D (the verifier's message)
         if D == 256 and ("persistent" in tuning or "stages = 3" in tuning) and \
                 expect_base == "ok":

@@ -961,7 +961,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   // A persistent CTA loads its next tile's Q into the other buffer while
   // it computes with one.
   int64_t queryBuffers = persistent ? 2 : 1;
-  s.chunks = tile.getHeadDim() / kChunkCols;
+  // D = 96 takes two chunks: TMA fills the second one's last 32 columns
+  // (past the tensor's D) with zeros on load and drops them on store.
+  s.chunks = llvm::divideCeil(tile.getHeadDim(), kChunkCols);
   s.kvGroup = tile.getKvGroup();
   s.queryBuffers =
       allocChunks(sb, {queryBuffers}, s.chunks, kTileRows, element);

@@ -226,13 +226,13 @@ struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
     HopperBuilder h(rewriter, loc);
     Type element = op.getA().getType().getElementType();
     Value values = sharedAddress(h, adaptor.getB(), op.getB().getType());
-    int64_t chunks = op.getB().getType().getShape()[0];
     int64_t keys = op.getB().getType().getShape()[1];
     int64_t chunkBytes = keys * 128;
-    // One m64nD product per k16 step: B spans the D / 64 chunks, one
-    // 64-column swizzle atom each, `chunkBytes` apart (the descriptor's
-    // leading byte offset); a k16 step is 16 swizzled rows of 128 bytes.
-    // The accumulator's chunks in order are exactly the m64nD fragment.
+    // One m64nD product per k16 step, D the accumulator's columns: B spans
+    // the chunks, one 64-column swizzle atom each, `chunkBytes` apart (the
+    // descriptor's leading byte offset); a k16 step is 16 swizzled rows of
+    // 128 bytes. The accumulator's chunks in order are exactly the m64nD
+    // fragment; D = 96 reads half of the last chunk.
     Value baseB = h.wgmmaDescriptor(values, chunkBytes);
     Value acc = adaptor.getAcc();
     // The fragment of keys 16kb .. 16kb + 15 is exactly the register-A
@@ -241,8 +241,9 @@ struct WgmmaRegisterLowering : public SchedulePattern<WgmmaRegisterOp> {
     for (int64_t kb = 0; kb < keys / 16; ++kb) {
       Value descB = arith::AddIOp::create(rewriter, loc, baseB,
                                           h.i64(kb * 16 * 128 / 16));
-      acc = h.wgmmaRegisterShared(acc, ArrayRef<Value>(a).slice(4 * kb, 4),
-                                  descB, chunks * 64, element);
+      acc =
+          h.wgmmaRegisterShared(acc, ArrayRef<Value>(a).slice(4 * kb, 4), descB,
+                                op.getAcc().getType().getCols(), element);
     }
     rewriter.replaceOp(op, acc);
     return success();

@@ -198,3 +198,24 @@ func.func @f(%q: memref<1x128x64xbf16, #gpu.address_space<workgroup>>, %k: memre
   %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 512, f32>
   return
 }
+
+// -----
+
+// D = 96 fills one and a half 64-column chunks; 80 columns fill neither one
+// chunk's half nor its whole.
+!smem = memref<2x128x64xf16, #gpu.address_space<workgroup>>
+func.func @f(%acc: !bsattn.tile<128 x 80, f32>, %p: !bsattn.tile<128 x 128, f16>, %v: !smem) {
+  // expected-error @+1 {{shapes do not chain: acc '!bsattn.tile<128 x 80, f32>', a '!bsattn.tile<128 x 128, f16>', b 'memref<2x128x64xf16, #gpu.address_space<workgroup>>'}}
+  %o = bsattn.wgmma_rs %acc, %p, %v : !bsattn.tile<128 x 80, f32>, !bsattn.tile<128 x 128, f16>, !smem
+  %w = bsattn.wgmma_wait %o pending = 0 : !bsattn.tile<128 x 80, f32>
+  return
+}
+
+// -----
+
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+func.func @f(%o: !bsattn.tile<128 x 80, bf16>, %q: !smem) {
+  // expected-error @+1 {{tile '!bsattn.tile<128 x 80, bf16>' does not fit buffer 'memref<2x128x64xbf16, #gpu.address_space<workgroup>>'}}
+  bsattn.store_swizzled %o, %q : !bsattn.tile<128 x 80, bf16>, !smem
+  return
+}

@@ -57,12 +57,12 @@ func.func @f(%q: memref<1x2x256x?xbf16>, %k: memref<1x2x256x128xbf16>, %v: memre
 
 // -----
 
-func.func @f(%q: memref<1x2x256x96xbf16>, %k: memref<1x2x256x96xbf16>, %v: memref<1x2x256x96xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x96xbf16>, %l: memref<1x2x256xf32>) {
-  // expected-error @+1 {{head dimension D must be 64, 128, 192 or 256, got 96}}
+func.func @f(%q: memref<1x2x256x80xbf16>, %k: memref<1x2x256x80xbf16>, %v: memref<1x2x256x80xbf16>, %s: memref<1xi32>, %rp: memref<1x2x3xi32>, %ci: memref<1x2x4xi32>, %o: memref<1x2x256x80xbf16>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{head dimension D must be 64, 96, 128, 192 or 256, got 80}}
   bsattn.attention #bsattn.causal pv = split_bf16
-      ins(%q, %k, %v : memref<1x2x256x96xbf16>, memref<1x2x256x96xbf16>, memref<1x2x256x96xbf16>)
+      ins(%q, %k, %v : memref<1x2x256x80xbf16>, memref<1x2x256x80xbf16>, memref<1x2x256x80xbf16>)
       seq_lens(%s : memref<1xi32>)
-      outs(%o, %l : memref<1x2x256x96xbf16>, memref<1x2x256xf32>)
+      outs(%o, %l : memref<1x2x256x80xbf16>, memref<1x2x256xf32>)
   return
 }
 

@@ -212,9 +212,10 @@ FailureOr<Type> BufferVerifier::verifyActivations(Value q, Value k, Value v,
   int64_t headDim = qType->getDimSize(3);
   if (ShapedType::isDynamic(headDim))
     return op->emitOpError() << "head dimension D must be static";
-  if (headDim != 64 && headDim != 128 && headDim != 192 && headDim != 256)
+  if (!llvm::is_contained({64, 96, 128, 192, 256}, headDim))
     return op->emitOpError()
-           << "head dimension D must be 64, 128, 192 or 256, got " << headDim;
+           << "head dimension D must be 64, 96, 128, 192 or 256, got "
+           << headDim;
 
   const Extent bhtd[] = {kBatch, kHeads, kTokens, kHeadDim};
   const Extent bhkvtd[] = {kBatch, kKVHeads, kTokens, kHeadDim};

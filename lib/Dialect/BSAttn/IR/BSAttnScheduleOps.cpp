@@ -90,6 +90,13 @@ LogicalResult WarpSpecializeOp::verify() {
   return success();
 }
 
+/// Whether a `cols`-column tile fills `chunks` 64-column chunks: all of
+/// them, or all but the last half (D = 96: the rest of the last chunk is
+/// TMA's zero fill past the tensor's D).
+static bool fillsChunks(int64_t cols, int64_t chunks) {
+  return cols == 64 * chunks || cols == 64 * chunks - 32;
+}
+
 /// Checks that `type` is a `C x rows x 64` 16-bit float buffer in shared
 /// memory with C in [1, 4]: the 64-column chunks of a `rows x 64C`
 /// operand.
@@ -171,7 +178,7 @@ LogicalResult WgmmaRegisterOp::verify() {
   if (!a.getElementType().isBF16() && !a.getElementType().isF16())
     return emitOpError() << "operand 'a' must be a bf16 or f16 tile, got " << a;
   if (!acc.getElementType().isF32() || acc.getRows() != a.getRows() ||
-      a.getCols() != b[1] || acc.getCols() != b[0] * b[2])
+      a.getCols() != b[1] || !fillsChunks(acc.getCols(), b[0]))
     return emitOpError() << "shapes do not chain: acc " << acc << ", a " << a
                          << ", b " << getB().getType();
   return checkRetired(*this, getResult());
@@ -231,7 +238,7 @@ LogicalResult StoreSwizzledOp::verify() {
   MemRefType dest = getDest().getType();
   if (tile.getElementType() != dest.getElementType() ||
       tile.getRows() != dest.getShape()[1] ||
-      tile.getCols() != dest.getShape()[0] * dest.getShape()[2])
+      !fillsChunks(tile.getCols(), dest.getShape()[0]))
     return emitOpError() << "tile " << tile << " does not fit buffer " << dest;
   return success();
 }

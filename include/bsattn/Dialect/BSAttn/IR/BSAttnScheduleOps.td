@@ -168,7 +168,8 @@ def BSAttn_WgmmaRegisterOp : BSAttn_ScheduleOp<"wgmma_rs",
     floats in registers (rounded probabilities), `b` a `C x K x 64`
     128-byte-swizzled buffer (C = 1 to 4), the 64-column chunks of an
     N-major `K x 64C` matrix whose 16-bit elements are read as `a`'s
-    element type.
+    element type. `acc` has `64C` columns, or `64C - 32` (D = 96: the last
+    chunk's second half is not read).
     `acc` is the result of `bsattn.wgmma_wait` or of an earlier
     `bsattn.wgmma_rs` of the same group; the result's only use is the next
     product or the `bsattn.wgmma_wait` that retires it.
@@ -268,7 +269,8 @@ def BSAttn_StoreSwizzledOp : BSAttn_ScheduleOp<"store_swizzled"> {
     a `C x R x 64` buffer holding the tile's 64-column chunks in the
     128-byte-swizzled layout TMA reads (16-byte chunk `c` of row `r` at
     chunk `c ^ (r % 8)`). Consumer warpgroup `g` writes rows
-    `64g .. 64g + 63`.
+    `64g .. 64g + 63`. A tile of `64C - 32` columns (D = 96) leaves the
+    last chunk's second half as it was.
 
     Own op: the accumulator fragment layout of wgmma is a property of
     the product, not of a memref, and neither `nvgpu.warpgroup.mma.store`
