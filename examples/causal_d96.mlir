@@ -1,8 +1,7 @@
 // Dense causal attention in f16, D = 96, 16k tokens and 16 heads. D = 96
 // runs in two 64-column chunks: TMA fills the second one's last 32 columns
-// (past the tensor's D) with zeros on load and drops them on store, so
-// Q.K^T spends two of its eight k16 steps on zeros and P.V is one
-// m64n96k16 a step.
+// (past the tensor's D) with zeros on load and drops them on store; Q.K^T
+// runs the six k16 steps of the 96 columns and P.V is one m64n96k16 a step.
 !act = memref<1x16x16384x96xf16>
 func.func @causal_d96(%q: !act, %k: !act, %v: !act,
                       %seq_lens: memref<1xi32>, %o: !act,

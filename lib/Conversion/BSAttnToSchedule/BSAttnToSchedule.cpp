@@ -103,8 +103,9 @@ struct Schedule {
   Value lse;
   /// Q buffers [buffer][chunk][row][col] and the K/V ring
   /// [slot][K or V][chunk][row][col], 128-byte swizzled: a D-column tile is
-  /// D / 64 chunks of 64 columns (128 bytes).
+  /// ceil(D / 64) chunks of 64 columns (128 bytes).
   Value queryBuffers, ring;
+  int64_t headDim = 128;
   int64_t chunks = 2;
   /// Keys per K/V tile (rows of a ring chunk).
   int64_t keyRows = 128;
@@ -372,8 +373,12 @@ struct QKToSchedule : public TilePattern<QKOp> {
     Value queries = sb.chunksOf(s.queryBuffers, {s.queryBuffer});
     Value keys = sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(0)});
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
-    Value scores =
-        WgmmaSharedOp::create(rewriter, loc, op.getType(), queries, keys);
+    // D = 96: the last chunk's second half is zero fill, no product needed.
+    IntegerAttr depth;
+    if (s.headDim % kChunkCols)
+      depth = rewriter.getI64IntegerAttr(s.headDim);
+    Value scores = WgmmaSharedOp::create(rewriter, loc, op.getType(), queries,
+                                         keys, depth);
     NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
     rewriter.replaceOpWithNewOp<WgmmaWaitOp>(op, TypeRange{op.getType()},
                                              ValueRange{scores}, 0);
@@ -963,7 +968,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   int64_t queryBuffers = persistent ? 2 : 1;
   // D = 96 takes two chunks: TMA fills the second one's last 32 columns
   // (past the tensor's D) with zeros on load and drops them on store.
-  s.chunks = llvm::divideCeil(tile.getHeadDim(), kChunkCols);
+  s.headDim = tile.getHeadDim();
+  s.chunks = llvm::divideCeil(s.headDim, kChunkCols);
   s.kvGroup = tile.getKvGroup();
   s.queryBuffers =
       allocChunks(sb, {queryBuffers}, s.chunks, kTileRows, element);

@@ -200,8 +200,9 @@ struct WgmmaSharedLowering : public SchedulePattern<WgmmaSharedOp> {
     // accumulate.
     Value baseA = h.wgmmaDescriptor(queries);
     Value baseB = h.wgmmaDescriptor(keys);
+    int64_t steps = op.getDepth().value_or(64 * chunks) / 16;
     for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-      for (int64_t step = 0; step < 4; ++step) {
+      for (int64_t step = 0; step < 4 && 4 * chunk + step < steps; ++step) {
         Value a = arith::AddIOp::create(
             rewriter, loc, baseA, h.i64((chunk * chunkBytes + 32 * step) / 16));
         Value b = arith::AddIOp::create(

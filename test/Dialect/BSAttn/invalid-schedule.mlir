@@ -219,3 +219,13 @@ func.func @f(%o: !bsattn.tile<128 x 80, bf16>, %q: !smem) {
   bsattn.store_swizzled %o, %q : !bsattn.tile<128 x 80, bf16>, !smem
   return
 }
+
+// -----
+
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+func.func @f(%q: !smem) {
+  // expected-error @+1 {{depth must be 128 or 96 (the operands' 64-column chunks, the last one whole or half), got 80}}
+  %s = bsattn.wgmma_ss %q, %q {depth = 80 : i64} : !smem, !smem -> !bsattn.tile<128 x 128, f32>
+  %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
+  return
+}

@@ -51,10 +51,13 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   return
 }
 
-// D = 96: the accumulator and the output tile fill one and a half of the
-// two 64-column chunks.
+// D = 96: the product's depth, the accumulator and the output tile fill
+// one and a half of the two 64-column chunks.
 // CHECK-LABEL: func.func @half_chunk
 func.func @half_chunk(%acc: !bsattn.tile<128 x 96, f32>, %p: !bsattn.tile<128 x 128, bf16>, %v: !smem, %o: !bsattn.tile<128 x 96, bf16>) {
+  // CHECK: bsattn.wgmma_ss %{{.*}}, %{{.*}} {depth = 96 : i64}
+  %s = bsattn.wgmma_ss %v, %v {depth = 96 : i64} : !smem, !smem -> !bsattn.tile<128 x 128, f32>
+  %sw = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
   // CHECK: bsattn.wgmma_rs %{{.*}} : <128 x 96, f32>, <128 x 128, bf16>, memref<2x128x64xbf16
   %a = bsattn.wgmma_rs %acc, %p, %v : !bsattn.tile<128 x 96, f32>, !bsattn.tile<128 x 128, bf16>, !smem
   %w = bsattn.wgmma_wait %a pending = 0 : !bsattn.tile<128 x 96, f32>

@@ -161,6 +161,13 @@ LogicalResult WgmmaSharedOp::verify() {
     return emitOpError() << "operands must have one number of 64-column "
                             "chunks (the product's K), got "
                          << a.getShape()[0] << " and " << b.getShape()[0];
+  if (std::optional<int64_t> depth = getDepth();
+      depth && !fillsChunks(*depth, a.getShape()[0]))
+    return emitOpError() << "depth must be " << 64 * a.getShape()[0] << " or "
+                         << 64 * a.getShape()[0] - 32
+                         << " (the operands' 64-column chunks, the last one "
+                            "whole or half), got "
+                         << *depth;
   TileType result = getResult().getType();
   if (result.getRows() != a.getShape()[1] ||
       result.getCols() != b.getShape()[1] || !result.getElementType().isF32())

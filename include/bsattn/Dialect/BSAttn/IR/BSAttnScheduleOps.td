@@ -145,7 +145,9 @@ def BSAttn_WgmmaSharedOp : BSAttn_ScheduleOp<"wgmma_ss"> {
     `result = A . B^T` (f32 accumulation): `a` and `b` are `C x R x 64`
     128-byte-swizzled buffers (C = 1 to 4), the 64-column chunks of a
     K-major `R x 64C` matrix. Consumer warpgroup `g` computes rows `64g .. 64g + 63` of the
-    result from its rows of `a`. The products must follow an
+    result from its rows of `a`. `depth`, when given, is the product's K:
+    `64C - 32` (D = 96) skips the last chunk's second half, which holds no
+    data. The products must follow an
     `nvvm.wgmma.fence.aligned`, be committed by
     `nvvm.wgmma.commit.group.sync.aligned` and be retired by
     `bsattn.wgmma_wait`, which is the result's only use.
@@ -153,7 +155,8 @@ def BSAttn_WgmmaSharedOp : BSAttn_ScheduleOp<"wgmma_ss"> {
     Own op: `nvgpu.warpgroup.mma` fences, commits and waits inside every
     op, so no product can stay in flight while other work runs.
   }];
-  let arguments = (ins BSAttn_SharedMemRef:$a, BSAttn_SharedMemRef:$b);
+  let arguments = (ins BSAttn_SharedMemRef:$a, BSAttn_SharedMemRef:$b,
+                       OptionalAttr<I64Attr>:$depth);
   let results = (outs BSAttn_TileType:$result);
   let assemblyFormat = [{
     $a `,` $b attr-dict `:` type($a) `,` type($b) `->` type($result)
