@@ -7,6 +7,8 @@
       --head-dims 64,128,192,256 --out $OUT/dense.json
 
 An ablation whose kernel is missing from --kernels is left out of its rows.
+--baseline DIR times DIR's kernels of the same names (another commit's
+build) right after each one, as baseline_<variant>: an A/B in one process.
 
 Every shape has 16k tokens (B * T = 16384, H = 2048 / D), so each call runs about
 a millisecond and launch overheads (FA4's Python path costs ~0.18 ms) hide
@@ -248,6 +250,10 @@ def main():
                         help="add the grouped-query rows")
     parser.add_argument("--noncausal", action="store_true",
                         help="add the bidirectional rows")
+    parser.add_argument("--baseline",
+                        help="a folder of kernels with the same names (from "
+                        "another commit), timed in the same process under "
+                        "keys baseline_<variant>, right after each kernel")
     a = parser.parse_args()
     FA4Dense = None
     if a.fa4:
@@ -267,8 +273,13 @@ def main():
             row = {"name": f"causal B{B} H{H} T{T}", "dtype": name,
                    "D": D, "causal": True, "pv": pv}
             timed = []
-            for suffix, key in ABLATIONS:
-                base = os.path.join(a.kernels, f"d{D}_{variant}{suffix}")
+            for suffix, key, folder in (
+                    (suffix, prefix + key, folder)
+                    for suffix, key in ABLATIONS
+                    for prefix, folder in (("", a.kernels),
+                                           ("baseline_", a.baseline))
+                    if folder):
+                base = os.path.join(folder, f"d{D}_{variant}{suffix}")
                 # Some ablations do not exist for every D (a third ring
                 # stage of D = 256 outgrows shared memory).
                 if not os.path.exists(base + ".cubin"):
@@ -302,7 +313,9 @@ def main():
             row["pass"] = all(passes(row, key, pv) for key in timed)
             if "fa4_tflops" in row:
                 # The schedule-level issue's targets against FA4.
-                best = max(timed, key=lambda key: row[key + "_tflops"])
+                best = max((key for key in timed
+                            if not key.startswith("baseline_")),
+                           key=lambda key: row[key + "_tflops"])
                 row["best_variant"] = best
                 row["best_vs_fa4"] = round(row[best + "_tflops"] /
                                            row["fa4_tflops"], 3)

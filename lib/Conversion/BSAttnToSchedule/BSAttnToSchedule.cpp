@@ -1024,9 +1024,16 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     if (failed(buildTileLoop(builder, module, s, mapping)))
       return failure();
   } else {
-    // One tile per CTA, at the block index.
+    // One tile per CTA. The hardware starts CTAs in block index order, so
+    // the query blocks run last first: a causal schedule's longest rows
+    // start early instead of forming the grid's tail.
     Type i32 = builder.getI32Type();
-    s.queryBlock = sb.toIndex(NVVM::BlockIdXOp::create(builder, loc, i32));
+    s.queryBlock = sb.toIndex(arith::SubIOp::create(
+        builder, loc,
+        arith::SubIOp::create(builder, loc,
+                              NVVM::GridDimXOp::create(builder, loc, i32),
+                              sb.i32(1)),
+        NVVM::BlockIdXOp::create(builder, loc, i32)));
     s.head = sb.toIndex(NVVM::BlockIdYOp::create(builder, loc, i32));
     s.batch = sb.toIndex(NVVM::BlockIdZOp::create(builder, loc, i32));
     s.queryBuffer = sb.index(0);
