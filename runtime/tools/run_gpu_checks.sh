@@ -147,6 +147,14 @@ sanitize memcheck --error-exitcode 9 "$run" "${k[@]}" --batch 2 --heads 2 \
   --seq 1000 --family adversarial --seq-lens 1000,999 --seed 8
 sanitize memcheck --error-exitcode 9 "$run" "${k[@]}" --batch 1 --heads 1 \
   --seq 1 --family adversarial --seq-lens 1 --seed 9
+if [[ -f "$dir/challenge_d96.json" ]]; then
+  # D = 96 reads and writes through 128-column boxes: TMA's zero fill and
+  # clipped store must keep every access inside the 96-column tensors.
+  sanitize memcheck --error-exitcode 9 "$run" \
+    --cubin "$dir/challenge_d96.cubin" --manifest "$dir/challenge_d96.json" \
+    --batch 2 --heads 2 --seq 1000 --family adversarial \
+    --seq-lens 1000,999 --seed 8
+fi
 sanitize memcheck --error-exitcode 9 "$run" \
   --cubin "$dir/sliding_window_global.cubin" \
   --manifest "$dir/sliding_window_global.json" --seq-lens 8192,7992
