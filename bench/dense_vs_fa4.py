@@ -8,7 +8,8 @@
 
 An ablation whose kernel is missing from --kernels is left out of its rows.
 --baseline DIR times DIR's kernels of the same names (another commit's
-build) right after each one, as baseline_<variant>: an A/B in one process.
+build) beside each one, as baseline_<variant>: an A/B in one process, the
+pair timed in the order A B B A.
 
 Every shape has 16k tokens (B * T = 16384, H = 2048 / D), so each call runs about
 a millisecond and launch overheads (FA4's Python path costs ~0.18 ms) hide
@@ -253,7 +254,7 @@ def main():
     parser.add_argument("--baseline",
                         help="a folder of kernels with the same names (from "
                         "another commit), timed in the same process under "
-                        "keys baseline_<variant>, right after each kernel")
+                        "keys baseline_<variant>, beside each kernel")
     a = parser.parse_args()
     FA4Dense = None
     if a.fa4:
@@ -273,31 +274,42 @@ def main():
             row = {"name": f"causal B{B} H{H} T{T}", "dtype": name,
                    "D": D, "causal": True, "pv": pv}
             timed = []
-            for suffix, key, folder in (
-                    (suffix, prefix + key, folder)
-                    for suffix, key in ABLATIONS
-                    for prefix, folder in (("", a.kernels),
-                                           ("baseline_", a.baseline))
-                    if folder):
-                base = os.path.join(folder, f"d{D}_{variant}{suffix}")
-                # Some ablations do not exist for every D (a third ring
-                # stage of D = 256 outgrows shared memory).
-                if not os.path.exists(base + ".cubin"):
-                    continue
-                timed.append(key)
-                kernel = bsattn_cuda.Kernel.from_files(base + ".cubin",
-                                                       base + ".json")
-                o_diff, lse_diff, o_fp32_ok = check(kernel, *sets[0], dtype)
-                row[f"{key}_o_max_diff"] = o_diff
-                row[f"{key}_lse_max_diff"] = lse_diff
-                row[f"{key}_o_fp32_ok"] = o_fp32_ok
-                pack, run = bsattn_runner(kernel, B, H, T, dtype)
-                outs = [(torch.empty_like(q), torch.empty(B, H, T,
-                                                          device="cuda"))
-                        for q, _, _ in sets]
-                packed = [pack(*s, *o) for s, o in zip(sets, outs)]
-                ms = burst_ms(run, packed)
-                row[f"{key}_tflops"] = round(flops / ms / 1e9, 1)
+            for suffix, key in ABLATIONS:
+                runs = {}
+                for prefix, folder in (("", a.kernels),
+                                       ("baseline_", a.baseline)):
+                    base = os.path.join(folder or "",
+                                        f"d{D}_{variant}{suffix}")
+                    # Some ablations do not exist for every D (a third
+                    # ring stage of D = 256 outgrows shared memory).
+                    if not folder or not os.path.exists(base + ".cubin"):
+                        continue
+                    kernel = bsattn_cuda.Kernel.from_files(base + ".cubin",
+                                                           base + ".json")
+                    (row[f"{prefix}{key}_o_max_diff"],
+                     row[f"{prefix}{key}_lse_max_diff"],
+                     row[f"{prefix}{key}_o_fp32_ok"]) = check(
+                         kernel, *sets[0], dtype)
+                    pack, run = bsattn_runner(kernel, B, H, T, dtype)
+                    outs = [(torch.empty_like(q),
+                             torch.empty(B, H, T, device="cuda"))
+                            for q, _, _ in sets]
+                    runs[prefix + key] = (run, [pack(*s, *o) for s, o in
+                                                zip(sets, outs)])
+                # A kernel and its baseline in the order A B B A (the mean
+                # of both), so that a clock drifting within the pair
+                # favours neither.
+                order = list(runs)
+                if len(order) == 2:
+                    order += order[::-1]
+                times = {kernel_key: [] for kernel_key in runs}
+                for kernel_key in order:
+                    times[kernel_key].append(burst_ms(*runs[kernel_key]))
+                for kernel_key, ms in times.items():
+                    timed.append(kernel_key)
+                    row[f"{kernel_key}_tflops"] = round(
+                        flops / statistics.mean(ms) / 1e9, 1)
+                del runs
             with sdpa_kernel(SDPBackend.CUDNN_ATTENTION):
                 ms = burst_ms(lambda s: F.scaled_dot_product_attention(
                     *s, is_causal=True), sets)
