@@ -10,12 +10,16 @@
 # GQA=1 adds grouped-query kernels of D = 128 with kv_group = 4
 # (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
 # NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full) for
-# --noncausal.
+# --noncausal. CHOSEN=1 writes only the d<D>_<dtype> kernels, without a
+# tuning attribute (the compiler's choice, bsattn-choose-tuning), for an
+# A/B against the examples' tuning (dense_vs_fa4.py --baseline).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
 mkdir -p "$out"
-variant() { # name dtype pv tuning head_dim [kv_group] [sparsity]
+variant() { # name dtype pv tuning (- for none) head_dim [kv_group] [sparsity]
+  local tuning=", tuning = #bsattn.tuning<$4>"
+  [[ $4 == - ]] && tuning=""
   cat > "$out/$1.mlir" <<MLIR
 !act = memref<?x?x?x$5x$2>
 func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
@@ -24,7 +28,7 @@ func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
       ins(%q, %k, %v : !act, !act, !act)
       seq_lens(%seq_lens : memref<?xi32>)
       outs(%o, %lse : !act, memref<?x?x?xf32>)
-      {kv_group = ${6:-1}, tuning = #bsattn.tuning<$4>}
+      {kv_group = ${6:-1}$tuning}
   return
 }
 MLIR
@@ -39,6 +43,14 @@ tunings=("warp_specialize = true"
          "stages = 3, warp_specialize = true, overlap = true, pingpong = true"
          "warp_specialize = true, producer_convert = true")
 suffixes=("" _pp _nows _s3 _ov _ovpp _pc)
+if [[ ${CHOSEN:-0} == 1 ]]; then
+  for d in ${HEAD_DIMS:-128}; do
+    variant "d${d}_f16" f16 f16 - "$d"
+    variant "d${d}_bf16_pvf16" bf16 f16 - "$d"
+    variant "d${d}_bf16_pvbf16" bf16 bf16 - "$d"
+  done
+  exit 0
+fi
 for d in ${HEAD_DIMS:-128}; do
   for i in "${!tunings[@]}"; do
     # A third 64 KiB ring stage of D = 256 outgrows shared memory.

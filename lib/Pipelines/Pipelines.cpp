@@ -16,6 +16,7 @@ using namespace mlir;
 
 void bsattn::buildBSAttnToSchedulePipeline(OpPassManager &pm) {
   pm.addPass(bsattn::createBSAttnCheckHost());
+  pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnChooseTuning());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnTile());
   pm.addNestedPass<func::FuncOp>(bsattn::createBSAttnFuseSoftmax());
   pm.addPass(createCanonicalizerPass());

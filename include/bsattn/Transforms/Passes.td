@@ -21,6 +21,28 @@ def BSAttnCheckHost : Pass<"bsattn-check-host", "ModuleOp"> {
   }];
 }
 
+def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
+  let summary = "Give each bsattn.attention without tuning hints the "
+                "compiler's choice";
+  let description = [{
+    A `bsattn.attention` without a `tuning` attribute gets the tuning that
+    measured fastest on the H200 for its head dimension and P.V precision
+    (an op with one, even `#bsattn.tuning<>`, keeps it):
+
+    | D | tuning |
+    | --- | --- |
+    | 64, 96, 128 | `stages = 3, warp_specialize, overlap, pingpong` |
+    | 192, 256 | `warp_specialize` |
+
+    plus `producer_convert` for bf16 inputs with `pv = f16` (the producer's
+    idle warps convert V). Every D gains from warp specialization; up to
+    D = 128 the intra-warpgroup overlap (with the third ring stage it
+    needs) and ping-pong gain on top, while at D = 192 they lost and at
+    D = 256 a third stage does not fit. It runs first in the
+    pipelines, after `bsattn-check-host`.
+  }];
+}
+
 def BSAttnTile : Pass<"bsattn-tile", "func::FuncOp"> {
   let summary = "Tile bsattn.attention into query tiles and key-block schedules";
   let description = [{

@@ -166,7 +166,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     needs `warp_specialize`) the producer warpgroup's three idle warps
     convert V to f16 for bf16 inputs with `pv = f16`, instead of the
     consumers.
-    Parameters left out take their defaults.
+    Parameters left out take their defaults. A `bsattn.attention` without
+    a `tuning` attribute gets the compiler's choice for its head dimension
+    and P.V precision (`bsattn-choose-tuning`); `#bsattn.tuning<>` asks for
+    every default instead.
   }];
   let parameters = (ins
     DefaultValuedParameter<"int64_t", "128">:$block_q,

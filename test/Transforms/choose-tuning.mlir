@@ -1,0 +1,120 @@
+// RUN: bsattn-opt %s --bsattn-choose-tuning --split-input-file | FileCheck %s
+
+// An op without tuning hints gets the compiler's choice: at D = 128 warp
+// specialization, a third ring stage, overlap and ping-pong, and with bf16
+// inputs and f16 P.V the producer converting V.
+
+// CHECK-LABEL: func.func @d128_bf16_pv_f16
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true>
+!act = memref<1x2x256x128xbf16>
+func.func @d128_bf16_pv_f16(%q: !act, %k: !act, %v: !act,
+                            %seq_lens: memref<1xi32>, %o: !act,
+                            %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+// f16 inputs (nothing to convert) at D = 96.
+
+// CHECK-LABEL: func.func @d96_f16
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
+!act = memref<1x2x256x96xf16>
+func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
+                   %o: !act, %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+// bf16 P.V converts nothing.
+
+// CHECK-LABEL: func.func @d128_bf16_pv_bf16
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
+!act = memref<1x2x256x128xbf16>
+func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
+                             %seq_lens: memref<1xi32>, %o: !act,
+                             %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = bf16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+// D = 64 as D = 128; D = 192 and 256: warp specialization alone (and the
+// producer converting V).
+
+// CHECK-LABEL: func.func @d64_f16
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
+// CHECK-LABEL: func.func @d192_bf16_pv_f16
+// CHECK: tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>
+// CHECK-LABEL: func.func @d256_bf16_split
+// CHECK: tuning = #bsattn.tuning<warp_specialize = true>
+!d64 = memref<1x2x256x64xf16>
+func.func @d64_f16(%q: !d64, %k: !d64, %v: !d64, %seq_lens: memref<1xi32>,
+                   %o: !d64, %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !d64, !d64, !d64)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d64, memref<1x2x256xf32>)
+  return
+}
+!d192 = memref<1x2x256x192xbf16>
+func.func @d192_bf16_pv_f16(%q: !d192, %k: !d192, %v: !d192,
+                            %seq_lens: memref<1xi32>, %o: !d192,
+                            %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !d192, !d192, !d192)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d192, memref<1x2x256xf32>)
+  return
+}
+!d256 = memref<1x2x256x256xbf16>
+func.func @d256_bf16_split(%q: !d256, %k: !d256, %v: !d256,
+                           %seq_lens: memref<1xi32>, %o: !d256,
+                           %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : !d256, !d256, !d256)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d256, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
+// Hints given, even none at all, are the user's: nothing changes.
+
+// CHECK-LABEL: func.func @given
+// CHECK: tuning = #bsattn.tuning<stages = 3>
+// CHECK-LABEL: func.func @opted_out
+// CHECK: tuning = #bsattn.tuning<>
+!act = memref<1x2x256x128xbf16>
+func.func @given(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
+                 %o: !act, %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+      {tuning = #bsattn.tuning<stages = 3>}
+  return
+}
+func.func @opted_out(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
+                     %o: !act, %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+      {tuning = #bsattn.tuning<>}
+  return
+}
