@@ -41,7 +41,9 @@ def choose_pv(pv, dtype):
 
 
 def tuning_attr(tuning):
-    """`#bsattn.tuning<...>` for a dict of tuning hints, None for none."""
+    """`#bsattn.tuning<...>` for a dict of tuning hints (the rest at their
+    defaults: `{}` turns every technique off); None for None, which leaves
+    the choice to the compiler (bsattn-choose-tuning)."""
     if tuning is None:
         return None
     if not isinstance(tuning, dict):
@@ -59,7 +61,7 @@ def tuning_attr(tuning):
     if unknown:
         raise ValueError(f"unknown tuning parameters {unknown}; known: "
                          f"{list(TUNING_PARAMETERS)}")
-    return f"#bsattn.tuning<{', '.join(parts)}>" if parts else None
+    return f"#bsattn.tuning<{', '.join(parts)}>"
 
 
 def f32_literal(scale):

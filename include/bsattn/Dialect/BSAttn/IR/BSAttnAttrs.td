@@ -168,8 +168,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     consumers.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
-    and P.V precision (`bsattn-choose-tuning`); `#bsattn.tuning<>` asks for
-    every default instead.
+    and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
+    asks for every default instead.
   }];
   let parameters = (ins
     DefaultValuedParameter<"int64_t", "128">:$block_q,
