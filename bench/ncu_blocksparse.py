@@ -21,6 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from blocksparse import Runner  # noqa: E402  (puts bsattn_cuda on the path)
+from ncu_dense import profile  # noqa: E402
 import bsattn_cuda  # noqa: E402
 from attention_kernel_challenge.cases import (build_suite,  # noqa: E402
                                               materialize_case)
@@ -51,15 +52,7 @@ def main():
         fa4 = importlib.import_module("bench_fa4")
         launches.append(("fa4", fa4.FA4BlockSparse(
             case.q, case.k, case.v, case.row_ptr, case.col_idx)))
-    for _, launch in launches:
-        launch()
-    torch.cuda.synchronize()
-    torch.cuda.cudart().cudaProfilerStart()
-    for name, launch in launches:
-        launch()
-        torch.cuda.synchronize()
-        print(f"profiled {name}", flush=True)
-    torch.cuda.cudart().cudaProfilerStop()
+    profile(launches)
 
 
 if __name__ == "__main__":

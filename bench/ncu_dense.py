@@ -21,6 +21,20 @@ from dense_vs_fa4 import bsattn_runner  # noqa: E402  (puts bsattn_cuda on the p
 import bsattn_cuda  # noqa: E402
 
 
+def profile(launches):
+    """Runs each (name, launch) once unprofiled (warm-up, JIT), then once
+    each inside the profiler range, in order."""
+    for _, launch in launches:
+        launch()
+    torch.cuda.synchronize()
+    torch.cuda.cudart().cudaProfilerStart()
+    for name, launch in launches:
+        launch()
+        torch.cuda.synchronize()
+        print(f"profiled {name}", flush=True)
+    torch.cuda.cudart().cudaProfilerStop()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kernels", required=True)
@@ -48,15 +62,7 @@ def main():
         sys.path.insert(0, a.fa4)
         from bench_fa4 import FA4Dense  # noqa: E402
         launches.append(("fa4", FA4Dense(q, k, v)))
-    for _, launch in launches:
-        launch()
-    torch.cuda.synchronize()
-    torch.cuda.cudart().cudaProfilerStart()
-    for name, launch in launches:
-        launch()
-        torch.cuda.synchronize()
-        print(f"profiled {name}", flush=True)
-    torch.cuda.cudart().cudaProfilerStop()
+    profile(launches)
 
 
 if __name__ == "__main__":
