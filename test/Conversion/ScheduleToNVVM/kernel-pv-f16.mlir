@@ -1,13 +1,20 @@
 // RUN: bsattn-opt %s -split-input-file --convert-bsattn-to-schedule | bsattn-opt -split-input-file --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-allocate-shared), convert-bsattn-schedule-to-nvvm))' | FileCheck %s
 
 // pv = f16 with bf16 inputs: once the tile has landed (wait_kv), the 256
-// threads convert V to f16 in place (16 bytes each, 8 times), make the
-// writes visible to the async proxy and arrive on the slot's "converted"
+// threads convert V to f16 in place (16 bytes each, 8 times: each 32-bit
+// word widens to two f32 by a shift and a mask, which round to f16x2), make
+// the writes visible to the async proxy and arrive on the slot's "converted"
 // barrier; P.V waits on it. P is packed to f16x2 and there is one
 // register-A wgmma per k16 step and 64-column half.
 
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: %[[WORDS:.*]] = llvm.load %{{.*}} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK: %[[SIXTEEN:.*]] = llvm.mlir.constant(dense<16> : vector<4xi32>)
+// CHECK: %[[LOW:.*]] = llvm.shl %[[WORDS]], %[[SIXTEEN]]
+// CHECK: %[[MASK:.*]] = llvm.mlir.constant(dense<-65536> : vector<4xi32>)
+// CHECK: %[[HIGH:.*]] = llvm.and %[[WORDS]], %[[MASK]]
+// CHECK: llvm.shufflevector %[[LOW]], %[[HIGH]] [0, 4, 1, 5, 2, 6, 3, 7]
 // CHECK-COUNT-8: llvm.fptrunc %{{.*}} : vector<8xf32> to vector<8xf16>
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.mbarrier.arrive
