@@ -11,6 +11,9 @@
 #   pppc    ping-pong and the producer converting V
 #   ovpc    overlap (three stages) and the producer converting V
 #   all     every technique
+#   k64s6   every technique on 64-key tiles in a six-slot ring (the same
+#           shared memory): a slot is held two half-length iterations by
+#           the overlap, so V's TMA and conversion get twice the lead
 #   nows    no technique
 #   pst     persistent, static tiles (blockIdx.x + k gridDim.x)
 #   pdyn    persistent, tiles claimed from a counter (dynamic_tiles)
@@ -32,6 +35,7 @@ declare -A tunings=(
   [pppc]="warp_specialize = true, pingpong = true, producer_convert = true"
   [ovpc]="stages = 3, warp_specialize = true, overlap = true, producer_convert = true"
   [all]="stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
+  [k64s6]="block_k = 64, stages = 6, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
   [nows]=""
   [pst]="persistent = true"
   [pdyn]="persistent = true, dynamic_tiles = true"
