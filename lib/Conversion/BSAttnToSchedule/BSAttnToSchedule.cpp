@@ -303,7 +303,10 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
       nvgpu::MBarrierArriveExpectTxOp::create(
           rewriter, loc, s.slotFull, sb.index(2 * tileBytes(s.keyRows)), slot,
           Value());
-      for (auto [part, tmap] : llvm::enumerate(ValueRange{s.tmapK, s.tmapV}))
+      // A named array: a ValueRange over a braced list in the range-for
+      // would outlive the list's storage.
+      Value tmaps[] = {s.tmapK, s.tmapV};
+      for (auto [part, tmap] : llvm::enumerate(tmaps))
         loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)},
                  s.slotFull, slot, s.keyRows, row, head, batch);
     });
