@@ -5,7 +5,10 @@
 // idle. Here they take turns: a warpgroup waits for its turn (a named barrier
 // of its own) before it issues a group of products and hands the turn over
 // (an arrive on the other's barrier) once they are committed, so that one
-// warpgroup's softmax runs while the other's products do.
+// warpgroup's softmax runs while the other's products do. In a persistent
+// kernel the turns carry across the tile loop: both warpgroups take the
+// same turns in every tile, so the first warpgroup's first turn of a tile
+// follows the second's last turn of the previous one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -127,13 +130,6 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
     TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getPingpong())
       return;
-    // The turns would have to carry across the tile loop, whose tiles the
-    // two warpgroups may finish at different times.
-    if (tuning.getPersistent()) {
-      kernel.emitOpError()
-          << "bsattn-pingpong does not support persistent kernels yet";
-      return signalPassFailure();
-    }
     FailureOr<WarpSpecializeOp> found =
         getWarpSpecialized(kernel, getArgument());
     if (failed(found))
@@ -163,6 +159,8 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
         if (auto loop = dyn_cast<scf::ForOp>(parent))
           conditions = {loop.getLowerBound(), loop.getUpperBound(),
                         loop.getStep()};
+        else if (auto loop = dyn_cast<scf::WhileOp>(parent))
+          conditions = {loop.getConditionOp().getCondition()};
         else if (auto branch = dyn_cast<scf::IfOp>(parent))
           conditions = {branch.getCondition()};
         else

@@ -52,13 +52,55 @@ bool producerKeeps(Operation *op) {
   return effects && effects.onlyHasEffect<MemoryEffects::Read>();
 }
 
-/// Zeros of `type` for the register values of a dropped op.
-FailureOr<Value> zerosOf(OpBuilder &b, Location loc, Type type) {
-  if (!isa<TileType, RowsType>(type))
-    return failure();
-  Value zero =
-      arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
-  return SplatOp::create(b, loc, type, zero).getResult();
+/// Whether nothing that keeps running observes `value`: it reaches only
+/// pure ops, the results of `scf.if`s through their yields and the
+/// conditions of `scf.if`s left empty, and those reach nothing else (the
+/// dynamic tile claims of the consumers' leader, for example).
+bool isUnobserved(Value value) {
+  SmallVector<Value> worklist{value};
+  DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    if (!seen.insert(current).second)
+      continue;
+    for (OpOperand &use : current.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<scf::YieldOp>(user) && isa<scf::IfOp>(user->getParentOp())) {
+        worklist.push_back(
+            user->getParentOp()->getResult(use.getOperandNumber()));
+        continue;
+      }
+      auto branch = dyn_cast<scf::IfOp>(user);
+      if (branch && branch.getNumResults() == 0 &&
+          llvm::all_of(branch->getRegions(), [](Region &region) {
+            return region.empty() ||
+                   llvm::all_of(region.front(), [](Operation &op) {
+                     return op.getNumRegions() == 0 && isMemoryEffectFree(&op);
+                   });
+          }))
+        continue;
+      if (user->getNumRegions() || !isMemoryEffectFree(user))
+        return false;
+      llvm::append_range(worklist, user->getResults());
+    }
+  }
+  return true;
+}
+
+/// A stand-in for a result of a dropped op: zeros for register values and
+/// for scalars nothing observes.
+FailureOr<Value> zerosOf(OpBuilder &b, Location loc, Value result) {
+  Type type = result.getType();
+  if (isa<TileType, RowsType>(type)) {
+    Value zero =
+        arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+    return SplatOp::create(b, loc, type, zero).getResult();
+  }
+  if (type.isIntOrIndex() && isUnobserved(result))
+    return arith::ConstantOp::create(b, loc,
+                                     cast<TypedAttr>(b.getZeroAttr(type)))
+        .getResult();
+  return failure();
 }
 
 /// The V conversions of a region (bf16 inputs, f16 P.V): each
@@ -109,8 +151,7 @@ LogicalResult keepOnly(Region &region, function_ref<bool(Operation *)> group,
     for (Value result : op->getResults()) {
       if (result.use_empty())
         continue;
-      FailureOr<Value> replacement =
-          zerosOf(zeros, op->getLoc(), result.getType());
+      FailureOr<Value> replacement = zerosOf(zeros, op->getLoc(), result);
       if (failed(replacement))
         return op->emitOpError() << "makes a value the producer needs, which "
                                     "bsattn-warp-specialize cannot drop";
@@ -155,7 +196,7 @@ void cutRegisterValues(Region &region) {
     else
       zeros.setInsertionPointAfter(value.getDefiningOp());
     // Tile and rows types always have zeros.
-    value.replaceAllUsesWith(*zerosOf(zeros, value.getLoc(), value.getType()));
+    value.replaceAllUsesWith(*zerosOf(zeros, value.getLoc(), value));
   }
 }
 
@@ -168,13 +209,6 @@ struct WarpSpecializePass
     TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getWarpSpecialize())
       return;
-    // The claimed tile goes from thread 0 to the other threads through
-    // shared memory, ordered by a CTA barrier the producer does not run.
-    if (tuning.getDynamicTiles()) {
-      kernel.emitOpError() << "bsattn-warp-specialize does not support "
-                              "dynamic tiles yet";
-      return signalPassFailure();
-    }
     auto block = kernel->getAttrOfType<ArrayAttr>("bsattn.block");
     if (!block || block.size() != 3) {
       kernel.emitOpError() << "has no 'bsattn.block' of three sizes";
@@ -182,7 +216,7 @@ struct WarpSpecializePass
     }
     int64_t consumers = cast<IntegerAttr>(block[0]).getInt();
     if (failed(specialize(kernel, consumers, tuning.getProducerConvert(),
-                          tuning.getPersistent())))
+                          tuning.getPersistent(), tuning.getDynamicTiles())))
       return signalPassFailure();
     Builder b(kernel.getContext());
     int64_t threads = consumers + kWarpgroupThreads;
@@ -192,7 +226,8 @@ struct WarpSpecializePass
   }
 
   LogicalResult specialize(LLVM::LLVMFuncOp kernel, int64_t consumers,
-                           bool convertInProducer, bool persistent) {
+                           bool convertInProducer, bool persistent,
+                           bool dynamicTiles) {
     Block &entry = kernel.getBody().front();
     // The schedule starts after the set-up's CTA barrier.
     auto setUp = llvm::find_if(llvm::reverse(entry), [](Operation &op) {
@@ -228,11 +263,21 @@ struct WarpSpecializePass
     Block *consumerBlock = b.createBlock(&specialized.getConsumers());
     for (Operation *op : schedule)
       op->moveBefore(consumerBlock, consumerBlock->end());
+    bool convert = convertInProducer && consumerBlock
+                                            ->walk([](ConvertSharedOp) {
+                                              return WalkResult::interrupt();
+                                            })
+                                            .wasInterrupted();
     // A persistent kernel's tile start waits until every thread is done
     // with the previous tile, whose query buffer the producer refills: the
-    // consumers and the producer's load-issuing warp only. The two roles
-    // reach it from different instructions, which the aligned form
-    // (nvvm.barrier, bar.sync) does not allow: this is barrier.sync.
+    // consumers and the producer's load-issuing warp, and with dynamic
+    // tiles the converting warps too (they read the claimed tile that the
+    // barrier hands over). The roles reach it from different instructions,
+    // which the aligned form (nvvm.barrier, bar.sync) does not allow: this
+    // is barrier.sync.
+    bool convertersAtTileStart = dynamicTiles && convert;
+    int64_t tileStartThreads =
+        consumers + (convertersAtTileStart ? kWarpgroupThreads : 32);
     SmallVector<Operation *> tileStarts;
     if (persistent) {
       SmallVector<NVVM::Barrier0Op> ctaBarriers;
@@ -246,7 +291,7 @@ struct WarpSpecializePass
         tileStarts.push_back(LLVM::CallIntrinsicOp::create(
             at, loc, at.getStringAttr("llvm.nvvm.barrier.cta.sync.count"),
             ValueRange{i32(int32_t(NamedBarrier::TileStart)),
-                       i32(consumers + 32)}));
+                       i32(tileStartThreads)}));
         barrier->erase();
       }
     }
@@ -255,11 +300,6 @@ struct WarpSpecializePass
     // the load groups, its first thread issuing them; with the tuning's
     // producer_convert, its other three warps run it with the V
     // conversions.
-    bool convert = convertInProducer && consumerBlock
-                                            ->walk([](ConvertSharedOp) {
-                                              return WalkResult::interrupt();
-                                            })
-                                            .wasInterrupted();
     Block *producerBlock = b.createBlock(&specialized.getProducer());
     b.setInsertionPointToStart(producerBlock);
     Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
@@ -289,10 +329,14 @@ struct WarpSpecializePass
     if (failed(keepOnly(roles.getThenRegion(), isLoadGroup, issuerBarriers)))
       return failure();
     if (convert) {
-      copySchedule(roles.elseBlock()->getTerminator());
+      IRMapping converterCopy =
+          copySchedule(roles.elseBlock()->getTerminator());
       eraseLoadGroups(roles.getElseRegion());
       DenseSet<Operation *> conversions =
           conversionGroups(roles.getElseRegion());
+      if (convertersAtTileStart)
+        for (Operation *barrier : tileStarts)
+          conversions.insert(converterCopy.lookup(barrier));
       if (failed(keepOnly(roles.getElseRegion(), nullptr, conversions)))
         return failure();
       int64_t threads = kWarpgroupThreads - 32;

@@ -86,13 +86,3 @@ gpu.module @kernels {
     llvm.return
   }
 }
-
-// -----
-
-// A persistent kernel's products sit under its tile loop.
-gpu.module @kernels {
-  // expected-error @+1 {{'llvm.func' op bsattn-pingpong does not support persistent kernels yet}}
-  llvm.func @persistent() attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<persistent = true, warp_specialize = true, pingpong = true>} {
-    llvm.return
-  }
-}

@@ -155,8 +155,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     in the kernel's module as they get to them (a CTA of short tiles takes
     more of them; launches of one such kernel must not overlap).
     With `warp_specialize = true` a producer warpgroup issues every load and
-    the consumer warpgroups only compute (`bsattn-warp-specialize`; in a
-    persistent kernel, not with `dynamic_tiles`). With
+    the consumer warpgroups only compute (`bsattn-warp-specialize`). With
     `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
     two consumer warpgroups take turns issuing their products, so that one's
     softmax runs while the other's products do (`bsattn-pingpong`). With
