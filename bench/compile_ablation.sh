@@ -19,8 +19,10 @@
 #   pdyn    persistent, tiles claimed from a counter (dynamic_tiles)
 #   pws     persistent with warp specialization (static tiles)
 #   pwspc   + the producer converts V
-#   pwsov   + intra-warpgroup overlap (two ring stages: a persistent
-#           kernel's second Q buffer leaves no room for a third)
+#   pdpp    persistent with tiles from a counter, warp specialization,
+#           ping-pong and the producer converting V (two ring stages: a
+#           persistent kernel's second Q buffer leaves no room for a third;
+#           the overlap is refused in persistent kernels)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/ablation}
@@ -41,7 +43,7 @@ declare -A tunings=(
   [pdyn]="persistent = true, dynamic_tiles = true"
   [pws]="warp_specialize = true, persistent = true"
   [pwspc]="warp_specialize = true, producer_convert = true, persistent = true"
-  [pwsov]="warp_specialize = true, overlap = true, producer_convert = true, persistent = true"
+  [pdpp]="stages = 2, warp_specialize = true, pingpong = true, producer_convert = true, persistent = true, dynamic_tiles = true"
 )
 for name in "${!tunings[@]}"; do
   sed "s/tuning = #bsattn.tuning<[^>]*>/tuning = #bsattn.tuning<${tunings[$name]}>/" \
