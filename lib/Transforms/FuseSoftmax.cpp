@@ -108,7 +108,13 @@ FailureOr<Schedule> emitNextSchedule(OpBuilder &b, QueryTileOp tile,
                                      KeyBlockLoopOp loop,
                                      ArrayRef<Operation *> prologue,
                                      NextTileOp next) {
-  Schedule schedule{loop, {}, {next.getBatch(), next.getHead()}};
+  // The next tile's entry 0 is loaded as its consumers will run it: with
+  // the overlap, an ignored entry too (on block 0), or they would wait for
+  // a load that never comes.
+  Schedule schedule{loop,
+                    {},
+                    {next.getBatch(), next.getHead()},
+                    tile.getTuning().getOverlap()};
   schedule.mapping.map(tile.getBatchIndex(), next.getBatch());
   schedule.mapping.map(tile.getHeadIndex(), next.getHead());
   schedule.mapping.map(tile.getQueryBlockIndex(), next.getQueryBlock());

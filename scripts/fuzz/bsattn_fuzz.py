@@ -273,8 +273,7 @@ class AttentionGen:
                                "#bsattn.tuning<block_k = 128>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
-                    "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>",
-                    "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>"):
+                    "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",
@@ -283,6 +282,7 @@ class AttentionGen:
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>",
                                 "#bsattn.tuning<block_k = 64>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
+                                "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
                                     tuning == "#bsattn.tuning<block_k = 128>" and D in (64, 128)):
                 # Valid, but the Hopper lowering refuses it.

@@ -87,11 +87,6 @@ func.func @f() attributes {t = #bsattn.tuning<overlap = true>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning overlap is not supported with persistent = true (the persistent kernel deadlocks with it on short and empty rows)}}
-func.func @f() attributes {t = #bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>} { return }
-
-// -----
-
 // expected-error @+1 {{tuning producer_convert needs warp_specialize = true}}
 func.func @f() attributes {t = #bsattn.tuning<producer_convert = true>} { return }
 

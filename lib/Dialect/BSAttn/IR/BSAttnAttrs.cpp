@@ -65,13 +65,6 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "warpgroups = 2";
   if (overlap && !warpSpecialize)
     return emitError() << "tuning overlap needs warp_specialize = true";
-  // Measured on the H200: the persistent tile loop with the overlap hangs
-  // on short and empty rows
-  // (bench/results/2026-12-03-h200-persistent-dynamic.json).
-  if (overlap && persistent)
-    return emitError() << "tuning overlap is not supported with persistent "
-                          "= true (the persistent kernel deadlocks with it "
-                          "on short and empty rows)";
   if (producerConvert && !warpSpecialize)
     return emitError()
            << "tuning producer_convert needs warp_specialize = true";

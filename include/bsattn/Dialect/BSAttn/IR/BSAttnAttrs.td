@@ -159,8 +159,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
     two consumer warpgroups take turns issuing their products, so that one's
     softmax runs while the other's products do (`bsattn-pingpong`). With
-    `overlap = true` (which needs `warp_specialize`, and is refused in a
-    persistent kernel, where it deadlocks on short rows) each consumer
+    `overlap = true` (which needs `warp_specialize`) each consumer
     warpgroup runs a key block's softmax while the previous block's P.V is
     in flight (`bsattn-overlap`). With `producer_convert = true` (which
     needs `warp_specialize`) the producer warpgroup's three idle warps
