@@ -4,7 +4,8 @@
 # bsattn-run: the challenge's quick and full shapes (timed), the static
 # kernels, FUZZ (default 1200) fuzzed adversarial patterns against both
 # references, wrong calls that must be refused, and compute-sanitizer
-# memcheck and racecheck on small cases. Results go to $OUT:
+# memcheck and racecheck on small cases (synccheck too on the persistent
+# kernel). Results go to $OUT:
 #   checks.jsonl   one JSON line per case, the fuzz summary included
 #   fuzz.jsonl     one line per fuzzed case
 #   refused.jsonl  the errors of the wrong calls
@@ -164,6 +165,20 @@ sanitize racecheck --error-exitcode 9 --kernel-name-exclude kns=bsattn \
 sanitize racecheck --error-exitcode 9 --kernel-name-exclude kns=bsattn \
   "$run" "${k[@]}" --batch 1 --heads 2 --seq 512 --family adversarial \
   --seq-lens 129 --seed 3
+if [[ -f "$dir/challenge_persistent.json" ]]; then
+  # The persistent kernel's tile loop: named barriers that several roles
+  # reach from different instructions, and tiles claimed from a counter.
+  persistent=(--cubin "$dir/challenge_persistent.cubin"
+              --manifest "$dir/challenge_persistent.json")
+  for tool in racecheck synccheck; do
+    sanitize "$tool" --error-exitcode 9 --kernel-name-exclude kns=bsattn \
+      "$run" "${persistent[@]}" --batch 1 --heads 2 --seq 1024 \
+      --family adversarial --seq-lens 1024,129 --seed 3
+  done
+  sanitize memcheck --error-exitcode 9 "$run" "${persistent[@]}" \
+    --batch 2 --heads 2 --seq 1000 --family adversarial --seq-lens 1000,999 \
+    --seed 8
+fi
 
 # A table of what ran (the JSON lines hold everything).
 python3 - "$checks" <<'EOF'
