@@ -6,6 +6,8 @@ FlashAttention-4's block-sparse mode (GPU machine).
   # after ../shared/anchors/fa4's device_install.sh:
   python3 bench/blocksparse.py --kernels .device/abl --variants all,ws,pwspc \
       --fa4 .device/fa4/b --suites quick,full,broad --out $OUT/blocksparse.json
+  # BSATTN_COMMIT=<commit> names the commit the kernels came from in the
+  # result file (the GPU machine's .git may be older than its tree).
 
 Every case of the harness's public quick, full and broad distributions
 (their local sample, built by the harness's own generator), for each kernel:
@@ -226,11 +228,16 @@ def main():
             rows.append(row)
             del case, sets, ref_o, ref_lse
             torch.cuda.empty_cache()
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"],
-                                capture_output=True, text=True).stdout.strip()
-    except OSError:  # no git on the machine: the result file says it
-        commit = ""
+    # The GPU machine's copy of the tree may carry an older .git than the
+    # tree it runs: the caller can name the commit (BSATTN_COMMIT).
+    commit = os.environ.get("BSATTN_COMMIT", "")
+    if not commit:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "HEAD"],
+                                    capture_output=True,
+                                    text=True).stdout.strip()
+        except OSError:  # no git on the machine: the result file says it
+            commit = ""
     with open(a.out, "w") as f:
         json.dump({"device": torch.cuda.get_device_name(), "commit": commit,
                    "variants": variants, "rows": rows}, f, indent=1)
