@@ -172,7 +172,7 @@ if [[ -f "$dir/challenge_persistent.json" ]]; then
               --manifest "$dir/challenge_persistent.json")
   for tool in racecheck synccheck; do
     sanitize "$tool" --error-exitcode 9 --kernel-name-exclude kns=bsattn \
-      "$run" "${persistent[@]}" --batch 1 --heads 2 --seq 1024 \
+      "$run" "${persistent[@]}" --batch 2 --heads 2 --seq 1024 \
       --family adversarial --seq-lens 1024,129 --seed 3
   done
   sanitize memcheck --error-exitcode 9 "$run" "${persistent[@]}" \
