@@ -355,9 +355,9 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
       if (!makesNextP(op))
         lb.clone(*op, now);
     // ptxas moves a wgmma wait up to the last memory operation before it,
-    // which would put the softmax after the wait for O: checking again that
-    // block j's slot is full (it is, and stays so until its release) keeps
-    // the softmax between the two waits.
+    // which would put the softmax after the wait for O: checking again the
+    // last landing block j waited for before S(j) (complete, and it stays
+    // so until the slot's release) keeps the softmax between the two waits.
     if (anchor)
       lb.clone(*anchor, now);
     Value output = stage.emitRetire(lb, previous);

@@ -105,7 +105,7 @@ FailureOr<Value> zerosOf(OpBuilder &b, Location loc, Value result) {
 
 /// The V conversions of a region (bf16 inputs, f16 P.V): each
 /// `convert_shared`, the proxy fence and the mbarrier arrival that follow
-/// it, and the wait for the slot that comes before it. The groups the
+/// it, and the wait for V's landing that comes before it. The groups the
 /// arrivals signal are added to `groups`.
 DenseSet<Operation *> conversionGroups(Region &region,
                                        SetVector<Value> *groups = nullptr) {
@@ -344,13 +344,13 @@ struct WarpSpecializePass
         op.setFirstThread(converters);
         op.setThreads(threads);
       });
-      // The consumers no longer convert (they still wait for the slot), and
-      // the conversion barriers count the converters' arrivals.
+      // The consumers no longer convert nor wait for V's landing (P.V waits
+      // for the conversion), and the conversion barriers count the
+      // converters' arrivals.
       SetVector<Value> convertedGroups;
       for (Operation *op :
            conversionGroups(specialized.getConsumers(), &convertedGroups))
-        if (!isa<nvgpu::MBarrierTryWaitParityOp>(op))
-          op->erase();
+        op->erase();
       for (Value group : convertedGroups)
         for (Operation *user : group.getUsers())
           if (auto init = dyn_cast<nvgpu::MBarrierInitOp>(user)) {

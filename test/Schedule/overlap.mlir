@@ -9,6 +9,10 @@
 // to back, the softmax between the wait for S (pending = 1) and the wait
 // for O, then the release of block j-1's slot and O = alpha(j) O.
 
+// A ring slot's K and V land on barriers of their own.
+// CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>>
+// CHECK-NEXT: %[[KEYS:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 3>
+// CHECK-NEXT: %[[VALUES:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 3>
 // CHECK: bsattn.warp_specialize consumers
 // CHECK: %[[ANY:.*]] = arith.cmpi sgt, %[[COUNT:.*]], %c0 : index
 // Prologue: block 0's S, softmax and O = alpha O.
@@ -25,7 +29,9 @@
 // CHECK: }
 // The loop from block 1 carries O, the previous P and the previous slot.
 // CHECK: %[[LOOP:.*]]:6 = scf.for %[[J:.*]] = %c1 to %[[COUNT]] step %c1 iter_args(%{{.*}} = %[[FIRST]]#0, %{{.*}} = %[[FIRST]]#1, %[[O:.*]] = %[[FIRST]]#2, %[[CTR:.*]] = %{{.*}}, %[[P:.*]] = %[[FIRST]]#3, %[[PREV:.*]] = %c0)
+// Block j's K has landed (Q's barrier first).
 // CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: %[[S:.*]] = bsattn.wgmma_ss
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
@@ -40,9 +46,12 @@
 // CHECK-NEXT: %[[SW:.*]] = bsattn.wgmma_wait %[[S]] pending = 1
 // CHECK: bsattn.mask %[[SW]], key_block %[[J]]
 // CHECK: %[[PROBS:.*]], %{{.*}}, %{{.*}}, %[[ALPHA:.*]] = bsattn.online_softmax
-// The anchor: block j's slot is checked full again, so that ptxas keeps the
+// Block j's V has landed (on a barrier of its own: S(j) did not wait for
+// it); P(j).V(j) is issued in the next iteration.
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
+// The anchor: block j's K is checked landed again, so that ptxas keeps the
 // softmax before the wait for O.
-// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity
+// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
 // CHECK-NEXT: %[[OW:.*]] = bsattn.wgmma_wait %[[PV]] pending = 0
 // CHECK: nvgpu.mbarrier.arrive %{{.*}}[%{{.*}}]
 // CHECK: %[[NEXTP:.*]] = bsattn.truncf %[[PROBS]]
@@ -60,6 +69,9 @@
 // CHECK-NEXT: scf.yield %[[LOOP]]#2
 // CHECK: bsattn.normalize %[[LAST]], %[[LOOP]]#0, %[[LOOP]]#1
 // CHECK: } producer
+// The load issuer: each half of a slot expects its own 32 KiB.
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[KEYS]][%{{.*}}], %c32768
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[VALUES]][%{{.*}}], %c32768
 
 // With ping-pong, the two groups of an iteration are one turn.
 // PINGPONG: scf.for
@@ -75,6 +87,7 @@
 
 // NOANCHOR: scf.for
 // NOANCHOR: bsattn.online_softmax
+// NOANCHOR: nvgpu.mbarrier.try_wait.parity
 // NOANCHOR-NEXT: bsattn.wgmma_wait %{{.*}} pending = 0
 
 // OFF: scf.for

@@ -3,16 +3,26 @@
 
 // bf16 inputs with f16 P.V convert each V block to f16 in shared memory.
 // With the tuning's producer_convert, the producer warpgroup's warps 1-3
-// (threads 288-383) do it: they wait for the slot, convert, fence and
-// arrive on the slot's conversion barrier, which then counts their 96
-// arrivals; the consumers only wait for the conversion before P.V.
+// (threads 288-383) do it: they wait for the slot's V to land, convert,
+// fence and arrive on the slot's conversion barrier, which then counts
+// their 96 arrivals; the consumers wait for K before S and for the
+// conversion before P.V, never for V's landing.
 
+// CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>>
+// CHECK-NEXT: %[[KEYS:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 2>
+// CHECK-NEXT: %[[VALUES:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 2>
 // CHECK: nvgpu.mbarrier.init %[[CONVERTED:.*]][%{{.*}}], %c96
 // CHECK: bsattn.warp_specialize consumers
 // CHECK-NOT: bsattn.convert_shared
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
+// CHECK: bsattn.wgmma_ss
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[CONVERTED]]
 // CHECK: bsattn.wgmma_rs
 // CHECK-NOT: bsattn.convert_shared
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
 // CHECK: } producer(128 threads
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x
 // CHECK: %[[WARP0:.*]] = arith.cmpi ult, %[[TID]], %c288_i32
@@ -22,7 +32,7 @@
 // CHECK: } else {
 // CHECK-NOT: nvgpu.tma.async.load
 // CHECK: scf.for
-// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
 // CHECK-NEXT: memref.subview
 // CHECK-NEXT: bsattn.convert_shared %{{.*}} {first_thread = 288 : i64, threads = 96 : i64}
 // CHECK-NEXT: nvvm.fence.proxy

@@ -104,12 +104,13 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
 
     ptxas moves a wgmma wait up to the last memory operation before it, so
     with nothing but register math between the two waits the softmax would
-    end up after the wait for O; `anchor-softmax` re-checks the current
-    slot's full barrier after the softmax to keep it in place.
+    end up after the wait for O; `anchor-softmax` re-checks the last landing
+    barrier the current block waited on before S (K's, or V's where the
+    consumers convert V) after the softmax to keep it in place.
   }];
   let options = [
     Option<"anchorSoftmax", "anchor-softmax", "bool", "true",
-           "Re-check the current slot's full barrier after the softmax">,
+           "Re-check the current block's landing barrier after the softmax">,
   ];
   let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
                            "NVVM::NVVMDialect", "nvgpu::NVGPUDialect"];

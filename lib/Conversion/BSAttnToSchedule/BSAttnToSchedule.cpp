@@ -109,9 +109,10 @@ struct Schedule {
   int64_t chunks = 2;
   /// Keys per K/V tile (rows of a ring chunk).
   int64_t keyRows = 128;
-  /// mbarrier groups: a Q buffer has landed; a slot has landed, was
+  /// mbarrier groups: a Q buffer has landed; a slot's K has landed, its V
+  /// has landed (apart, so that S(j) need not wait for V(j)), the slot was
   /// released by every thread, had its V converted to f16 by every thread.
-  Value queryLanded, slotFull, slotEmpty, slotConverted;
+  Value queryLanded, keysLanded, valuesLanded, slotEmpty, slotConverted;
   /// Whether P.V converts V (bf16 inputs, f16 products).
   bool convertValues = false;
   /// The depth of the K/V ring.
@@ -300,15 +301,17 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
           rewriter, loc, parity,
           arith::ConstantIntOp::create(rewriter, loc, 1, 1));
       waitOn(sb, s.slotEmpty, slot, previous);
-      nvgpu::MBarrierArriveExpectTxOp::create(
-          rewriter, loc, s.slotFull, sb.index(2 * tileBytes(s.keyRows)), slot,
-          Value());
-      // A named array: a ValueRange over a braced list in the range-for
+      // Named arrays: a ValueRange over a braced list in the range-for
       // would outlive the list's storage.
       Value tmaps[] = {s.tmapK, s.tmapV};
-      for (auto [part, tmap] : llvm::enumerate(tmaps))
-        loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)},
-                 s.slotFull, slot, s.keyRows, row, head, batch);
+      Value landed[] = {s.keysLanded, s.valuesLanded};
+      for (auto [part, tmap, group] : llvm::enumerate(tmaps, landed)) {
+        nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, group,
+                                                sb.index(tileBytes(s.keyRows)),
+                                                slot, Value());
+        loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)}, group,
+                 slot, s.keyRows, row, head, batch);
+      }
     });
     rewriter.eraseOp(op);
     return success();
@@ -326,8 +329,9 @@ struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
     // The tile's Q barrier phase stays complete for the whole tile, so
     // waiting on it again returns at once.
     waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
-    waitOn(sb, s.slotFull, slot, parity);
+    waitOn(sb, s.keysLanded, slot, parity);
     if (s.convertValues) {
+      waitOn(sb, s.valuesLanded, slot, parity);
       // As soon as the block has landed, every thread converts its share
       // of V to f16, makes the writes visible to the tensor cores' proxy
       // and arrives on the slot's "converted" barrier, which P.V waits on
@@ -411,8 +415,8 @@ struct PVToSchedule : public TilePattern<PVOp> {
     QueryTileOp tile = s.tile;
     PVPrecision precision = tile.getPv();
     auto [slot, parity] = slotAndParity(sb, adaptor.getStep());
-    if (s.convertValues)
-      waitOn(sb, s.slotConverted, slot, parity);
+    waitOn(sb, s.convertValues ? s.slotConverted : s.valuesLanded, slot,
+           parity);
     Value values = sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(1)});
     // Everything the products read is computed before the fence, so that
     // no register they read is written while they are in flight.
@@ -979,14 +983,15 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   s.stages = tile.getTuning().getStages();
   s.ring = allocChunks(sb, {s.stages, 2}, s.chunks, keyRows, element);
   s.queryLanded = createBarriers(sb, queryBuffers);
-  s.slotFull = createBarriers(sb, s.stages);
+  s.keysLanded = createBarriers(sb, s.stages);
+  s.valuesLanded = createBarriers(sb, s.stages);
   s.slotEmpty = createBarriers(sb, s.stages);
   if (s.convertValues)
     s.slotConverted = createBarriers(sb, s.stages);
 
   // Thread 0 fetches the tensor maps (rather than on each one's first TMA
   // instruction, which would wait for it) and sets up the mbarriers: the Q
-  // buffers' and the slots' "full" ones expect its arrival with the
+  // buffers' and the slots' "landed" ones expect its arrival with the
   // transaction bytes, "empty" and "converted" ones every thread's.
   {
     auto ifOp = scf::IfOp::create(builder, loc, s.isLeader, false);
@@ -1000,7 +1005,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                                       sb.index(i), Value());
     };
     init(s.queryLanded, queryBuffers, 1);
-    init(s.slotFull, s.stages, 1);
+    init(s.keysLanded, s.stages, 1);
+    init(s.valuesLanded, s.stages, 1);
     init(s.slotEmpty, s.stages, kThreads);
     if (s.convertValues)
       init(s.slotConverted, s.stages, kThreads);
