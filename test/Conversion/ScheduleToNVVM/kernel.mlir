@@ -28,12 +28,14 @@
 // CHECK-SAME: nvvm.kernel, nvvm.minctasm = 1 : i32, nvvm.reqntid = array<i32: 256, 1, 1>
 
 // Thread 0 fetches the four tensor maps, then initializes the mbarriers:
-// the Q buffer's and each slot's "full" one (one arrival, with the
-// transaction bytes), each slot's "empty" one (256 arrivals).
+// the Q buffer's and each slot's "keys landed" and "values landed" ones
+// (one arrival, with the transaction bytes), each slot's "empty" one (256
+// arrivals).
 // CHECK: nvvm.read.ptx.sreg.tid.x : i32
 // CHECK: scf.if
 // CHECK-COUNT-4: nvvm.prefetch tensormap
-// CHECK-COUNT-5: nvvm.mbarrier.init
+// CHECK-COUNT-7: nvvm.mbarrier.init
+// CHECK-NOT: nvvm.mbarrier.init
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK: nvvm.barrier0
 
@@ -43,15 +45,17 @@
 // CHECK: nvvm.read.ptx.sreg.ctaid.z : i32
 
 // load_q: two 128x64 boxes of Q; load_kv: once every thread released the
-// slot, K and V, 64 KiB on the slot's "full" barrier.
+// slot, K's 32 KiB on the slot's "keys landed" barrier, V's on its
+// "values landed" one.
 // CHECK: nvvm.mbarrier.arrive.expect_tx
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TQ]]
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.mbarrier.arrive.expect_tx
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TK]]
+// CHECK: nvvm.mbarrier.arrive.expect_tx
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[TV]]
 
-// wait_kv, then qk: 8 k16 steps of m64n128k16, both operands K-major in
+// wait_kv (Q, then K), then qk: 8 k16 steps of m64n128k16, both operands K-major in
 // shared memory; the first step does not accumulate.
 // CHECK-COUNT-2: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.wgmma.fence.aligned
@@ -73,7 +77,8 @@
 // columns of V (one descriptor spanning both 64-column swizzle atoms, 16384
 // bytes apart: 4611686293372403712 = 1 << 62 (128B swizzle) | 64 << 32
 // (1024-byte 8-row groups) | 1024 << 16 (the leading byte offset / 16)):
-// all hi parts, then all lo parts.
+// all hi parts, then all lo parts; V's landing is waited for first.
+// CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK: %[[BITS:.*]] = arith.constant 4611686293372403712 : i64
 // CHECK: arith.ori %{{.*}}, %[[BITS]] : i64
