@@ -281,11 +281,14 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
         .push_back(&op);
   }
 
+  // The first landing the block waits for is the tile's Q: complete for
+  // the whole tile, unlike K's, whose slot may go back (and be refilled)
+  // right after Q.K^T.
   Operation *anchor = nullptr;
   if (anchorSoftmax)
-    for (Operation *op : beforeWait)
-      if (isa<nvgpu::MBarrierTryWaitParityOp>(op))
-        anchor = op;
+    anchor = *llvm::find_if(beforeWait, [](Operation *op) {
+      return isa<nvgpu::MBarrierTryWaitParityOp>(op);
+    });
 
   OpBuilder b(loop);
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
@@ -356,8 +359,8 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
         lb.clone(*op, now);
     // ptxas moves a wgmma wait up to the last memory operation before it,
     // which would put the softmax after the wait for O: checking again the
-    // last landing block j waited for before S(j) (complete, and it stays
-    // so until the slot's release) keeps the softmax between the two waits.
+    // tile's Q landing (complete until the tile ends) keeps the softmax
+    // between the two waits.
     if (anchor)
       lb.clone(*anchor, now);
     Value output = stage.emitRetire(lb, previous);

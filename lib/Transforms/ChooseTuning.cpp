@@ -25,20 +25,26 @@ namespace {
 /// intra-warpgroup overlap with a third ring stage and ping-pong on top
 /// (bench/results/2026-12-03-h200-default-tuning.json, -tile-order.json,
 /// -head-dim-96.json, and every challenge case), which lost at D = 192
-/// (2026-12-02-h200-head-dims-192-256.json, 2026-12-03-dense-vs-fa4.json)
-/// and do not fit at D = 256; the producer converting V wherever V is
-/// converted.
+/// (2026-12-02-h200-head-dims-192-256.json, 2026-12-03-dense-vs-fa4.json);
+/// at D = 256, where a third stage does not fit, the overlap with V in a
+/// ring of its own (two K and two V slots: K's go back after Q.K^T) where
+/// P.V takes V as it is (2026-12-03-h200-value-ring.json); the producer
+/// converting V wherever V is converted.
 TuningAttr chooseTuning(AttentionOp op) {
   int64_t headDim = op.getHeadDim();
   bool pipelined = headDim <= 128;
   bool convertsV =
       op.getElementType().isBF16() && op.getPv() == PVPrecision::f16;
+  bool valueRing =
+      headDim == 256 && !convertsV && op.getPv() != PVPrecision::split_bf16;
   return TuningAttr::get(op.getContext(), /*block_q=*/128, /*block_k=*/0,
                          /*stages=*/pipelined ? 3 : 2, /*warpgroups=*/2,
                          /*persistent=*/false, /*warp_specialize=*/true,
-                         /*pingpong=*/pipelined, /*overlap=*/pipelined,
+                         /*pingpong=*/pipelined,
+                         /*overlap=*/pipelined || valueRing,
                          /*producer_convert=*/convertsV,
-                         /*dynamic_tiles=*/false);
+                         /*dynamic_tiles=*/false,
+                         /*value_stages=*/valueRing ? 2 : 0);
 }
 
 struct ChooseTuningPass

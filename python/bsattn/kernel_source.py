@@ -19,7 +19,7 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "warpgroups": int, "persistent": bool,
                      "warp_specialize": bool, "pingpong": bool,
                      "overlap": bool, "producer_convert": bool,
-                     "dynamic_tiles": bool}
+                     "dynamic_tiles": bool, "value_stages": int}
 
 
 def choose_pv(pv, dtype):

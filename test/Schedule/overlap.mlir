@@ -10,7 +10,7 @@
 // for O, then the release of block j-1's slot and O = alpha(j) O.
 
 // A ring slot's K and V land on barriers of their own.
-// CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>>
+// CHECK: %[[QUERY:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>>
 // CHECK-NEXT: %[[KEYS:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 3>
 // CHECK-NEXT: %[[VALUES:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 3>
 // CHECK: bsattn.warp_specialize consumers
@@ -30,7 +30,7 @@
 // The loop from block 1 carries O, the previous P and the previous slot.
 // CHECK: %[[LOOP:.*]]:6 = scf.for %[[J:.*]] = %c1 to %[[COUNT]] step %c1 iter_args(%{{.*}} = %[[FIRST]]#0, %{{.*}} = %[[FIRST]]#1, %[[O:.*]] = %[[FIRST]]#2, %[[CTR:.*]] = %{{.*}}, %[[P:.*]] = %[[FIRST]]#3, %[[PREV:.*]] = %c0)
 // Block j's K has landed (Q's barrier first).
-// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[QUERY]][
 // CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: %[[S:.*]] = bsattn.wgmma_ss
@@ -49,9 +49,10 @@
 // Block j's V has landed (on a barrier of its own: S(j) did not wait for
 // it); P(j).V(j) is issued in the next iteration.
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[VALUES]][
-// The anchor: block j's K is checked landed again, so that ptxas keeps the
+// The anchor: the tile's Q is checked landed again (not K, whose slot may
+// be refilled by now with a ring of V's own), so that ptxas keeps the
 // softmax before the wait for O.
-// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
+// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[QUERY]][
 // CHECK-NEXT: %[[OW:.*]] = bsattn.wgmma_wait %[[PV]] pending = 0
 // CHECK: nvgpu.mbarrier.arrive %{{.*}}[%{{.*}}]
 // CHECK: %[[NEXTP:.*]] = bsattn.truncf %[[PROBS]]

@@ -1,4 +1,5 @@
 // RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize), canonicalize))' | FileCheck %s
+// RUN: sed 's/producer_convert = true/producer_convert = true, stages = 2, value_stages = 4/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize), canonicalize))' | FileCheck %s
 // RUN: sed 's/, producer_convert = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize), canonicalize))' | FileCheck %s --check-prefix=CONSUMERS
 
 // bf16 inputs with f16 P.V convert each V block to f16 in shared memory.
@@ -6,11 +7,12 @@
 // (threads 288-383) do it: they wait for the slot's V to land, convert,
 // fence and arrive on the slot's conversion barrier, which then counts
 // their 96 arrivals; the consumers wait for K before S and for the
-// conversion before P.V, never for V's landing.
+// conversion before P.V, never for V's landing. The same holds with V in a
+// ring of its own (value_stages = 4).
 
 // CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>>
 // CHECK-NEXT: %[[KEYS:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 2>
-// CHECK-NEXT: %[[VALUES:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 2>
+// CHECK-NEXT: %[[VALUES:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = {{2|4}}>
 // CHECK: nvgpu.mbarrier.init %[[CONVERTED:.*]][%{{.*}}], %c96
 // CHECK: bsattn.warp_specialize consumers
 // CHECK-NOT: bsattn.convert_shared

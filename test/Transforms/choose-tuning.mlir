@@ -53,7 +53,8 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // -----
 
 // D = 64 as D = 128; D = 192 and 256: warp specialization alone (and the
-// producer converting V).
+// producer converting V), but for D = 256 where P.V takes V as it is: the
+// overlap with V in a ring of its own (2 K and 2 V slots).
 
 // CHECK-LABEL: func.func @d64_f16
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
@@ -61,6 +62,10 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>
 // CHECK-LABEL: func.func @d256_bf16_split
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
+// CHECK-LABEL: func.func @d256_f16
+// CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
+// CHECK-LABEL: func.func @d256_bf16_pv_f16
+// CHECK: tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>
 !d64 = memref<1x2x256x64xf16>
 func.func @d64_f16(%q: !d64, %k: !d64, %v: !d64, %seq_lens: memref<1xi32>,
                    %o: !d64, %lse: memref<1x2x256xf32>) {
@@ -85,6 +90,25 @@ func.func @d256_bf16_split(%q: !d256, %k: !d256, %v: !d256,
                            %seq_lens: memref<1xi32>, %o: !d256,
                            %lse: memref<1x2x256xf32>) {
   bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : !d256, !d256, !d256)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d256, memref<1x2x256xf32>)
+  return
+}
+!d256f16 = memref<1x2x256x256xf16>
+func.func @d256_f16(%q: !d256f16, %k: !d256f16, %v: !d256f16,
+                    %seq_lens: memref<1xi32>, %o: !d256f16,
+                    %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !d256f16, !d256f16, !d256f16)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d256f16, memref<1x2x256xf32>)
+  return
+}
+func.func @d256_bf16_pv_f16(%q: !d256, %k: !d256, %v: !d256,
+                            %seq_lens: memref<1xi32>, %o: !d256,
+                            %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
       ins(%q, %k, %v : !d256, !d256, !d256)
       seq_lens(%seq_lens : memref<1xi32>)
       outs(%o, %lse : !d256, memref<1x2x256xf32>)

@@ -15,9 +15,10 @@ def ConvertBSAttnToSchedule : Pass<"convert-bsattn-to-schedule", "ModuleOp"> {
 
     - tensor maps for q, k, v and o passed by value (`bsattn.tensor_map`);
     - shared-memory buffers (`bsattn.shared_alloc`): the Q buffer(s) and a
-      K/V ring of the tuning's `stages` slots, 128-byte swizzled;
+      K/V ring of the tuning's `stages` slots (with `value_stages`, a K
+      ring and a V ring of their own), 128-byte swizzled;
     - `nvgpu` mbarrier groups (Q landed; a slot's K landed, V landed,
-      empty, V converted) and
+      empty, V converted; with a V ring, V's slots empty apart) and
       TMA loads issued by thread 0, TMA stores of o by each warpgroup's
       first thread;
     - asynchronous warpgroup products (`bsattn.wgmma_ss` for Q.K^T,

@@ -104,13 +104,14 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
 
     ptxas moves a wgmma wait up to the last memory operation before it, so
     with nothing but register math between the two waits the softmax would
-    end up after the wait for O; `anchor-softmax` re-checks the last landing
-    barrier the current block waited on before S (K's, or V's where the
-    consumers convert V) after the softmax to keep it in place.
+    end up after the wait for O; `anchor-softmax` re-checks the first
+    landing barrier the block waited on before S, the tile's Q (complete
+    until the tile ends, where K's slot may already be refilled when V has
+    a ring of its own), after the softmax to keep it in place.
   }];
   let options = [
     Option<"anchorSoftmax", "anchor-softmax", "bool", "true",
-           "Re-check the current block's landing barrier after the softmax">,
+           "Re-check the tile's Q landing barrier after the softmax">,
   ];
   let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
                            "NVVM::NVVMDialect", "nvgpu::NVGPUDialect"];

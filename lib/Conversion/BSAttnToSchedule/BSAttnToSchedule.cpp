@@ -103,8 +103,10 @@ struct Schedule {
   Value lse;
   /// Q buffers [buffer][chunk][row][col] and the K/V ring
   /// [slot][K or V][chunk][row][col], 128-byte swizzled: a D-column tile is
-  /// ceil(D / 64) chunks of 64 columns (128 bytes).
-  Value queryBuffers, ring;
+  /// ceil(D / 64) chunks of 64 columns (128 bytes). With a ring of V's own
+  /// (`value_stages`), `ring` holds only K ([slot][0][...]) and
+  /// `valueRing` V.
+  Value queryBuffers, ring, valueRing;
   int64_t headDim = 128;
   int64_t chunks = 2;
   /// Keys per K/V tile (rows of a ring chunk).
@@ -112,11 +114,15 @@ struct Schedule {
   /// mbarrier groups: a Q buffer has landed; a slot's K has landed, its V
   /// has landed (apart, so that S(j) need not wait for V(j)), the slot was
   /// released by every thread, had its V converted to f16 by every thread.
-  Value queryLanded, keysLanded, valuesLanded, slotEmpty, slotConverted;
+  /// With a ring of V's own (`value_stages`), `slotEmpty` is K's (released
+  /// after Q.K^T) and `valuesEmpty` V's; `valuesLanded` and `slotConverted`
+  /// then count V's slots.
+  Value queryLanded, keysLanded, valuesLanded, slotEmpty, valuesEmpty,
+      slotConverted;
   /// Whether P.V converts V (bf16 inputs, f16 products).
   bool convertValues = false;
-  /// The depth of the K/V ring.
-  int64_t stages = 2;
+  /// The depth of the K/V ring, and of V's own ring (0: none).
+  int64_t stages = 2, valueStages = 0;
   /// Query heads per head of K and V.
   int64_t kvGroup = 1;
   /// i32 thread index; i1 "this is thread 0", which issues the loads.
@@ -199,9 +205,20 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
   /// by a stage count that is not a power of two costs twice the uniform
   /// instructions on every key block.
   std::pair<Value, Value> slotAndParity(ScheduleBuilder &sb, Value step) const {
+    return slotAndParity(sb, step, s.stages);
+  }
+
+  /// The slot of V and its barriers' parity at ring step `step`.
+  std::pair<Value, Value> valueSlotAndParity(ScheduleBuilder &sb,
+                                             Value step) const {
+    return slotAndParity(sb, step, s.valueStages ? s.valueStages : s.stages);
+  }
+
+  std::pair<Value, Value> slotAndParity(ScheduleBuilder &sb, Value step,
+                                        int64_t depth) const {
     Type i32 = sb.b.getI32Type();
     Value step32 = arith::IndexCastUIOp::create(sb.b, sb.loc, i32, step);
-    Value stages = sb.i32(s.stages);
+    Value stages = sb.i32(depth);
     Value slot = arith::IndexCastUIOp::create(
         sb.b, sb.loc, sb.b.getIndexType(),
         arith::RemUIOp::create(sb.b, sb.loc, step32, stages));
@@ -237,6 +254,13 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
           sb.box(buffer, prefix, chunk, sb.b.getIndexAttr(0), rows), group,
           tmap, ValueRange{sb.index(chunk * kChunkCols), row, head, batch},
           index, Value(), Value());
+  }
+
+  /// The chunks of V at V's ring `slot`.
+  Value valueChunks(ScheduleBuilder &sb, Value slot) const {
+    if (s.valueStages)
+      return sb.chunksOf(s.valueRing, {slot, sb.b.getIndexAttr(0)});
+    return sb.chunksOf(s.ring, {slot, sb.b.getIndexAttr(1)});
   }
 
   /// Bytes of one `rows`-row tile of 16-bit elements.
@@ -297,21 +321,29 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
       // The slot's previous step must be released by every thread; the
       // first use of a slot waits on the phase before the barrier's first
       // one, which counts as complete.
-      Value previous = arith::XOrIOp::create(
-          rewriter, loc, parity,
-          arith::ConstantIntOp::create(rewriter, loc, 1, 1));
-      waitOn(sb, s.slotEmpty, slot, previous);
-      // Named arrays: a ValueRange over a braced list in the range-for
-      // would outlive the list's storage.
-      Value tmaps[] = {s.tmapK, s.tmapV};
-      Value landed[] = {s.keysLanded, s.valuesLanded};
-      for (auto [part, tmap, group] : llvm::enumerate(tmaps, landed)) {
-        nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, group,
-                                                sb.index(tileBytes(s.keyRows)),
-                                                slot, Value());
-        loadTile(sb, tmap, s.ring, {slot, rewriter.getIndexAttr(part)}, group,
-                 slot, s.keyRows, row, head, batch);
-      }
+      auto previous = [&](Value parity) -> Value {
+        return arith::XOrIOp::create(
+            rewriter, loc, parity,
+            arith::ConstantIntOp::create(rewriter, loc, 1, 1));
+      };
+      waitOn(sb, s.slotEmpty, slot, previous(parity));
+      nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, s.keysLanded,
+                                              sb.index(tileBytes(s.keyRows)),
+                                              slot, Value());
+      loadTile(sb, s.tmapK, s.ring, {slot, rewriter.getIndexAttr(0)},
+               s.keysLanded, slot, s.keyRows, row, head, batch);
+      // In a ring of its own, V waits for its own slot to be released.
+      auto [valueSlot, valueParity] =
+          s.valueStages ? valueSlotAndParity(sb, adaptor.getStep())
+                        : std::pair{slot, parity};
+      if (s.valueStages)
+        waitOn(sb, s.valuesEmpty, valueSlot, previous(valueParity));
+      nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, s.valuesLanded,
+                                              sb.index(tileBytes(s.keyRows)),
+                                              valueSlot, Value());
+      loadTile(sb, s.tmapV, s.valueStages ? s.valueRing : s.ring,
+               {valueSlot, rewriter.getIndexAttr(s.valueStages ? 0 : 1)},
+               s.valuesLanded, valueSlot, s.keyRows, row, head, batch);
     });
     rewriter.eraseOp(op);
     return success();
@@ -330,14 +362,16 @@ struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
     // waiting on it again returns at once.
     waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
     waitOn(sb, s.keysLanded, slot, parity);
+    auto [valueSlot, valueParity] =
+        s.valueStages ? valueSlotAndParity(sb, adaptor.getStep())
+                      : std::pair{slot, parity};
     if (s.convertValues) {
-      waitOn(sb, s.valuesLanded, slot, parity);
+      waitOn(sb, s.valuesLanded, valueSlot, valueParity);
       // As soon as the block has landed, every thread converts its share
       // of V to f16, makes the writes visible to the tensor cores' proxy
       // and arrives on the slot's "converted" barrier, which P.V waits on
       // much later: the warpgroups never wait for each other here.
-      ConvertSharedOp::create(
-          rewriter, loc, sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(1)}));
+      ConvertSharedOp::create(rewriter, loc, valueChunks(sb, valueSlot));
       NVVM::FenceProxyOp::create(
           rewriter, loc,
           NVVM::ProxyKindAttr::get(getContext(), NVVM::ProxyKind::async_shared),
@@ -345,7 +379,7 @@ struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
                                      NVVM::SharedSpace::shared_cta));
       nvgpu::MBarrierArriveOp::create(
           rewriter, loc, nvgpu::MBarrierTokenType::get(getContext()),
-          s.slotConverted, slot);
+          s.slotConverted, valueSlot);
     }
     rewriter.eraseOp(op);
     return success();
@@ -360,10 +394,12 @@ struct ReleaseKVToSchedule : public TilePattern<ReleaseKVOp> {
     // Every product of this thread's warpgroup that read the slot was
     // waited for before this point; the two warpgroups release
     // independently.
+    // With a ring of V's own, K's slot went back after Q.K^T.
     ScheduleBuilder sb(rewriter, op.getLoc());
     nvgpu::MBarrierArriveOp::create(
         rewriter, op.getLoc(), nvgpu::MBarrierTokenType::get(getContext()),
-        s.slotEmpty, slotAndParity(sb, adaptor.getStep()).first);
+        s.valueStages ? s.valuesEmpty : s.slotEmpty,
+        valueSlotAndParity(sb, adaptor.getStep()).first);
     rewriter.eraseOp(op);
     return success();
   }
@@ -387,8 +423,15 @@ struct QKToSchedule : public TilePattern<QKOp> {
     Value scores = WgmmaSharedOp::create(rewriter, loc, op.getType(), queries,
                                          keys, depth);
     NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
-    rewriter.replaceOpWithNewOp<WgmmaWaitOp>(op, TypeRange{op.getType()},
-                                             ValueRange{scores}, 0);
+    auto wait = WgmmaWaitOp::create(rewriter, loc, TypeRange{op.getType()},
+                                    ValueRange{scores}, 0);
+    // With a ring of V's own, K's slot goes back as soon as S is done, not
+    // with V's after P.V.
+    if (s.valueStages)
+      nvgpu::MBarrierArriveOp::create(
+          rewriter, loc, nvgpu::MBarrierTokenType::get(getContext()),
+          s.slotEmpty, slot);
+    rewriter.replaceOp(op, wait.getResults());
     return success();
   }
 };
@@ -414,10 +457,10 @@ struct PVToSchedule : public TilePattern<PVOp> {
     ScheduleBuilder sb(rewriter, loc);
     QueryTileOp tile = s.tile;
     PVPrecision precision = tile.getPv();
-    auto [slot, parity] = slotAndParity(sb, adaptor.getStep());
+    auto [slot, parity] = valueSlotAndParity(sb, adaptor.getStep());
     waitOn(sb, s.convertValues ? s.slotConverted : s.valuesLanded, slot,
            parity);
-    Value values = sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(1)});
+    Value values = valueChunks(sb, slot);
     // Everything the products read is computed before the fence, so that
     // no register they read is written while they are in flight.
     Value acc =
@@ -981,13 +1024,21 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   s.queryBuffers =
       allocChunks(sb, {queryBuffers}, s.chunks, kTileRows, element);
   s.stages = tile.getTuning().getStages();
-  s.ring = allocChunks(sb, {s.stages, 2}, s.chunks, keyRows, element);
+  s.valueStages = tile.getTuning().getValueStages();
+  int64_t valueSlots = s.valueStages ? s.valueStages : s.stages;
+  s.ring = allocChunks(sb, {s.stages, s.valueStages ? 1 : 2}, s.chunks, keyRows,
+                       element);
+  if (s.valueStages)
+    s.valueRing =
+        allocChunks(sb, {s.valueStages, 1}, s.chunks, keyRows, element);
   s.queryLanded = createBarriers(sb, queryBuffers);
   s.keysLanded = createBarriers(sb, s.stages);
-  s.valuesLanded = createBarriers(sb, s.stages);
+  s.valuesLanded = createBarriers(sb, valueSlots);
   s.slotEmpty = createBarriers(sb, s.stages);
+  if (s.valueStages)
+    s.valuesEmpty = createBarriers(sb, s.valueStages);
   if (s.convertValues)
-    s.slotConverted = createBarriers(sb, s.stages);
+    s.slotConverted = createBarriers(sb, valueSlots);
 
   // Thread 0 fetches the tensor maps (rather than on each one's first TMA
   // instruction, which would wait for it) and sets up the mbarriers: the Q
@@ -1006,10 +1057,12 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     };
     init(s.queryLanded, queryBuffers, 1);
     init(s.keysLanded, s.stages, 1);
-    init(s.valuesLanded, s.stages, 1);
+    init(s.valuesLanded, valueSlots, 1);
     init(s.slotEmpty, s.stages, kThreads);
+    if (s.valueStages)
+      init(s.valuesEmpty, s.valueStages, kThreads);
     if (s.convertValues)
-      init(s.slotConverted, s.stages, kThreads);
+      init(s.slotConverted, valueSlots, kThreads);
     NVVM::FenceMbarrierInitOp::create(builder, loc);
   }
   NVVM::Barrier0Op::create(builder, loc);

@@ -32,6 +32,11 @@ func.func @f() attributes {t = #bsattn.tuning<stages = 0>} { return }
 
 // -----
 
+// expected-error @+1 {{tuning value_stages must be 0 (V shares K's slots) or in [2, 8], got 1}}
+func.func @f() attributes {t = #bsattn.tuning<stages = 2, value_stages = 1>} { return }
+
+// -----
+
 // expected-error @+1 {{tuning warpgroups must be in [1, 3], got 4}}
 func.func @f() attributes {t = #bsattn.tuning<warpgroups = 4>} { return }
 

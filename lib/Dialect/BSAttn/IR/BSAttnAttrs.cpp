@@ -47,7 +47,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t warpgroups, bool persistent,
                                  bool warpSpecialize, bool pingpong,
                                  bool overlap, bool producerConvert,
-                                 bool dynamicTiles) {
+                                 bool dynamicTiles, int64_t valueStages) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
   if (blockK != 0 && blockK != 64 && blockK != 128)
@@ -68,6 +68,10 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (producerConvert && !warpSpecialize)
     return emitError()
            << "tuning producer_convert needs warp_specialize = true";
+  if (valueStages == 1 || valueStages < 0 || valueStages > 8)
+    return emitError() << "tuning value_stages must be 0 (V shares K's "
+                          "slots) or in [2, 8], got "
+                       << valueStages;
   // Only a persistent grid has tiles to hand out.
   if (dynamicTiles && !persistent)
     return emitError() << "tuning dynamic_tiles needs persistent = true";

@@ -164,7 +164,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     in flight (`bsattn-overlap`). With `producer_convert = true` (which
     needs `warp_specialize`) the producer warpgroup's three idle warps
     convert V to f16 for bf16 inputs with `pv = f16`, instead of the
-    consumers.
+    consumers. `value_stages = 0` (the default) keeps K and V of a key
+    tile in one ring slot of `stages`; a depth of 2 or more gives V a ring
+    of its own that deep, and K's slots are released as soon as Q.K^T has
+    been waited for, so that K and V (held until P.V) are loaded further
+    ahead in the same shared memory (2 K and 2 V slots serve the overlap
+    as 3 K/V slots do; 2 K and 4 V take what 3 K/V slots take).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -180,7 +185,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$pingpong,
     DefaultValuedParameter<"bool", "false">:$overlap,
     DefaultValuedParameter<"bool", "false">:$producer_convert,
-    DefaultValuedParameter<"bool", "false">:$dynamic_tiles
+    DefaultValuedParameter<"bool", "false">:$dynamic_tiles,
+    DefaultValuedParameter<"int64_t", "0">:$value_stages
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
