@@ -106,9 +106,10 @@ done
 check "${k[@]}" --fuzz "$fuzz" --seed "$fuzz_seed" --reference both \
   --log "$out/fuzz.jsonl"
 # The challenge kernel at D = 96 (a half-filled second chunk), 192 and 256
-# (64-key tiles) and as a persistent warp-specialized kernel, where
-# bench/compile_examples.sh wrote them: a quarter as many fuzzed cases.
-for variant in d96 d192 d256 persistent; do
+# (64-key tiles; with bf16 P.V, V in a ring of its own) and as a persistent
+# warp-specialized kernel, where bench/compile_examples.sh wrote them: a
+# quarter as many fuzzed cases.
+for variant in d96 d192 d256 d256_value_ring persistent; do
   [[ -f "$dir/challenge_$variant.json" ]] || continue
   check --cubin "$dir/challenge_$variant.cubin" \
     --manifest "$dir/challenge_$variant.json" \
