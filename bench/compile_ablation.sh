@@ -14,6 +14,12 @@
 #   k64s6   every technique on 64-key tiles in a six-slot ring (the same
 #           shared memory): a slot is held two half-length iterations by
 #           the overlap, so V's TMA and conversion get twice the lead
+#   splitv  every technique with V in a ring of its own: 2 K slots
+#           (released after Q.K^T) and 4 V slots, the same shared memory
+#   vr33    every technique with 3 K slots (released after Q.K^T) and 3
+#           V slots, the same shared memory as three K/V slots
+#   pdvr    persistent, tiles from a counter, every technique, with 2 K
+#           and 3 V slots beside the two Q buffers (224 KiB)
 #   nows    no technique
 #   pst     persistent, static tiles (blockIdx.x + k gridDim.x)
 #   pdyn    persistent, tiles claimed from a counter (dynamic_tiles)
@@ -21,8 +27,7 @@
 #   pwspc   + the producer converts V
 #   pdpp    persistent with tiles from a counter, warp specialization,
 #           ping-pong and the producer converting V (two ring stages: a
-#           persistent kernel's second Q buffer leaves no room for a third;
-#           the overlap is refused in persistent kernels)
+#           persistent kernel's second Q buffer leaves no room for a third)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/ablation}
@@ -38,6 +43,9 @@ declare -A tunings=(
   [ovpc]="stages = 3, warp_specialize = true, overlap = true, producer_convert = true"
   [all]="stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
   [k64s6]="block_k = 64, stages = 6, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
+  [splitv]="stages = 2, value_stages = 4, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
+  [vr33]="stages = 3, value_stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true"
+  [pdvr]="stages = 2, value_stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true, persistent = true, dynamic_tiles = true"
   [nows]=""
   [pst]="persistent = true"
   [pdyn]="persistent = true, dynamic_tiles = true"

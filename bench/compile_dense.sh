@@ -6,7 +6,11 @@
 # (warp specialization) and the ablations: ping-pong added (suffix _pp),
 # warp specialization off (_nows), a third ring stage (_s3), intra-warpgroup
 # overlap with it (_ov), ping-pong on top of that (_ovpp) and the producer
-# converting V (_pc; the same kernel as the first but for bf16 with f16 P.V).
+# converting V (_pc; the same kernel as the first but for bf16 with f16 P.V),
+# the overlap with two ring stages (_ov2, with ping-pong _ovpp2: what fits
+# D = 256) and with four (_ovpp4, where they fit: D = 64), and the overlap
+# with V in a ring of its own as deep as K's (_vrov, with ping-pong
+# _vrovpp): 4 + 4 slots at D = 64, 2 + 2 at D = 256, 3 + 3 otherwise.
 # GQA=1 adds grouped-query kernels of D = 128 with kv_group = 4
 # (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
 # NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full) for
@@ -41,8 +45,11 @@ tunings=("warp_specialize = true"
          "stages = 3, warp_specialize = true"
          "stages = 3, warp_specialize = true, overlap = true"
          "stages = 3, warp_specialize = true, overlap = true, pingpong = true"
-         "warp_specialize = true, producer_convert = true")
-suffixes=("" _pp _nows _s3 _ov _ovpp _pc)
+         "warp_specialize = true, producer_convert = true"
+         "warp_specialize = true, overlap = true"
+         "warp_specialize = true, overlap = true, pingpong = true"
+         "stages = 4, warp_specialize = true, overlap = true, pingpong = true")
+suffixes=("" _pp _nows _s3 _ov _ovpp _pc _ov2 _ovpp2 _ovpp4)
 if [[ ${CHOSEN:-0} == 1 ]]; then
   for d in ${HEAD_DIMS:-128}; do
     variant "d${d}_f16" f16 f16 - "$d"
@@ -55,9 +62,20 @@ for d in ${HEAD_DIMS:-128}; do
   for i in "${!tunings[@]}"; do
     # A third 64 KiB ring stage of D = 256 outgrows shared memory.
     [[ $d == 256 && ${tunings[i]} == *"stages = 3"* ]] && continue
+    [[ $d -gt 64 && ${tunings[i]} == *"stages = 4"* ]] && continue
     variant "d${d}_f16${suffixes[i]}" f16 f16 "${tunings[i]}" "$d"
     variant "d${d}_bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}" "$d"
     variant "d${d}_bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}" "$d"
+  done
+  depth=3
+  [[ $d == 64 ]] && depth=4
+  [[ $d == 256 ]] && depth=2
+  ring="stages = $depth, value_stages = $depth, warp_specialize = true, overlap = true"
+  for pp in "" ", pingpong = true"; do
+    suffix=_vrov${pp:+pp}
+    variant "d${d}_f16$suffix" f16 f16 "$ring$pp" "$d"
+    variant "d${d}_bf16_pvf16$suffix" bf16 f16 "$ring$pp, producer_convert = true" "$d"
+    variant "d${d}_bf16_pvbf16$suffix" bf16 bf16 "$ring$pp" "$d"
   done
 done
 if [[ ${GQA:-0} == 1 ]]; then

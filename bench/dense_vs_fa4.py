@@ -54,11 +54,17 @@ SHAPES = [(2, 8192), (1, 16384), (8, 2048), (4, 4096)]
 # bench/compile_dense.sh's kernel suffixes: the examples' tuning, then the
 # ablations (ping-pong added, warp specialization off, three ring stages,
 # intra-warpgroup overlap with them, ping-pong on top of that, the producer
-# converting V).
+# converting V, the overlap with two ring stages, with ping-pong, and with
+# four stages, the overlap with V in a ring of its own, with ping-pong).
 ABLATIONS = (("", "bsattn"), ("_pp", "bsattn_pingpong"),
              ("_nows", "bsattn_no_ws"), ("_s3", "bsattn_stages3"),
              ("_ov", "bsattn_overlap"), ("_ovpp", "bsattn_overlap_pingpong"),
-             ("_pc", "bsattn_producer_convert"))
+             ("_pc", "bsattn_producer_convert"),
+             ("_ov2", "bsattn_overlap_stages2"),
+             ("_ovpp2", "bsattn_overlap_pingpong_stages2"),
+             ("_ovpp4", "bsattn_overlap_pingpong_stages4"),
+             ("_vrov", "bsattn_value_ring_overlap"),
+             ("_vrovpp", "bsattn_value_ring_overlap_pingpong"))
 # The ratio to FA4 each configuration must reach (the schedule-level
 # issue): fp16 1.05x, bf16 with bf16 P.V 1.0x, bf16 with f16 P.V 0.95x.
 TARGETS = {("f16", "f16"): 1.05, ("bf16", "bf16"): 1.0, ("bf16", "f16"): 0.95}
