@@ -10,7 +10,8 @@
 # the overlap with two ring stages (_ov2, with ping-pong _ovpp2: what fits
 # D = 256) and with four (_ovpp4, where they fit: D = 64), and the overlap
 # with V in a ring of its own as deep as K's (_vrov, with ping-pong
-# _vrovpp): 4 + 4 slots at D = 64, 2 + 2 at D = 256, 3 + 3 otherwise.
+# _vrovpp): 4 + 4 slots at D = 64, 2 + 2 at D = 256, 3 + 3 otherwise; at
+# D = 192 and 256 key tiles across blocks (_kt, _ktvr, below).
 # GQA=1 adds grouped-query kernels of D = 128 with kv_group = 4
 # (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
 # NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full) for
@@ -67,6 +68,26 @@ for d in ${HEAD_DIMS:-128}; do
     variant "d${d}_bf16_pvf16${suffixes[i]}" bf16 f16 "${tunings[i]}" "$d"
     variant "d${d}_bf16_pvbf16${suffixes[i]}" bf16 bf16 "${tunings[i]}" "$d"
   done
+  # Key tiles across the 128-token blocks, FlashAttention-3's: 80 keys at
+  # D = 256 and 112 at 192, with warp specialization (and the producer
+  # converting V) (_kt) and with the overlap on 2 K + 2 V slots (_ktvr).
+  if [[ $d == 192 || $d == 256 ]]; then
+    keys=112
+    [[ $d == 256 ]] && keys=80
+    wide="block_k = $keys, warp_specialize = true"
+    variant "d${d}_f16_kt" f16 f16 "$wide" "$d"
+    variant "d${d}_bf16_pvf16_kt" bf16 f16 "$wide, producer_convert = true" "$d"
+    variant "d${d}_bf16_pvbf16_kt" bf16 bf16 "$wide" "$d"
+    wide="$wide, value_stages = 2, overlap = true"
+    variant "d${d}_f16_ktvr" f16 f16 "$wide" "$d"
+    variant "d${d}_bf16_pvf16_ktvr" bf16 f16 "$wide, producer_convert = true" "$d"
+    variant "d${d}_bf16_pvbf16_ktvr" bf16 bf16 "$wide" "$d"
+    # Bidirectional ones for bsattn-run's tails (T and seq_len no multiple
+    # of the key tile; bsattn-run draws bf16 inputs).
+    variant "d${d}_bf16_pvf16_kt_full" bf16 f16 \
+      "block_k = $keys, warp_specialize = true, producer_convert = true" \
+      "$d" 1 "#bsattn.full"
+  fi
   depth=3
   [[ $d == 64 ]] && depth=4
   [[ $d == 256 ]] && depth=2

@@ -55,7 +55,8 @@ SHAPES = [(2, 8192), (1, 16384), (8, 2048), (4, 4096)]
 # ablations (ping-pong added, warp specialization off, three ring stages,
 # intra-warpgroup overlap with them, ping-pong on top of that, the producer
 # converting V, the overlap with two ring stages, with ping-pong, and with
-# four stages, the overlap with V in a ring of its own, with ping-pong).
+# four stages, the overlap with V in a ring of its own, with ping-pong, key
+# tiles of 80 / 112 keys at D = 256 / 192, with the V-ring overlap).
 ABLATIONS = (("", "bsattn"), ("_pp", "bsattn_pingpong"),
              ("_nows", "bsattn_no_ws"), ("_s3", "bsattn_stages3"),
              ("_ov", "bsattn_overlap"), ("_ovpp", "bsattn_overlap_pingpong"),
@@ -64,7 +65,9 @@ ABLATIONS = (("", "bsattn"), ("_pp", "bsattn_pingpong"),
              ("_ovpp2", "bsattn_overlap_pingpong_stages2"),
              ("_ovpp4", "bsattn_overlap_pingpong_stages4"),
              ("_vrov", "bsattn_value_ring_overlap"),
-             ("_vrovpp", "bsattn_value_ring_overlap_pingpong"))
+             ("_vrovpp", "bsattn_value_ring_overlap_pingpong"),
+             ("_kt", "bsattn_wide_key_tiles"),
+             ("_ktvr", "bsattn_wide_key_tiles_value_ring"))
 # The ratio to FA4 each configuration must reach (the schedule-level
 # issue): fp16 1.05x, bf16 with bf16 P.V 1.0x, bf16 with f16 P.V 0.95x.
 TARGETS = {("f16", "f16"): 1.05, ("bf16", "bf16"): 1.0, ("bf16", "f16"): 0.95}

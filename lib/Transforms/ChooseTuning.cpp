@@ -29,15 +29,23 @@ namespace {
 /// at D = 256, where a third stage does not fit, the overlap with V in a
 /// ring of its own (two K and two V slots: K's go back after Q.K^T) where
 /// P.V takes V as it is (2026-12-03-h200-value-ring.json); the producer
-/// converting V wherever V is converted.
+/// converting V wherever V is converted. Causal and full patterns at
+/// D = 192 / 256 take key tiles across the blocks, as many keys as the
+/// consumers' registers hold (112 / 80), with the V-ring overlap where V
+/// is not converted (2-21% over the 64-key choice,
+/// 2026-12-03-h200-key-tiles-across-blocks.json).
 TuningAttr chooseTuning(AttentionOp op) {
   int64_t headDim = op.getHeadDim();
   bool pipelined = headDim <= 128;
   bool convertsV =
       op.getElementType().isBF16() && op.getPv() == PVPrecision::f16;
-  bool valueRing =
-      headDim == 256 && !convertsV && op.getPv() != PVPrecision::split_bf16;
-  return TuningAttr::get(op.getContext(), /*block_q=*/128, /*block_k=*/0,
+  bool splitPV = op.getPv() == PVPrecision::split_bf16;
+  bool wideKeys = (headDim == 192 || headDim == 256) && !splitPV &&
+                  isa<CausalAttr, FullAttr>(op.getSparsity());
+  bool valueRing = !convertsV && !splitPV &&
+                   (headDim == 256 || (headDim == 192 && wideKeys));
+  int64_t blockK = wideKeys ? (headDim == 256 ? 80 : 112) : 0;
+  return TuningAttr::get(op.getContext(), /*block_q=*/128, blockK,
                          /*stages=*/pipelined ? 3 : 2, /*warpgroups=*/2,
                          /*persistent=*/false, /*warp_specialize=*/true,
                          /*pingpong=*/pipelined,

@@ -178,6 +178,20 @@ Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx,
       }};
 }
 
+/// The number of keys, from the first, that a causal or full pattern reads
+/// for the tile: causal, up to the tile's last query (or seq_len); full,
+/// seq_len.
+Value keysInOrder(OpBuilder &b, Location loc, AttentionOp op,
+                  const TileContext &ctx, Value seqLen) {
+  if (isa<FullAttr>(op.getSparsity()))
+    return seqLen;
+  Value nextBlock =
+      arith::AddIOp::create(b, loc, ctx.queryBlock, constantIndex(b, loc, 1));
+  Value end = arith::MulIOp::create(b, loc, nextBlock,
+                                    constantIndex(b, loc, op.getBlockSize()));
+  return arith::MinSIOp::create(b, loc, end, seqLen);
+}
+
 LogicalResult tileAttention(AttentionOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -239,6 +253,23 @@ LogicalResult tileAttention(AttentionOp op) {
   ctx.tileIsValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                           ctx.queryBlock, ctx.validBlocks);
 
+  int64_t keyTile = tile.getKeyTileSize();
+  if (blockSize % keyTile) {
+    // Key tiles across block boundaries (FlashAttention-3's 80 keys at
+    // D = 256), which the verifier allows for causal and full patterns
+    // only: they cover every key up to a bound, the last tile masked.
+    Value count =
+        arith::CeilDivSIOp::create(b, loc, keysInOrder(b, loc, op, ctx, seqLen),
+                                   constantIndex(b, loc, keyTile));
+    auto loop = KeyBlockLoopOp::create(
+        b, loc, countIfTileValid(b, loc, ctx, count), seqLen);
+    Block *loopBody = b.createBlock(&loop.getBody());
+    Value entry = loopBody->addArgument(b.getIndexType(), loc);
+    YieldKeyBlockOp::create(b, loc, entry, alwaysValid(b, loc));
+    op.erase();
+    return success();
+  }
+
   Schedule schedule =
       llvm::TypeSwitch<Attribute, Schedule>(op.getSparsity())
           .Case([&](CSRAttr attr) {
@@ -262,7 +293,6 @@ LogicalResult tileAttention(AttentionOp op) {
   // Key tiles narrower than a block: each entry of the block schedule
   // becomes its `tilesPerBlock` key tiles, and a tile entirely past seq_len
   // is not used.
-  int64_t keyTile = tile.getKeyTileSize();
   int64_t tilesPerBlock = blockSize / keyTile;
   Value count = schedule.count;
   Value validKeyTiles;

@@ -108,6 +108,12 @@ def tail_cases(device, seq):
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),
          {"head_dim": 192, "dtype": torch.float16}, halves),
+        # Key tiles of 80 / 112 keys across the blocks, as the compiler
+        # chooses for causal and full patterns (with and without the V ring).
+        (f"T={seq} D=256 full f16", bsattn.full(), torch.ones_like(causal),
+         {"head_dim": 256, "dtype": torch.float16}, halves),
+        (f"T={seq} D=192 causal", bsattn.causal(), causal, {"head_dim": 192},
+         halves),
         (f"T={seq} D=96 causal", bsattn.causal(), causal, {"head_dim": 96},
          halves),
     ]

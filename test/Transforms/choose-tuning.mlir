@@ -54,18 +54,26 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 
 // D = 64 as D = 128; D = 192 and 256: warp specialization alone (and the
 // producer converting V), but for D = 256 where P.V takes V as it is: the
-// overlap with V in a ring of its own (2 K and 2 V slots).
+// overlap with V in a ring of its own (2 K and 2 V slots). Causal and full
+// patterns there take key tiles across the blocks (112 keys at D = 192, 80
+// at 256), with that overlap at D = 192 too; split bf16 P.V does not.
 
 // CHECK-LABEL: func.func @d64_f16
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
 // CHECK-LABEL: func.func @d192_bf16_pv_f16
-// CHECK: tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true>
+// CHECK-LABEL: func.func @d192_f16_full
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, overlap = true, value_stages = 2>
+// CHECK-LABEL: func.func @d192_f16_window
+// CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_bf16_split
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_f16
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2>
+// CHECK-LABEL: func.func @d256_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_bf16_pv_f16
-// CHECK: tuning = #bsattn.tuning<warp_specialize = true, producer_convert = true>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, producer_convert = true>
 !d64 = memref<1x2x256x64xf16>
 func.func @d64_f16(%q: !d64, %k: !d64, %v: !d64, %seq_lens: memref<1xi32>,
                    %o: !d64, %lse: memref<1x2x256xf32>) {
@@ -85,6 +93,25 @@ func.func @d192_bf16_pv_f16(%q: !d192, %k: !d192, %v: !d192,
       outs(%o, %lse : !d192, memref<1x2x256xf32>)
   return
 }
+!d192f16 = memref<1x2x256x192xf16>
+func.func @d192_f16_full(%q: !d192f16, %k: !d192f16, %v: !d192f16,
+                         %seq_lens: memref<1xi32>, %o: !d192f16,
+                         %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %k, %v : !d192f16, !d192f16, !d192f16)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d192f16, memref<1x2x256xf32>)
+  return
+}
+func.func @d192_f16_window(%q: !d192f16, %k: !d192f16, %v: !d192f16,
+                           %seq_lens: memref<1xi32>, %o: !d192f16,
+                           %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.sliding_window<2> pv = f16
+      ins(%q, %k, %v : !d192f16, !d192f16, !d192f16)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d192f16, memref<1x2x256xf32>)
+  return
+}
 !d256 = memref<1x2x256x256xbf16>
 func.func @d256_bf16_split(%q: !d256, %k: !d256, %v: !d256,
                            %seq_lens: memref<1xi32>, %o: !d256,
@@ -100,6 +127,15 @@ func.func @d256_f16(%q: !d256f16, %k: !d256f16, %v: !d256f16,
                     %seq_lens: memref<1xi32>, %o: !d256f16,
                     %lse: memref<1x2x256xf32>) {
   bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !d256f16, !d256f16, !d256f16)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d256f16, memref<1x2x256xf32>)
+  return
+}
+func.func @d256_f16_window(%q: !d256f16, %k: !d256f16, %v: !d256f16,
+                           %seq_lens: memref<1xi32>, %o: !d256f16,
+                           %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.sliding_window<2> pv = f16
       ins(%q, %k, %v : !d256f16, !d256f16, !d256f16)
       seq_lens(%seq_lens : memref<1xi32>)
       outs(%o, %lse : !d256f16, memref<1x2x256xf32>)

@@ -299,3 +299,47 @@ func.func @csr_key_tiles(%q: !act, %seq_lens: memref<1xi32>,
       outs(%o, %lse : !act, memref<1x2x1024xf32>)
   return
 }
+
+// -----
+
+// Key tiles across blocks (80 keys, FlashAttention-3's tile at D = 256):
+// causal tiles cover the keys up to the query tile's last row or seq_len,
+// key tile e is entry e and always used (the mask hides the keys past the
+// diagonal or seq_len); full ones cover seq_len.
+
+// CHECK-LABEL: func.func @causal_key_tiles_across_blocks
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[LEN:.*]] = arith.minsi
+// CHECK: %[[NEXT:.*]] = arith.addi %[[QB]], %c1
+// CHECK: %[[END:.*]] = arith.muli %[[NEXT]], %c128{{.*}}
+// CHECK: %[[KEYS:.*]] = arith.minsi %[[END]], %[[LEN]]
+// CHECK: %[[TILES:.*]] = arith.ceildivsi %[[KEYS]], %c80
+// CHECK: %[[COUNT:.*]] = arith.select %{{.*}}, %[[TILES]], %c0
+// CHECK: bsattn.key_block_loop count(%[[COUNT]]) seq_len(%[[LEN]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK-NEXT: %[[TRUE:.*]] = arith.constant true
+// CHECK-NEXT: bsattn.yield_key_block %[[E]], %[[TRUE]]
+// CHECK-LABEL: func.func @full_key_tiles_across_blocks
+// CHECK: %[[FLEN:.*]] = arith.minsi
+// CHECK: %[[FTILES:.*]] = arith.ceildivsi %[[FLEN]], %c112
+// CHECK: bsattn.key_block_loop count(%{{.*}}) seq_len(%[[FLEN]])
+!d256 = memref<1x2x1000x256xf16>
+func.func @causal_key_tiles_across_blocks(%q: !d256, %seq_lens: memref<1xi32>,
+                                          %o: !d256, %lse: memref<1x2x1000xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %q, %q : !d256, !d256, !d256)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d256, memref<1x2x1000xf32>)
+      {tuning = #bsattn.tuning<block_k = 80>}
+  return
+}
+!d192 = memref<1x2x1000x192xf16>
+func.func @full_key_tiles_across_blocks(%q: !d192, %seq_lens: memref<1xi32>,
+                                        %o: !d192, %lse: memref<1x2x1000xf32>) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %q, %q : !d192, !d192, !d192)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d192, memref<1x2x1000xf32>)
+      {tuning = #bsattn.tuning<block_k = 112>}
+  return
+}

@@ -32,13 +32,17 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     | D | tuning |
     | --- | --- |
     | 64, 96, 128 | `stages = 3, warp_specialize, overlap, pingpong` |
-    | 192, 256 | `warp_specialize` |
+    | 192 | `warp_specialize` |
+    | 256 | `warp_specialize, overlap, value_stages = 2` |
 
     plus `producer_convert` for bf16 inputs with `pv = f16` (the producer's
-    idle warps convert V). Every D gains from warp specialization; up to
-    D = 128 the intra-warpgroup overlap (with the third ring stage it
-    needs) and ping-pong gain on top, while at D = 192 they lost and at
-    D = 256 a third stage does not fit. It runs first in the
+    idle warps convert V), which at D = 256 replaces the overlap. Causal
+    and full patterns at D = 192 / 256 (P.V not split) take key tiles of
+    112 / 80 keys across the blocks (`block_k`), at D = 192 with the D = 256
+    overlap where V is not converted. Every D gains from warp
+    specialization; up to D = 128 the intra-warpgroup overlap (with the
+    third ring stage it needs) and ping-pong gain on top, while at D = 192
+    they lost and at D = 256 a third stage does not fit. It runs first in the
     pipelines, after `bsattn-check-host`.
   }];
 }

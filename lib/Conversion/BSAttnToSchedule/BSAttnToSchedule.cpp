@@ -33,8 +33,8 @@ namespace {
 
 /// The CTA this level starts from: two consumer warpgroups of 64 query rows
 /// each, one 128-row query tile at a time, K/V tiles of the tuning's key
-/// tile (64 or 128 keys). A D-column 16-bit tile is D / 64 chunks, rows x 64
-/// TMA boxes (128-byte swizzled rows).
+/// tile (64 to 128 keys, in steps of 16). A D-column 16-bit tile is D / 64
+/// chunks, rows x 64 TMA boxes (128-byte swizzled rows).
 constexpr int64_t kThreads = 256;
 constexpr int64_t kTileRows = 128;
 constexpr int64_t kGroupRows = 64;
@@ -52,12 +52,19 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return fail("tuning " + Twine("block_q = ") + Twine(tuning.getBlockQ()) +
                 ", warpgroups = " + Twine(tuning.getWarpgroups()) +
                 " (only 128, 2)");
-  // A consumer thread holds D / 2 accumulator values and block_k / 2
-  // scores: D = 256 with 128-key tiles leaves too few registers.
-  if (tile.getHeadDim() > 128 && tile.getKeyTileSize() > 64)
-    return fail("head dimension " + Twine(tile.getHeadDim()) +
-                " with block_k = " + Twine(tile.getKeyTileSize()) +
-                " (above D = 128 only 64)");
+  // A consumer thread holds D / 2 accumulator values, block_k / 2 scores
+  // and, under the overlap, the previous block's block_k / 4 packed
+  // probabilities: 188 of them (D = 256 with 80 keys, FlashAttention-3's
+  // tile) leave the rest of its 240 registers to addresses and row state.
+  int64_t headDim = tile.getHeadDim(), keyTile = tile.getKeyTileSize();
+  int64_t tileRegisters = headDim / 2 + 3 * keyTile / 4;
+  if (tileRegisters > 188)
+    return fail("head dimension " + Twine(headDim) + " with block_k = " +
+                Twine(keyTile) + " (" + Twine(tileRegisters) +
+                " accumulator, score and probability registers per thread, "
+                "over 188)");
+  if (keyTile < 64)
+    return fail("key tiles of " + Twine(keyTile) + " keys (at least 64)");
   // Thread 0 loads the next block before it computes the current one, so
   // a one-slot ring would wait on its own release.
   if (tuning.getStages() < 2)

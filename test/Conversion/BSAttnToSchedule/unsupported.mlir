@@ -3,10 +3,22 @@
 // Each configuration the Hopper lowering does not support gets its own message.
 
 func.func @f(%q: memref<1x2x256x256xbf16>, %o: memref<1x2x256x256xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-schedule does not support head dimension 256 with block_k = 128 (above D = 128 only 64) yet}}
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support head dimension 256 with block_k = 96 (200 accumulator, score and probability registers per thread, over 188) yet}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x256xbf16>, memref<1x2x256x256xbf16>, memref<1x2x256x256xbf16>) outs(%o, %lse : memref<1x2x256x256xbf16>, memref<1x2x256xf32>)
-      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_k = 128>} {
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_k = 96>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support key tiles of 32 keys (at least 64) yet}}
+  bsattn.query_tile #bsattn.causal pv = split_bf16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_k = 32>} {
   ^bb0(%b: index, %h: index, %qb: index):
   }
   return

@@ -695,3 +695,17 @@ func.func @f(%q: memref<?x?x?x128xbf16>, %s: memref<?xi32>, %rp: memref<?x?x1xi3
       outs(%q, %lse : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
   return
 }
+
+// -----
+
+// Key tiles across the 128-token blocks only for patterns that use every key
+// up to a bound.
+func.func @f(%q: memref<1x2x256x256xf16>, %s: memref<1xi32>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{tuning block_k = 80 does not divide the 128-token blocks of #bsattn.sliding_window<2>: only #bsattn.causal and #bsattn.full take key tiles across blocks}}
+  bsattn.attention #bsattn.sliding_window<2> pv = f16
+      ins(%q, %q, %q : memref<1x2x256x256xf16>, memref<1x2x256x256xf16>, memref<1x2x256x256xf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%q, %l : memref<1x2x256x256xf16>, memref<1x2x256xf32>)
+      {tuning = #bsattn.tuning<block_k = 80>}
+  return
+}

@@ -433,6 +433,21 @@ LogicalResult verifyOperandSegments(AttentionOp op) {
 
 } // namespace
 
+/// Key tiles across the blocks of a pattern only cover patterns that use
+/// every key up to a bound (causal, full).
+static LogicalResult verifyKeyTiles(Operation *op, Attribute sparsity,
+                                    TuningAttr tuning, int64_t blockSize,
+                                    int64_t headDim) {
+  if (blockSize % tuning.getKeyTileSize(headDim) == 0 ||
+      isa<CausalAttr, FullAttr>(sparsity))
+    return success();
+  return op->emitOpError() << "tuning block_k = " << tuning.getBlockK()
+                           << " does not divide the " << blockSize
+                           << "-token blocks of " << sparsity
+                           << ": only #bsattn.causal and #bsattn.full take "
+                              "key tiles across blocks";
+}
+
 LogicalResult AttentionOp::verify() {
   // The accessors below read the segments: check them first.
   if (failed(verifyOperandSegments(*this)) ||
@@ -469,6 +484,11 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "scale must be positive and finite, got "
                            << scale->convertToDouble();
   }
+
+  if (TuningAttr tuning = getTuningAttr();
+      tuning && failed(verifyKeyTiles(*this, sparsity, tuning, getBlockSize(),
+                                      getHeadDim())))
+    return failure();
 
   PVPrecision pv = getPv();
   if (elementType->isF16() && pv != PVPrecision::f16)
@@ -516,6 +536,9 @@ LogicalResult QueryTileOp::verify() {
   if (!scale.isFiniteNonZero() || scale.isNegative())
     return emitOpError() << "scale must be positive and finite, got "
                          << scale.convertToDouble();
+  if (failed(verifyKeyTiles(*this, getSparsity(), getTuning(), getBlockSize(),
+                            getHeadDim())))
+    return failure();
   PVPrecision pv = getPv();
   if (elementType->isF16() && pv != PVPrecision::f16)
     return emitOpError() << "P.V precision '" << stringifyPVPrecision(pv)

@@ -146,8 +146,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     compiler choose per head dimension: 128 keys up to D = 128, 64 above
     (the K/V ring of D = 192 or 256 fits shared memory, and the consumers'
     registers hold the D-column accumulator, only with 64-key tiles). A
-    `block_k` below the sparsity block size splits each key block into
-    consecutive key tiles. With `persistent = true` the grid has
+    `block_k` (a multiple of 16 up to 128) that divides the sparsity block
+    size splits each key block into consecutive key tiles; one that does
+    not (80 keys, say) runs key tiles across the blocks, which only causal
+    and full patterns take. With `persistent = true` the grid has
     one CTA per SM and each CTA computes a sequence of query tiles, loading
     the next tile's Q and first K/V block while it finishes the current one.
     Its CTAs take every gridDim.x-th tile from their block index, or with
