@@ -382,7 +382,9 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             f"T={seq} csr, grouped-query: attention_csr_bf16_d128_g2",
             f"T={seq} D=256 causal: attention_causal_bf16_d256",
             f"T={seq} D=192 full f16: attention_full_f16_d192",
+            f"T={seq} D=256 full f16: attention_full_f16_d256",
+            f"T={seq} D=192 causal: attention_causal_bf16_d192",
             f"T={seq} D=96 causal: attention_causal_bf16_d96")]
-    # The tails add three kernels (full f16 of D = 128 and 192, grouped csr
-    # with f16 P.V), the head dims three each.
-    assert len(list(isolated_cache.iterdir())) == 27
+    # The tails add four kernels (full f16 of D = 128, 192 and 256, grouped
+    # csr with f16 P.V), the head dims three each.
+    assert len(list(isolated_cache.iterdir())) == 28
