@@ -33,20 +33,27 @@ namespace {
 /// D = 192 / 256 take key tiles across the blocks, as many keys as the
 /// consumers' registers hold (112 / 80), with the V-ring overlap where V
 /// is not converted (2-21% over the 64-key choice,
-/// 2026-12-03-h200-key-tiles-across-blocks.json).
+/// 2026-12-03-h200-key-tiles-across-blocks.json). Causal f16 at D = 128
+/// takes 160 keys across the blocks on 2 K + 2 V slots (1-10% over 128
+/// keys in three shared slots; with bf16, or bidirectional, it did not pay:
+/// 2026-12-03-h200-wider-key-tiles-d64-d128.json).
 TuningAttr chooseTuning(AttentionOp op) {
   int64_t headDim = op.getHeadDim();
   bool pipelined = headDim <= 128;
   bool convertsV =
       op.getElementType().isBF16() && op.getPv() == PVPrecision::f16;
   bool splitPV = op.getPv() == PVPrecision::split_bf16;
+  bool causal = isa<CausalAttr>(op.getSparsity());
   bool wideKeys = (headDim == 192 || headDim == 256) && !splitPV &&
-                  isa<CausalAttr, FullAttr>(op.getSparsity());
-  bool valueRing = !convertsV && !splitPV &&
-                   (headDim == 256 || (headDim == 192 && wideKeys));
-  int64_t blockK = wideKeys ? (headDim == 256 ? 80 : 112) : 0;
+                  (causal || isa<FullAttr>(op.getSparsity()));
+  bool wideF16 = headDim == 128 && causal && op.getElementType().isF16();
+  bool valueRing =
+      wideF16 || (!convertsV && !splitPV &&
+                  (headDim == 256 || (headDim == 192 && wideKeys)));
+  int64_t blockK = wideF16 ? 160 : wideKeys ? (headDim == 256 ? 80 : 112) : 0;
   return TuningAttr::get(op.getContext(), /*block_q=*/128, blockK,
-                         /*stages=*/pipelined ? 3 : 2, /*warpgroups=*/2,
+                         /*stages=*/pipelined && !wideF16 ? 3 : 2,
+                         /*warpgroups=*/2,
                          /*persistent=*/false, /*warp_specialize=*/true,
                          /*pingpong=*/pipelined,
                          /*overlap=*/pipelined || valueRing,

@@ -379,6 +379,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
         line for seq in (1, 127, 129, 1000) for line in (
             f"T={seq} causal: attention_causal_bf16_d128",
             f"T={seq} full f16: attention_full_f16_d128",
+            f"T={seq} causal f16: attention_causal_f16_d128",
             f"T={seq} csr, grouped-query: attention_csr_bf16_d128_g2",
             f"T={seq} D=256 causal: attention_causal_bf16_d256",
             f"T={seq} D=192 full f16: attention_full_f16_d192",

@@ -19,6 +19,23 @@ func.func @d128_bf16_pv_f16(%q: !act, %k: !act, %v: !act,
 
 // -----
 
+// Causal f16 at D = 128: 160 keys across the blocks, on 2 K + 2 V slots.
+
+// CHECK-LABEL: func.func @d128_f16_causal
+// CHECK: tuning = #bsattn.tuning<block_k = 160, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2>
+!act = memref<1x2x256x128xf16>
+func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
+                           %seq_lens: memref<1xi32>, %o: !act,
+                           %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
 // f16 inputs (nothing to convert) at D = 96.
 
 // CHECK-LABEL: func.func @d96_f16

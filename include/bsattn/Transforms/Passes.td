@@ -32,6 +32,7 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     | D | tuning |
     | --- | --- |
     | 64, 96, 128 | `stages = 3, warp_specialize, overlap, pingpong` |
+    | 128, causal f16 | `block_k = 160, value_stages = 2, warp_specialize, overlap, pingpong` |
     | 192 | `warp_specialize` |
     | 256 | `warp_specialize, overlap, value_stages = 2` |
 

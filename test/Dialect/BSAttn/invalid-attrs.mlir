@@ -22,12 +22,12 @@ func.func @f() attributes {t = #bsattn.tuning<block_q = 96>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning block_k must be a multiple of 16 in [16, 128] (or 0: chosen per head dimension), got 256}}
-func.func @f() attributes {t = #bsattn.tuning<block_k = 256>} { return }
+// expected-error @+1 {{tuning block_k must be a multiple of 16 in [16, 256] (or 0: chosen per head dimension), got 272}}
+func.func @f() attributes {t = #bsattn.tuning<block_k = 272>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning block_k must be a multiple of 16 in [16, 128] (or 0: chosen per head dimension), got 72}}
+// expected-error @+1 {{tuning block_k must be a multiple of 16 in [16, 256] (or 0: chosen per head dimension), got 72}}
 func.func @f() attributes {t = #bsattn.tuning<block_k = 72>} { return }
 
 // -----

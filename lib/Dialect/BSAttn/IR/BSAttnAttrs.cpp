@@ -50,11 +50,12 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool dynamicTiles, int64_t valueStages) {
   if (blockQ != 64 && blockQ != 128)
     return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
-  // Products take keys in steps of 16; a tile of more than 128 keys would
-  // not fit beside the accumulators.
-  if (blockK < 0 || blockK > 128 || blockK % 16)
+  // Products take keys in steps of 16, and wgmma's N and TMA's boxes stop
+  // at 256; whether a tile fits beside the accumulators the lowering
+  // decides per head dimension.
+  if (blockK < 0 || blockK > 256 || blockK % 16)
     return emitError()
-           << "tuning block_k must be a multiple of 16 in [16, 128] (or 0: "
+           << "tuning block_k must be a multiple of 16 in [16, 256] (or 0: "
               "chosen per head dimension), got "
            << blockK;
   if (stages < 1 || stages > 8)

@@ -146,7 +146,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     compiler choose per head dimension: 128 keys up to D = 128, 64 above
     (the K/V ring of D = 192 or 256 fits shared memory, and the consumers'
     registers hold the D-column accumulator, only with 64-key tiles). A
-    `block_k` (a multiple of 16 up to 128) that divides the sparsity block
+    `block_k` (a multiple of 16 up to 256) that divides the sparsity block
     size splits each key block into consecutive key tiles; one that does
     not (80 keys, say) runs key tiles across the blocks, which only causal
     and full patterns take. With `persistent = true` the grid has
