@@ -11,13 +11,15 @@
 # D = 256) and with four (_ovpp4, where they fit: D = 64), and the overlap
 # with V in a ring of its own as deep as K's (_vrov, with ping-pong
 # _vrovpp): 4 + 4 slots at D = 64, 2 + 2 at D = 256, 3 + 3 otherwise; at
-# D = 192 and 256 key tiles across blocks (_kt, _ktvr, below).
+# D = 192 and 256 key tiles across blocks (_kt, _ktvr, below), at D = 64
+# 192-row query tiles (_q192, _q192ov, _q192s4, below).
 # GQA=1 adds grouped-query kernels of D = 128 with kv_group = 4
 # (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
-# NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full) for
-# --noncausal. CHOSEN=1 writes only the d<D>_<dtype> kernels, without a
-# tuning attribute (the compiler's choice, bsattn-choose-tuning), for an
-# A/B against the examples' tuning (dense_vs_fa4.py --baseline).
+# NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full, and at
+# D = 64 d64_<dtype>_full[_q192s4]) for --noncausal. CHOSEN=1 writes only
+# the d<D>_<dtype> kernels, without a tuning attribute (the compiler's
+# choice, bsattn-choose-tuning), for an A/B against the examples' tuning
+# (dense_vs_fa4.py --baseline).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
@@ -87,6 +89,33 @@ for d in ${HEAD_DIMS:-128}; do
     variant "d${d}_bf16_pvf16_kt_full" bf16 f16 \
       "block_k = $keys, warp_specialize = true, producer_convert = true" \
       "$d" 1 "#bsattn.full"
+  fi
+  # FlashAttention-3's 192-row query tiles at D = 64: three consumer
+  # warpgroups of 160 registers, the overlap on three ring stages with
+  # ping-pong round the three (_q192), without ping-pong (_q192ov), on four
+  # stages (_q192s4).
+  if [[ $d == 64 ]]; then
+    rows="block_q = 192, warpgroups = 3, warp_specialize = true, overlap = true"
+    for spec in "_q192:stages = 3, pingpong = true" "_q192ov:stages = 3" \
+                "_q192s4:stages = 4, pingpong = true"; do
+      suffix=${spec%%:*} rest=${spec#*:}
+      variant "d${d}_f16$suffix" f16 f16 "$rows, $rest" "$d"
+      variant "d${d}_bf16_pvf16$suffix" bf16 f16 "$rows, $rest, producer_convert = true" "$d"
+      variant "d${d}_bf16_pvbf16$suffix" bf16 bf16 "$rows, $rest" "$d"
+    done
+    # Bidirectional: 128-row tiles on three stages with the overlap and
+    # ping-pong (d64_<dtype>_full) beside the 192-row ones on four
+    # (d64_<dtype>_full_q192s4), for --noncausal-head-dims 64.
+    if [[ ${NONCAUSAL:-0} == 1 ]]; then
+      pc=", producer_convert = true"
+      for spec in ":stages = 3, warp_specialize = true, overlap = true, pingpong = true" \
+                  "_q192s4:$rows, stages = 4, pingpong = true"; do
+        suffix=${spec%%:*} rest=${spec#*:}
+        variant "d${d}_f16_full$suffix" f16 f16 "$rest" "$d" 1 "#bsattn.full"
+        variant "d${d}_bf16_pvf16_full$suffix" bf16 f16 "$rest$pc" "$d" 1 "#bsattn.full"
+        variant "d${d}_bf16_pvbf16_full$suffix" bf16 bf16 "$rest" "$d" 1 "#bsattn.full"
+      done
+    fi
   fi
   depth=3
   [[ $d == 64 ]] && depth=4

@@ -1,14 +1,14 @@
 //===- PingPong.cpp - consumer warpgroups take turns at the tensor cores --===//
 //
-// Two consumer warpgroups that run the same schedule in lockstep issue their
-// products together and then both sit in the softmax while the tensor cores
+// Consumer warpgroups that run the same schedule in lockstep issue their
+// products together and then all sit in the softmax while the tensor cores
 // idle. Here they take turns: a warpgroup waits for its turn (a named barrier
-// of its own) before it issues a group of products and hands the turn over
-// (an arrive on the other's barrier) once they are committed, so that one
-// warpgroup's softmax runs while the other's products do. In a persistent
-// kernel the turns carry across the tile loop: both warpgroups take the
+// of its own) before it issues a group of products and hands the turn to the
+// next warpgroup (an arrive on its barrier) once they are committed, so that
+// one warpgroup's softmax runs while another's products do. In a persistent
+// kernel the turns carry across the tile loop: every warpgroup takes the
 // same turns in every tile, so the first warpgroup's first turn of a tile
-// follows the second's last turn of the previous one.
+// follows the last one's last turn of the previous one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -117,8 +117,8 @@ WalkResult emitUnsupported(Operation *product, Operation *parent,
                            StringRef why) {
   product->emitOpError() << "is issued under '" << parent->getName() << "'"
                          << why
-                         << ": bsattn-pingpong needs both consumer "
-                            "warpgroups to issue every product";
+                         << ": bsattn-pingpong needs every consumer "
+                            "warpgroup to issue every product";
   return WalkResult::interrupt();
 }
 
@@ -135,17 +135,16 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
     if (failed(found))
       return signalPassFailure();
     WarpSpecializeOp specialized = *found;
-    if (specialized.getConsumerThreads() !=
-        kMaxConsumerWarpgroups * kWarpgroupThreads) {
+    int64_t warpgroups = specialized.getConsumerThreads() / kWarpgroupThreads;
+    if (warpgroups < 2 || warpgroups > kMaxConsumerWarpgroups) {
       specialized.emitOpError()
-          << "bsattn-pingpong needs " << kMaxConsumerWarpgroups
-          << " consumer warpgroups, got "
-          << specialized.getConsumerThreads() / kWarpgroupThreads;
+          << "bsattn-pingpong needs 2 to " << kMaxConsumerWarpgroups
+          << " consumer warpgroups, got " << warpgroups;
       return signalPassFailure();
     }
     Region &consumers = specialized.getConsumers();
 
-    // Both warpgroups must take the same turns, so a product may only sit
+    // All warpgroups must take the same turns, so a product may only sit
     // under control flow that every consumer thread takes alike.
     DenseSet<Value> divergent = threadDependentValues(kernel);
     SmallVector<Block *> blocks;
@@ -180,7 +179,7 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
       return signalPassFailure();
 
     // Warpgroup g waits on barrier PingPongTurn + g and hands over to the
-    // other's; the first warpgroup starts with the turn.
+    // next one's, round the ring; the first warpgroup starts with the turn.
     Location loc = specialized.getLoc();
     OpBuilder b = OpBuilder::atBlockBegin(&consumers.front());
     auto i32 = [&](int64_t value) {
@@ -190,8 +189,14 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
     Value group = arith::ShRUIOp::create(b, loc, tid, i32(7));
     int32_t base = int32_t(NamedBarrier::PingPongTurn);
     Value mine = arith::AddIOp::create(b, loc, group, i32(base));
-    Value other = arith::SubIOp::create(b, loc, i32(base + 1), group);
-    Value threads = i32(kMaxConsumerWarpgroups * kWarpgroupThreads);
+    Value next = arith::AddIOp::create(
+        b, loc,
+        arith::RemUIOp::create(b, loc,
+                               arith::AddIOp::create(b, loc, group, i32(1)),
+                               i32(warpgroups)),
+        i32(base));
+    // A turn's barrier counts the waiting warpgroup and the one handing over.
+    Value threads = i32(2 * kWarpgroupThreads);
     Value starts =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group, i32(0));
     auto first = scf::IfOp::create(b, loc, starts, /*withElseRegion=*/false);
@@ -216,7 +221,7 @@ struct PingPongPass : public bsattn::impl::BSAttnPingPongBase<PingPongPass> {
       NVVM::BarrierOp::create(b, loc, Type(), mine, threads,
                               NVVM::BarrierReductionAttr(), Value());
       b.setInsertionPointAfter(turn.last);
-      NVVM::BarrierArriveOp::create(b, loc, other, threads);
+      NVVM::BarrierArriveOp::create(b, loc, next, threads);
     }
   }
 };

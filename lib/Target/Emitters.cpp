@@ -92,6 +92,8 @@ struct KernelAttrs {
   FloatAttr scale;
   bool persistent = false;
   int64_t kvGroup = 1;
+  /// Query rows per CTA tile (the tuning's block_q).
+  int64_t queryTileRows = 128;
 };
 
 /// `kernel`'s attribute `name` as an `AttrT`, or a diagnostic.
@@ -243,6 +245,13 @@ FailureOr<KernelAttrs> verifyKernelAttrs(LLVM::LLVMFuncOp kernel) {
              << kvGroup;
     attrs.kvGroup = count.getInt();
   }
+  if (Attribute tuning = kernel->getAttr("bsattn.tuning")) {
+    auto typed = dyn_cast<TuningAttr>(tuning);
+    if (!typed)
+      return kernel.emitOpError()
+             << "needs 'bsattn.tuning' to be a #bsattn.tuning, got " << tuning;
+    attrs.queryTileRows = typed.getBlockQ();
+  }
   return attrs;
 }
 
@@ -364,11 +373,12 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
   for (auto [i, role] : llvm::enumerate(roles))
     if (role == "q")
       queryArg = i;
-  // The tiles (query tile, head, batch entry): x = ceil(T / 128), y = H,
-  // z = B, all read off q's shape; one CTA each, or for a persistent
-  // kernel one CTA per SM looping over them.
+  // The tiles (query tile, head, batch entry): x = ceil(T / block_q),
+  // y = H, z = B, all read off q's shape; one CTA each, or for a
+  // persistent kernel one CTA per SM looping over them.
   llvm::json::Array grid{
-      llvm::json::Object{{"arg", queryArg}, {"dim", 2}, {"divide_by", 128}},
+      llvm::json::Object{
+          {"arg", queryArg}, {"dim", 2}, {"divide_by", attrs->queryTileRows}},
       llvm::json::Object{{"arg", queryArg}, {"dim", 1}, {"divide_by", 1}},
       llvm::json::Object{{"arg", queryArg}, {"dim", 0}, {"divide_by", 1}}};
 

@@ -142,9 +142,7 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   }
   OpBuilder b(loop);
   Location loc = loop.getLoc();
-  // The query tile's rows are its block's (the lowering refuses another
-  // block_q with its own message).
-  int64_t rows = tile.getBlockSize();
+  int64_t rows = tile.getQueryTileSize();
   auto scoresType = TileType::get(b.getContext(), rows, tile.getKeyTileSize(),
                                   b.getF32Type());
   auto accType =

@@ -179,16 +179,16 @@ Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx,
 }
 
 /// The number of keys, from the first, that a causal or full pattern reads
-/// for the tile: causal, up to the tile's last query (or seq_len); full,
-/// seq_len.
+/// for the tile of `queryRows` rows: causal, up to the tile's last query (or
+/// seq_len); full, seq_len.
 Value keysInOrder(OpBuilder &b, Location loc, AttentionOp op,
-                  const TileContext &ctx, Value seqLen) {
+                  const TileContext &ctx, Value seqLen, int64_t queryRows) {
   if (isa<FullAttr>(op.getSparsity()))
     return seqLen;
-  Value nextBlock =
+  Value nextTile =
       arith::AddIOp::create(b, loc, ctx.queryBlock, constantIndex(b, loc, 1));
-  Value end = arith::MulIOp::create(b, loc, nextBlock,
-                                    constantIndex(b, loc, op.getBlockSize()));
+  Value end =
+      arith::MulIOp::create(b, loc, nextTile, constantIndex(b, loc, queryRows));
   return arith::MinSIOp::create(b, loc, end, seqLen);
 }
 
@@ -197,6 +197,12 @@ LogicalResult tileAttention(AttentionOp op) {
   Location loc = op.getLoc();
   TuningAttr tuning = op.getTuningOrDefault();
   int64_t blockSize = op.getBlockSize();
+  int64_t queryRows = tuning.getBlockQ();
+  if (queryRows != blockSize && !isa<CausalAttr, FullAttr>(op.getSparsity()))
+    return op.emitOpError()
+           << "bsattn-tile does not support query tiles of " << queryRows
+           << " rows inside the " << blockSize << "-token blocks of "
+           << op.getSparsity() << " yet";
 
   // Values the schedule reads: the sequence lengths, T (to clamp them) and,
   // for CSR, the index tensors and their NNZ extent.
@@ -250,17 +256,26 @@ LogicalResult tileAttention(AttentionOp op) {
   seqLen = clamp(b, loc, seqLen, constantIndex(b, loc, 0), seqLimit);
   ctx.validBlocks = arith::CeilDivSIOp::create(
       b, loc, seqLen, constantIndex(b, loc, blockSize));
-  ctx.tileIsValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                          ctx.queryBlock, ctx.validBlocks);
+  // The tile index counts query tiles of queryRows rows.
+  ctx.tileIsValid =
+      queryRows == blockSize
+          ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                  ctx.queryBlock, ctx.validBlocks)
+          : arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::slt,
+                arith::MulIOp::create(b, loc, ctx.queryBlock,
+                                      constantIndex(b, loc, queryRows)),
+                seqLen);
 
   int64_t keyTile = tile.getKeyTileSize();
-  if (blockSize % keyTile) {
+  if (blockSize % keyTile || queryRows != blockSize) {
     // Key tiles across block boundaries (FlashAttention-3's 80 keys at
-    // D = 256), which the verifier allows for causal and full patterns
-    // only: they cover every key up to a bound, the last tile masked.
-    Value count =
-        arith::CeilDivSIOp::create(b, loc, keysInOrder(b, loc, op, ctx, seqLen),
-                                   constantIndex(b, loc, keyTile));
+    // D = 256) or query tiles of another size (its 192 rows at D = 64),
+    // which the verifier allows for causal and full patterns only: they
+    // cover every key up to a bound, the last tile masked.
+    Value count = arith::CeilDivSIOp::create(
+        b, loc, keysInOrder(b, loc, op, ctx, seqLen, queryRows),
+        constantIndex(b, loc, keyTile));
     auto loop = KeyBlockLoopOp::create(
         b, loc, countIfTileValid(b, loc, ctx, count), seqLen);
     Block *loopBody = b.createBlock(&loop.getBody());

@@ -31,6 +31,10 @@ BLOCKS = SEQ // bsattn.BLOCK_SIZE
 SEQ_LENS = [SEQ, 700]
 # Sequence lengths with a partial last block (T = 1: a single token).
 TAIL_SEQS = [1, 127, 129, 1000]
+# FlashAttention-3's D = 64 tile: 192 query rows on three consumer
+# warpgroups, taking turns round the three.
+QUERY_TILES_192 = {"block_q": 192, "warpgroups": 3, "stages": 3,
+                   "warp_specialize": True, "overlap": True, "pingpong": True}
 
 
 def retrieval(b, h, q, kv):
@@ -119,6 +123,13 @@ def tail_cases(device, seq):
          halves),
         (f"T={seq} D=96 causal", bsattn.causal(), causal, {"head_dim": 96},
          halves),
+        # 192-row query tiles across the blocks (three consumer warpgroups).
+        (f"T={seq} D=64 causal, 192-row tiles", bsattn.causal(), causal,
+         {"head_dim": 64, "tuning": QUERY_TILES_192}, halves),
+        (f"T={seq} D=64 full f16, 192-row tiles", bsattn.full(),
+         torch.ones_like(causal),
+         {"head_dim": 64, "dtype": torch.float16, "tuning": QUERY_TILES_192},
+         halves),
     ]
 
 
@@ -164,7 +175,8 @@ def options_for_precompile(options):
             "head_dim": options.get("head_dim", HEAD_DIM),
             "scale": options.get("scale"),
             "pv": options.get("pv", "auto"),
-            "kv_group": HEADS // options.get("kv_heads", HEADS)}
+            "kv_group": HEADS // options.get("kv_heads", HEADS),
+            "tuning": options.get("tuning")}
 
 
 def main():

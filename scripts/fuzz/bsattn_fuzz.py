@@ -270,7 +270,8 @@ class AttentionGen:
                                "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
                                "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                "#bsattn.tuning<block_k = 64>",
-                               "#bsattn.tuning<block_k = 128>"])
+                               "#bsattn.tuning<block_k = 128>",
+                               "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
                     "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>"):
@@ -528,6 +529,8 @@ def mutate_ir(rng, text, level):
                 (r"scale = [^,}]+ : f32", "scale = %s" % rng.choice(SCALES)),
                 (r"tuning = #bsattn\.tuning<[^>]*>", "tuning = #bsattn.tuning<%s>" % rng.choice(
                     ["persistent = true", "", "stages = 3", "block_q = 64",
+                     "block_q = 192, warpgroups = 3",
+                     "block_q = 192, warpgroups = 3, warp_specialize = true, pingpong = true",
                      "warp_specialize = true",
                      "warp_specialize = true, pingpong = true",
                      "pingpong = true",

@@ -9,8 +9,10 @@
 // CHECK: bsattn.warp_specialize consumers(256 threads, 168 registers) {
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x
 // CHECK: %[[GROUP:.*]] = arith.shrui %[[TID]], %{{.*}} : i32
-// CHECK: %[[MINE:.*]] = arith.addi %[[GROUP]], %c3_i32
-// CHECK: %[[OTHER:.*]] = arith.subi %c4_i32, %[[GROUP]]
+// CHECK: %[[MINE:.*]] = arith.addi %[[GROUP]], %c4_i32
+// CHECK: %[[PLUS1:.*]] = arith.addi %[[GROUP]], %c1_i32
+// CHECK: %[[WRAPPED:.*]] = arith.remui %[[PLUS1]], %c2_i32
+// CHECK: %[[OTHER:.*]] = arith.addi %[[WRAPPED]], %c4_i32
 // CHECK: scf.if %{{.*}} {
 // CHECK-NEXT: nvvm.barrier.arrive id = %[[MINE]] number_of_threads = %c256_i32
 // CHECK-NOT: nvvm.barrier id

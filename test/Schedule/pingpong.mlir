@@ -2,17 +2,19 @@
 // RUN: sed 's/, pingpong = true//' %s | bsattn-opt --bsattn-fuse-softmax --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-pingpong)))' | FileCheck %s --check-prefix=OFF
 
 // With the tuning's pingpong, each consumer warpgroup waits on its own
-// named barrier (3 + warpgroup, 256 threads) before it issues a group of
-// products and arrives on the other's (4 - warpgroup) after the commit; the
-// first warpgroup starts with the turn. The split_bf16 P.V (two products in
+// named barrier (4 + warpgroup, 256 threads) before it issues a group of
+// products and arrives on the other's (4 + (warpgroup + 1) mod 2) after the
+// commit; the first warpgroup starts with the turn. The split_bf16 P.V (two products in
 // one group) is one turn, and the CSR kernel's skip of an ignored entry is
 // a branch every consumer thread takes alike.
 
 // CHECK: bsattn.warp_specialize consumers(256 threads, 168 registers) {
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x
 // CHECK: %[[GROUP:.*]] = arith.shrui %[[TID]], %{{.*}} : i32
-// CHECK: %[[MINE:.*]] = arith.addi %[[GROUP]], %c3_i32
-// CHECK: %[[OTHER:.*]] = arith.subi %c4_i32, %[[GROUP]]
+// CHECK: %[[MINE:.*]] = arith.addi %[[GROUP]], %c4_i32
+// CHECK: %[[PLUS1:.*]] = arith.addi %[[GROUP]], %c1_i32
+// CHECK: %[[WRAPPED:.*]] = arith.remui %[[PLUS1]], %c2_i32
+// CHECK: %[[OTHER:.*]] = arith.addi %[[WRAPPED]], %c4_i32
 // CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[GROUP]], %c0_i32
 // CHECK: scf.if %[[FIRST]] {
 // CHECK-NEXT: nvvm.barrier.arrive id = %[[MINE]] number_of_threads = %c256_i32

@@ -10,7 +10,7 @@
 // themselves done; the producer's copies of those atomics are dropped.
 
 // CHECK-LABEL: llvm.func @dynamic_ws(
-// CHECK-DAG: %[[ID:.*]] = arith.constant 5 : i32
+// CHECK-DAG: %[[ID:.*]] = arith.constant 7 : i32
 // CHECK-DAG: %[[COUNT:.*]] = arith.constant 384 : i32
 // CHECK: bsattn.warp_specialize consumers(256 threads, 168 registers) {
 // CHECK: memref.atomic_rmw addi

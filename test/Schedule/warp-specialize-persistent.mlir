@@ -3,13 +3,13 @@
 // A persistent kernel splits like any other, and both roles run the tile
 // loop. Its tile start, a CTA barrier without warp specialization (the
 // previous tile's query buffer is refilled after it), becomes named
-// barrier 5 of the consumers' 256 threads and the producer's load-issuing
+// barrier 7 of the consumers' 256 threads and the producer's load-issuing
 // warp (288 threads), which both roles reach once per tile, each from its
 // own instruction: the unaligned barrier.sync.
 
 // CHECK-LABEL: llvm.func @persistent_ws(
 // CHECK-SAME: bsattn.block = [384, 1, 1]
-// CHECK-DAG: %[[ID:.*]] = arith.constant 5 : i32
+// CHECK-DAG: %[[ID:.*]] = arith.constant 7 : i32
 // CHECK-DAG: %[[COUNT:.*]] = arith.constant 288 : i32
 // CHECK: nvvm.barrier0
 // CHECK: bsattn.warp_specialize consumers(256 threads, 168 registers) {

@@ -69,13 +69,21 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 
 // -----
 
-// D = 64 as D = 128; D = 192 and 256: warp specialization alone (and the
+// D = 64 as D = 128, but causal and full patterns take 192-row query tiles
+// across the blocks (three consumer warpgroups, four ring stages); D = 192
+// and 256: warp specialization alone (and the
 // producer converting V), but for D = 256 where P.V takes V as it is: the
 // overlap with V in a ring of its own (2 K and 2 V slots). Causal and full
 // patterns there take key tiles across the blocks (112 keys at D = 192, 80
 // at 256), with that overlap at D = 192 too; split bf16 P.V does not.
 
 // CHECK-LABEL: func.func @d64_f16
+// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true>
+// CHECK-LABEL: func.func @d64_bf16_full
+// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true>
+// CHECK-LABEL: func.func @d64_bf16_window
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
+// CHECK-LABEL: func.func @d64_bf16_split
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
 // CHECK-LABEL: func.func @d192_bf16_pv_f16
 // CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true>
@@ -98,6 +106,34 @@ func.func @d64_f16(%q: !d64, %k: !d64, %v: !d64, %seq_lens: memref<1xi32>,
       ins(%q, %k, %v : !d64, !d64, !d64)
       seq_lens(%seq_lens : memref<1xi32>)
       outs(%o, %lse : !d64, memref<1x2x256xf32>)
+  return
+}
+!d64b = memref<1x2x256x64xbf16>
+func.func @d64_bf16_full(%q: !d64b, %k: !d64b, %v: !d64b,
+                         %seq_lens: memref<1xi32>, %o: !d64b,
+                         %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %k, %v : !d64b, !d64b, !d64b)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d64b, memref<1x2x256xf32>)
+  return
+}
+func.func @d64_bf16_window(%q: !d64b, %k: !d64b, %v: !d64b,
+                           %seq_lens: memref<1xi32>, %o: !d64b,
+                           %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.sliding_window<2> pv = bf16
+      ins(%q, %k, %v : !d64b, !d64b, !d64b)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d64b, memref<1x2x256xf32>)
+  return
+}
+func.func @d64_bf16_split(%q: !d64b, %k: !d64b, %v: !d64b,
+                          %seq_lens: memref<1xi32>, %o: !d64b,
+                          %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = split_bf16
+      ins(%q, %k, %v : !d64b, !d64b, !d64b)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d64b, memref<1x2x256xf32>)
   return
 }
 !d192 = memref<1x2x256x192xbf16>

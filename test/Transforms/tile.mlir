@@ -343,3 +343,35 @@ func.func @full_key_tiles_across_blocks(%q: !d192, %seq_lens: memref<1xi32>,
       {tuning = #bsattn.tuning<block_k = 112>}
   return
 }
+
+// -----
+
+// Query tiles of 192 rows (FlashAttention-3's tile at D = 64) run across the
+// 128-token blocks: tile qb holds a query if 192 qb < seq_len, and a causal
+// one covers the keys up to its last row (192 (qb + 1)) or seq_len, in key
+// tiles of 128.
+
+// CHECK-LABEL: func.func @causal_query_tiles_across_blocks
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index,
+// CHECK: %[[LEN:.*]] = arith.minsi
+// CHECK: %[[FIRST:.*]] = arith.muli %[[QB]], %c192
+// CHECK: %[[VALID:.*]] = arith.cmpi slt, %[[FIRST]], %[[LEN]]
+// CHECK: %[[NEXT:.*]] = arith.addi %[[QB]], %c1
+// CHECK: %[[END:.*]] = arith.muli %[[NEXT]], %c192
+// CHECK: %[[KEYS:.*]] = arith.minsi %[[END]], %[[LEN]]
+// CHECK: %[[TILES:.*]] = arith.ceildivsi %[[KEYS]], %c128
+// CHECK: %[[COUNT:.*]] = arith.select %[[VALID]], %[[TILES]], %c0
+// CHECK: bsattn.key_block_loop count(%[[COUNT]]) seq_len(%[[LEN]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK-NEXT: %[[TRUE:.*]] = arith.constant true
+// CHECK-NEXT: bsattn.yield_key_block %[[E]], %[[TRUE]]
+!d64 = memref<1x2x1000x64xf16>
+func.func @causal_query_tiles_across_blocks(%q: !d64, %seq_lens: memref<1xi32>,
+                                            %o: !d64, %lse: memref<1x2x1000xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %q, %q : !d64, !d64, !d64)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d64, memref<1x2x1000xf32>)
+      {tuning = #bsattn.tuning<block_q = 192, warpgroups = 3>}
+  return
+}

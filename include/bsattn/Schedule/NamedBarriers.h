@@ -16,17 +16,17 @@ namespace mlir::bsattn {
 enum class NamedBarrier : int32_t {
   /// `nvvm.barrier0`: the whole CTA.
   Cta = 0,
-  /// The epilogue's store of `o`: one per consumer warpgroup (1, 2).
+  /// The epilogue's store of `o`: one per consumer warpgroup (1 to 3).
   EpilogueStore = 1,
-  /// `bsattn-pingpong`'s turns: one per consumer warpgroup (3, 4).
-  PingPongTurn = 3,
+  /// `bsattn-pingpong`'s turns: one per consumer warpgroup (4 to 6).
+  PingPongTurn = 4,
   /// A warp-specialized persistent kernel's tile start: the consumers and
   /// the producer's load-issuing warp.
-  TileStart = 5,
+  TileStart = 7,
 };
 
 /// Consumer warpgroups that may each own a barrier of the kinds above.
-constexpr int32_t kMaxConsumerWarpgroups = 2;
+constexpr int32_t kMaxConsumerWarpgroups = 3;
 
 } // namespace mlir::bsattn
 

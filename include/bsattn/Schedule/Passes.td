@@ -118,20 +118,21 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
 }
 
 def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
-  let summary = "Let the two consumer warpgroups take turns issuing products";
+  let summary = "Let the consumer warpgroups take turns issuing products";
   let description = [{
     For a warp-specialized kernel whose `bsattn.tuning` has
     `pingpong = true`: each group of products a consumer warpgroup issues
     (from its `nvvm.wgmma.fence.aligned` to its last
     `nvvm.wgmma.commit.group.sync.aligned`; back-to-back groups count as one)
-    becomes a turn. Before a turn the warpgroup waits on its own named
-    barrier (`nvvm.barrier`, both warpgroups' 256 threads), after it it
-    arrives on the other's (`nvvm.barrier.arrive`); the first warpgroup
-    starts with the turn. The products of the two warpgroups then
-    alternate, and one warpgroup's softmax runs while the other's products
-    do (FlashAttention-3's ping-pong).
+    becomes a turn. Before a turn warpgroup g waits on its own named
+    barrier (`nvvm.barrier`, 256 threads: its own and the previous
+    warpgroup's), after it it arrives on warpgroup (g + 1) mod n's
+    (`nvvm.barrier.arrive`); the first warpgroup starts with the turn. The
+    products of the n = 2 or 3 warpgroups then take turns round the ring,
+    and one warpgroup's softmax runs while another's products do
+    (FlashAttention-3's ping-pong, and its scheduler barrier for three).
 
-    Both warpgroups must take the same turns: a product may only sit under
+    All warpgroups must take the same turns: a product may only sit under
     `scf.for` and `scf.if` whose bounds and conditions do not depend on the
     thread index (as the CSR kernels' skip of an ignored entry); persistent
     kernels, whose products sit under the tile loop, are refused. Kernels

@@ -31,13 +31,12 @@ using namespace mlir::bsattn;
 
 namespace {
 
-/// The CTA this level starts from: two consumer warpgroups of 64 query rows
-/// each, one 128-row query tile at a time, K/V tiles of the tuning's key
-/// tile (64 to 128 keys, in steps of 16). A D-column 16-bit tile is D / 64
+/// The CTA this level starts from: a consumer warpgroup per 64 query rows
+/// of the tuning's query tile (128 or 192 rows), K/V tiles of its key tile
+/// (64 to 256 keys, in steps of 16). A D-column 16-bit tile is D / 64
 /// chunks, rows x 64 TMA boxes (128-byte swizzled rows).
-constexpr int64_t kThreads = 256;
-constexpr int64_t kTileRows = 128;
 constexpr int64_t kGroupRows = 64;
+constexpr int64_t kWarpgroupThreads = 128;
 constexpr int64_t kChunkCols = 64;
 constexpr int64_t kMBarrierTicks = 10000000;
 
@@ -48,21 +47,28 @@ LogicalResult checkSupported(QueryTileOp tile) {
            << "convert-bsattn-to-schedule does not support " << what << " yet";
   };
   TuningAttr tuning = tile.getTuning();
-  if (tuning.getBlockQ() != 128 || tuning.getWarpgroups() != 2)
-    return fail("tuning " + Twine("block_q = ") + Twine(tuning.getBlockQ()) +
-                ", warpgroups = " + Twine(tuning.getWarpgroups()) +
-                " (only 128, 2)");
+  int64_t rows = tuning.getBlockQ(), warpgroups = tuning.getWarpgroups();
+  if ((rows != 128 && rows != 192) || warpgroups * kGroupRows != rows)
+    return fail("tuning " + Twine("block_q = ") + Twine(rows) +
+                ", warpgroups = " + Twine(warpgroups) +
+                " (only 128, 2 and 192, 3)");
   // A consumer thread holds D / 2 accumulator values, block_k / 2 scores
   // and, under the overlap, the previous block's block_k / 4 packed
-  // probabilities: 188 of them (D = 256 with 80 keys, FlashAttention-3's
-  // tile) leave the rest of its 240 registers to addresses and row state.
+  // probabilities. Of two warpgroups' 240 registers, 188 of them (D = 256
+  // with 80 keys, FlashAttention-3's tile) leave enough to addresses and
+  // row state; of three warpgroups' 160, 128 (D = 64 with 128 keys, its
+  // tile): ptxas 13.0 spills and serializes the products above (152 at
+  // D = 64 with 160 keys, 160 at D = 128 with 128).
   int64_t headDim = tile.getHeadDim(), keyTile = tile.getKeyTileSize();
   int64_t tileRegisters = headDim / 2 + 3 * keyTile / 4;
-  if (tileRegisters > 188)
-    return fail("head dimension " + Twine(headDim) + " with block_k = " +
-                Twine(keyTile) + " (" + Twine(tileRegisters) +
+  int64_t limit = warpgroups == 2 ? 188 : 128;
+  if (tileRegisters > limit)
+    return fail("head dimension " + Twine(headDim) +
+                " with block_k = " + Twine(keyTile) + " and " +
+                Twine(warpgroups) + " warpgroups (" + Twine(tileRegisters) +
                 " accumulator, score and probability registers per thread, "
-                "over 188)");
+                "over " +
+                Twine(limit) + ")");
   if (keyTile < 64)
     return fail("key tiles of " + Twine(keyTile) + " keys (at least 64)");
   // Thread 0 loads the next block before it computes the current one, so
@@ -116,6 +122,8 @@ struct Schedule {
   Value queryBuffers, ring, valueRing;
   int64_t headDim = 128;
   int64_t chunks = 2;
+  /// Query rows per tile (64 per consumer warpgroup) and the CTA's threads.
+  int64_t tileRows = 128, threads = 256;
   /// Keys per K/V tile (rows of a ring chunk).
   int64_t keyRows = 128;
   /// mbarrier groups: a Q buffer has landed; a slot's K has landed, its V
@@ -294,13 +302,13 @@ struct LoadQToSchedule : public TilePattern<LoadQOp> {
       buffer =
           arith::XOrIOp::create(rewriter, op.getLoc(), buffer, sb.index(1));
     }
-    Value row = sb.mul(queryBlock, sb.index(kTileRows));
+    Value row = sb.mul(queryBlock, sb.index(s.tileRows));
     onlyWhere(sb, s.isLeader, [&] {
       nvgpu::MBarrierArriveExpectTxOp::create(
-          rewriter, op.getLoc(), s.queryLanded, sb.index(tileBytes(kTileRows)),
+          rewriter, op.getLoc(), s.queryLanded, sb.index(tileBytes(s.tileRows)),
           buffer, Value());
       loadTile(sb, s.tmapQ, s.queryBuffers, {buffer}, s.queryLanded, buffer,
-               kTileRows, row, head, batch);
+               s.tileRows, row, head, batch);
     });
     rewriter.eraseOp(op);
     return success();
@@ -378,7 +386,8 @@ struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
       // of V to f16, makes the writes visible to the tensor cores' proxy
       // and arrives on the slot's "converted" barrier, which P.V waits on
       // much later: the warpgroups never wait for each other here.
-      ConvertSharedOp::create(rewriter, loc, valueChunks(sb, valueSlot));
+      ConvertSharedOp::create(rewriter, loc, valueChunks(sb, valueSlot),
+                              /*first_thread=*/0, s.threads);
       NVVM::FenceProxyOp::create(
           rewriter, loc,
           NVVM::ProxyKindAttr::get(getContext(), NVVM::ProxyKind::async_shared),
@@ -533,14 +542,14 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
     NVVM::BarrierOp::create(
         rewriter, loc, Type(),
         sb.add(group, sb.i32(int32_t(NamedBarrier::EpilogueStore))),
-        sb.i32(kThreads / 2), NVVM::BarrierReductionAttr(), Value());
+        sb.i32(kWarpgroupThreads), NVVM::BarrierReductionAttr(), Value());
     Value groupLeader = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::eq,
         arith::AndIOp::create(rewriter, loc, s.tid, sb.i32(127)), sb.i32(0));
     onlyWhere(sb, groupLeader, [&] {
       Value groupRow = sb.mul(sb.toIndex(group), sb.index(kGroupRows));
       Value firstRow =
-          sb.add(sb.mul(s.queryBlock, sb.index(kTileRows)), groupRow);
+          sb.add(sb.mul(s.queryBlock, sb.index(s.tileRows)), groupRow);
       for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
         nvgpu::TmaAsyncStoreOp::create(
             rewriter, loc,
@@ -554,7 +563,7 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
           rewriter, loc, rewriter.getI32IntegerAttr(0), rewriter.getUnitAttr());
     });
     StoreRowsOp::create(rewriter, loc, normalized.getLse(), s.lse, s.batch,
-                        s.head, sb.mul(s.queryBlock, sb.index(kTileRows)));
+                        s.head, sb.mul(s.queryBlock, sb.index(s.tileRows)));
     rewriter.eraseOp(op);
     return success();
   }
@@ -727,7 +736,7 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   };
   Value heads = extent(1);
   Value queryBlocks =
-      arith::CeilDivUIOp::create(builder, loc, extent(2), sb.i32(kTileRows));
+      arith::CeilDivUIOp::create(builder, loc, extent(2), sb.i32(s.tileRows));
   Value tiles = arith::MulIOp::create(
       builder, loc, arith::MulIOp::create(builder, loc, extent(0), heads),
       queryBlocks);
@@ -943,7 +952,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
        b.getNamedAttr(NVVM::NVVMDialect::getGridConstantAttrName(),
                       b.getUnitAttr())});
   int64_t keyRows = tile.getKeyTileSize();
-  for (auto [value, name, rows] : {std::tuple{tile.getQ(), "q", kTileRows},
+  int64_t tileRows = tile.getQueryTileSize();
+  int64_t threads = tileRows / kGroupRows * kWarpgroupThreads;
+  for (auto [value, name, rows] : {std::tuple{tile.getQ(), "q", tileRows},
                                    {tile.getK(), "k", keyRows},
                                    {tile.getV(), "v", keyRows},
                                    {tile.getO(), "o", kGroupRows}}) {
@@ -977,13 +988,13 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
       b.getArrayAttr(SmallVector<Attribute>(argAttrs.begin(), argAttrs.end())));
   kernel->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), b.getUnitAttr());
   kernel->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
-                  b.getDenseI32ArrayAttr({kThreads, 1, 1}));
+                  b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
   // One CTA per SM at most (shared memory decides that anyway); telling
-  // ptxas lets it budget registers for 256 threads.
+  // ptxas lets it budget registers for the CTA's threads.
   kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                   b.getI32IntegerAttr(1));
   kernel->setAttr("bsattn.abi", b.getArrayAttr(abi));
-  kernel->setAttr("bsattn.block", b.getI64ArrayAttr({kThreads, 1, 1}));
+  kernel->setAttr("bsattn.block", b.getI64ArrayAttr({threads, 1, 1}));
   kernel->setAttr("bsattn.sparsity", tile.getSparsity());
   kernel->setAttr("bsattn.pv", tile.getPvAttr());
   kernel->setAttr("bsattn.scale", tile.getScaleAttr());
@@ -1004,7 +1015,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   Schedule s;
   s.tile = tile;
   Type element = tile.getElementType();
-  s.tmapQ = TensorMapOp::create(builder, loc, tensorMapType(element, kTileRows),
+  s.tileRows = tileRows;
+  s.threads = threads;
+  s.tmapQ = TensorMapOp::create(builder, loc, tensorMapType(element, tileRows),
                                 entry->getArgument(0));
   s.keyRows = keyRows;
   s.tmapK = TensorMapOp::create(builder, loc, tensorMapType(element, keyRows),
@@ -1028,8 +1041,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   s.headDim = tile.getHeadDim();
   s.chunks = llvm::divideCeil(s.headDim, kChunkCols);
   s.kvGroup = tile.getKvGroup();
-  s.queryBuffers =
-      allocChunks(sb, {queryBuffers}, s.chunks, kTileRows, element);
+  s.queryBuffers = allocChunks(sb, {queryBuffers}, s.chunks, tileRows, element);
   s.stages = tile.getTuning().getStages();
   s.valueStages = tile.getTuning().getValueStages();
   int64_t valueSlots = s.valueStages ? s.valueStages : s.stages;
@@ -1065,11 +1077,11 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     init(s.queryLanded, queryBuffers, 1);
     init(s.keysLanded, s.stages, 1);
     init(s.valuesLanded, valueSlots, 1);
-    init(s.slotEmpty, s.stages, kThreads);
+    init(s.slotEmpty, s.stages, threads);
     if (s.valueStages)
-      init(s.valuesEmpty, s.valueStages, kThreads);
+      init(s.valuesEmpty, s.valueStages, threads);
     if (s.convertValues)
-      init(s.slotConverted, valueSlots, kThreads);
+      init(s.slotConverted, valueSlots, threads);
     NVVM::FenceMbarrierInitOp::create(builder, loc);
   }
   NVVM::Barrier0Op::create(builder, loc);

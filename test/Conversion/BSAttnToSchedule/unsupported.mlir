@@ -3,7 +3,7 @@
 // Each configuration the Hopper lowering does not support gets its own message.
 
 func.func @f(%q: memref<1x2x256x256xbf16>, %o: memref<1x2x256x256xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-schedule does not support head dimension 256 with block_k = 96 (200 accumulator, score and probability registers per thread, over 188) yet}}
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support head dimension 256 with block_k = 96 and 2 warpgroups (200 accumulator, score and probability registers per thread, over 188) yet}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x256xbf16>, memref<1x2x256x256xbf16>, memref<1x2x256x256xbf16>) outs(%o, %lse : memref<1x2x256x256xbf16>, memref<1x2x256xf32>)
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_k = 96>} {
@@ -123,10 +123,36 @@ func.func @f(%q: memref<1x70000x128x128xbf16>, %o: memref<1x70000x128x128xbf16>,
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 64, warpgroups = 2 (only 128, 2) yet}}
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 64, warpgroups = 2 (only 128, 2 and 192, 3) yet}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
       attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 64>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+// 192 query rows take three warpgroups of 64.
+func.func @f(%q: memref<1x2x256x64xf16>, %o: memref<1x2x256x64xf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 192, warpgroups = 2 (only 128, 2 and 192, 3) yet}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x64xf16>, memref<1x2x256x64xf16>, memref<1x2x256x64xf16>) outs(%o, %lse : memref<1x2x256x64xf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 192>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+// Three warpgroups have 160 registers each: 160 keys at D = 64 do not fit.
+func.func @f(%q: memref<1x2x256x64xf16>, %o: memref<1x2x256x64xf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support head dimension 64 with block_k = 160 and 3 warpgroups (152 accumulator, score and probability registers per thread, over 128) yet}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x64xf16>, memref<1x2x256x64xf16>, memref<1x2x256x64xf16>) outs(%o, %lse : memref<1x2x256x64xf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 192, block_k = 160, warpgroups = 3>} {
   ^bb0(%b: index, %h: index, %qb: index):
   }
   return

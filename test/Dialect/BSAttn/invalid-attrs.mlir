@@ -17,7 +17,7 @@ func.func @f() attributes {p = #bsattn.window_global<4, -1>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning block_q must be 64 or 128, got 96}}
+// expected-error @+1 {{tuning block_q must be 64, 128 or 192, got 96}}
 func.func @f() attributes {t = #bsattn.tuning<block_q = 96>} { return }
 
 // -----
@@ -47,13 +47,13 @@ func.func @f() attributes {t = #bsattn.tuning<warpgroups = 4>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning pingpong needs warp_specialize = true and warpgroups = 2}}
+// expected-error @+1 {{tuning pingpong needs warp_specialize = true and at least 2 warpgroups}}
 func.func @f() attributes {t = #bsattn.tuning<pingpong = true>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning pingpong needs warp_specialize = true and warpgroups = 2}}
-func.func @f() attributes {t = #bsattn.tuning<warpgroups = 3, warp_specialize = true, pingpong = true>} { return }
+// expected-error @+1 {{tuning pingpong needs warp_specialize = true and at least 2 warpgroups}}
+func.func @f() attributes {t = #bsattn.tuning<warpgroups = 1, warp_specialize = true, pingpong = true>} { return }
 
 // -----
 

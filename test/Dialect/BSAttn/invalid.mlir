@@ -709,3 +709,16 @@ func.func @f(%q: memref<1x2x256x256xf16>, %s: memref<1xi32>, %l: memref<1x2x256x
       {tuning = #bsattn.tuning<block_k = 80>}
   return
 }
+
+// -----
+
+// Query tiles across the blocks likewise.
+func.func @f(%q: memref<1x2x256x64xf16>, %s: memref<1xi32>, %l: memref<1x2x256xf32>) {
+  // expected-error @+1 {{tuning block_q = 192 does not divide the 128-token blocks of #bsattn.sliding_window<2>: only #bsattn.causal and #bsattn.full take query tiles across blocks}}
+  bsattn.attention #bsattn.sliding_window<2> pv = f16
+      ins(%q, %q, %q : memref<1x2x256x64xf16>, memref<1x2x256x64xf16>, memref<1x2x256x64xf16>)
+      seq_lens(%s : memref<1xi32>)
+      outs(%q, %l : memref<1x2x256x64xf16>, memref<1x2x256xf32>)
+      {tuning = #bsattn.tuning<block_q = 192, warpgroups = 3>}
+  return
+}

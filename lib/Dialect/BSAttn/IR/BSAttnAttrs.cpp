@@ -48,8 +48,9 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool warpSpecialize, bool pingpong,
                                  bool overlap, bool producerConvert,
                                  bool dynamicTiles, int64_t valueStages) {
-  if (blockQ != 64 && blockQ != 128)
-    return emitError() << "tuning block_q must be 64 or 128, got " << blockQ;
+  if (blockQ != 64 && blockQ != 128 && blockQ != 192)
+    return emitError() << "tuning block_q must be 64, 128 or 192, got "
+                       << blockQ;
   // Products take keys in steps of 16, and wgmma's N and TMA's boxes stop
   // at 256; whether a tile fits beside the accumulators the lowering
   // decides per head dimension.
@@ -63,9 +64,9 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (warpgroups < 1 || warpgroups > 3)
     return emitError() << "tuning warpgroups must be in [1, 3], got "
                        << warpgroups;
-  if (pingpong && (!warpSpecialize || warpgroups != 2))
+  if (pingpong && (!warpSpecialize || warpgroups < 2))
     return emitError() << "tuning pingpong needs warp_specialize = true and "
-                          "warpgroups = 2";
+                          "at least 2 warpgroups";
   if (overlap && !warpSpecialize)
     return emitError() << "tuning overlap needs warp_specialize = true";
   if (producerConvert && !warpSpecialize)

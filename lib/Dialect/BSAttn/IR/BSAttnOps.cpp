@@ -433,19 +433,27 @@ LogicalResult verifyOperandSegments(AttentionOp op) {
 
 } // namespace
 
-/// Key tiles across the blocks of a pattern only cover patterns that use
-/// every key up to a bound (causal, full).
-static LogicalResult verifyKeyTiles(Operation *op, Attribute sparsity,
-                                    TuningAttr tuning, int64_t blockSize,
-                                    int64_t headDim) {
-  if (blockSize % tuning.getKeyTileSize(headDim) == 0 ||
-      isa<CausalAttr, FullAttr>(sparsity))
+/// Key or query tiles across the blocks of a pattern only cover patterns
+/// that use every key up to a bound (causal, full).
+static LogicalResult verifyTilesAcrossBlocks(Operation *op, Attribute sparsity,
+                                             TuningAttr tuning,
+                                             int64_t blockSize,
+                                             int64_t headDim) {
+  if (isa<CausalAttr, FullAttr>(sparsity))
     return success();
-  return op->emitOpError() << "tuning block_k = " << tuning.getBlockK()
-                           << " does not divide the " << blockSize
-                           << "-token blocks of " << sparsity
-                           << ": only #bsattn.causal and #bsattn.full take "
-                              "key tiles across blocks";
+  if (blockSize % tuning.getKeyTileSize(headDim))
+    return op->emitOpError() << "tuning block_k = " << tuning.getBlockK()
+                             << " does not divide the " << blockSize
+                             << "-token blocks of " << sparsity
+                             << ": only #bsattn.causal and #bsattn.full take "
+                                "key tiles across blocks";
+  if (blockSize % tuning.getBlockQ())
+    return op->emitOpError() << "tuning block_q = " << tuning.getBlockQ()
+                             << " does not divide the " << blockSize
+                             << "-token blocks of " << sparsity
+                             << ": only #bsattn.causal and #bsattn.full take "
+                                "query tiles across blocks";
+  return success();
 }
 
 LogicalResult AttentionOp::verify() {
@@ -486,8 +494,8 @@ LogicalResult AttentionOp::verify() {
   }
 
   if (TuningAttr tuning = getTuningAttr();
-      tuning && failed(verifyKeyTiles(*this, sparsity, tuning, getBlockSize(),
-                                      getHeadDim())))
+      tuning && failed(verifyTilesAcrossBlocks(*this, sparsity, tuning,
+                                               getBlockSize(), getHeadDim())))
     return failure();
 
   PVPrecision pv = getPv();
@@ -536,8 +544,8 @@ LogicalResult QueryTileOp::verify() {
   if (!scale.isFiniteNonZero() || scale.isNegative())
     return emitOpError() << "scale must be positive and finite, got "
                          << scale.convertToDouble();
-  if (failed(verifyKeyTiles(*this, getSparsity(), getTuning(), getBlockSize(),
-                            getHeadDim())))
+  if (failed(verifyTilesAcrossBlocks(*this, getSparsity(), getTuning(),
+                                     getBlockSize(), getHeadDim())))
     return failure();
   PVPrecision pv = getPv();
   if (elementType->isF16() && pv != PVPrecision::f16)
@@ -668,8 +676,8 @@ LogicalResult QKOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
   if (failed(tile))
     return failure();
-  return checkTile(*this, getScores().getType(), "scores", tile->getBlockSize(),
-                   tile->getKeyTileSize());
+  return checkTile(*this, getScores().getType(), "scores",
+                   tile->getQueryTileSize(), tile->getKeyTileSize());
 }
 
 // Mask and the softmax step also run outside a query tile, at the schedule
@@ -690,8 +698,8 @@ LogicalResult MaskOp::verify() {
     return emitOpError() << "must have causal = "
                          << (tile.getSparsity().isCausal() ? "true" : "false")
                          << ", as the tile's sparsity " << tile.getSparsity();
-  return checkTile(*this, getScores().getType(), "scores", tile.getBlockSize(),
-                   tile.getKeyTileSize());
+  return checkTile(*this, getScores().getType(), "scores",
+                   tile.getQueryTileSize(), tile.getKeyTileSize());
 }
 
 LogicalResult OnlineSoftmaxOp::verify() {
@@ -699,7 +707,7 @@ LogicalResult OnlineSoftmaxOp::verify() {
   auto tile = (*this)->getParentOfType<QueryTileOp>();
   if (!tile)
     return checkRows(*this, getMax().getType(), "row state", scores.getRows());
-  int64_t block = tile.getBlockSize();
+  int64_t block = tile.getQueryTileSize();
   if (failed(checkTile(*this, scores, "scores", block, tile.getKeyTileSize())))
     return failure();
   return checkRows(*this, getMax().getType(), "row state", block);
@@ -709,7 +717,7 @@ LogicalResult PVOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
   if (failed(tile))
     return failure();
-  int64_t block = tile->getBlockSize();
+  int64_t block = tile->getQueryTileSize();
   if (failed(checkTile(*this, getProbs().getType(), "probabilities", block,
                        tile->getKeyTileSize())) ||
       failed(checkTile(*this, getAcc().getType(), "accumulator", block,
@@ -722,7 +730,7 @@ LogicalResult StoreOutputOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
   if (failed(tile))
     return failure();
-  int64_t block = tile->getBlockSize();
+  int64_t block = tile->getQueryTileSize();
   if (failed(checkTile(*this, getAcc().getType(), "accumulator", block,
                        tile->getHeadDim())))
     return failure();
@@ -733,7 +741,7 @@ LogicalResult SplatOp::verify() {
   auto tile = (*this)->getParentOfType<QueryTileOp>();
   if (!tile)
     return success();
-  int64_t block = tile.getBlockSize();
+  int64_t block = tile.getQueryTileSize();
   if (auto rows = dyn_cast<RowsType>(getType()))
     return checkRows(*this, rows, "result", block);
   auto result = cast<TileType>(getType());

@@ -142,7 +142,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   let description = [{
     `block_q` x `block_k` is the tile a CTA computes per step, `stages` the
     depth of the shared-memory ring for K and V tiles, and `warpgroups` the
-    number of consumer warpgroups. `block_k = 0` (the default) lets the
+    number of consumer warpgroups (64 query rows each, so `block_q = 192`
+    goes with `warpgroups = 3`: FlashAttention-3's tile at D = 64). A
+    `block_q` other than the sparsity block size runs query tiles across
+    the blocks, which only causal and full patterns take. `block_k = 0` (the default) lets the
     compiler choose per head dimension: 128 keys up to D = 128, 64 above
     (the K/V ring of D = 192 or 256 fits shared memory, and the consumers'
     registers hold the D-column accumulator, only with 64-key tiles). A
@@ -158,9 +161,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     more of them; launches of one such kernel must not overlap).
     With `warp_specialize = true` a producer warpgroup issues every load and
     the consumer warpgroups only compute (`bsattn-warp-specialize`). With
-    `pingpong = true` (which needs `warp_specialize` and two warpgroups) the
-    two consumer warpgroups take turns issuing their products, so that one's
-    softmax runs while the other's products do (`bsattn-pingpong`). With
+    `pingpong = true` (which needs `warp_specialize` and two or three
+    warpgroups) the consumer warpgroups take turns issuing their products,
+    so that one's softmax runs while another's products do
+    (`bsattn-pingpong`). With
     `overlap = true` (which needs `warp_specialize`) each consumer
     warpgroup runs a key block's softmax while the previous block's P.V is
     in flight (`bsattn-overlap`). With `producer_convert = true` (which

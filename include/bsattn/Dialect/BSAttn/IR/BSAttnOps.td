@@ -176,6 +176,8 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     int64_t getKeyTileSize() {
       return getTuning().getKeyTileSize(getHeadDim());
     }
+    /// Query rows per tile: the tuning's `block_q`.
+    int64_t getQueryTileSize() { return getTuning().getBlockQ(); }
   }];
   let hasVerifier = 1;
 }

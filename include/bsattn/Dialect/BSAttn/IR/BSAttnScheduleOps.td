@@ -306,8 +306,8 @@ def BSAttn_StoreRowsOp : BSAttn_ScheduleOp<"store_rows"> {
 def BSAttn_ConvertSharedOp : BSAttn_ScheduleOp<"convert_shared"> {
   let summary = "Convert a shared buffer of bf16 to f16 in place";
   let description = [{
-    The `threads` threads from `first_thread` on (the consumers' 256 by
-    default) convert the 16-byte chunks of `buffer` from bf16 to f16 in
+    The `threads` threads from `first_thread` on (two consumer warpgroups'
+    256 by default) convert the 16-byte chunks of `buffer` from bf16 to f16 in
     place, thread `first_thread + t` chunks `t`, `t + threads`, ... The
     conversion is elementwise, so the buffer's swizzled layout stays; its
     memref type still says bf16. Values beyond f16's range become
