@@ -36,10 +36,11 @@ func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
 
 // -----
 
-// f16 inputs (nothing to convert) at D = 96.
+// f16 inputs (nothing to convert) at D = 96: a full pattern takes 192-row
+// query tiles across the blocks with 96-key tiles on three stages.
 
 // CHECK-LABEL: func.func @d96_f16
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true>
 !act = memref<1x2x256x96xf16>
 func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
                    %o: !act, %lse: memref<1x2x256xf32>) {
