@@ -50,30 +50,34 @@ TuningAttr chooseTuning(AttentionOp op) {
       op.getElementType().isBF16() && op.getPv() == PVPrecision::f16;
   bool splitPV = op.getPv() == PVPrecision::split_bf16;
   bool causal = isa<CausalAttr>(op.getSparsity());
-  bool wideKeys = (headDim == 192 || headDim == 256) && !splitPV &&
-                  (causal || isa<FullAttr>(op.getSparsity()));
-  bool wideF16 = headDim == 128 && causal && op.getElementType().isF16();
-  bool tallQueries = (headDim == 64 || headDim == 96) && !splitPV &&
-                     (causal || isa<FullAttr>(op.getSparsity()));
-  bool valueRing =
-      wideF16 || (!convertsV && !splitPV &&
-                  (headDim == 256 || (headDim == 192 && wideKeys)));
-  int64_t blockK = wideF16                        ? 160
-                   : wideKeys                     ? (headDim == 256 ? 80 : 112)
-                   : tallQueries && headDim == 96 ? 96
-                                                  : 0;
-  int64_t stages = tallQueries && headDim == 64 ? 4
-                   : pipelined && !wideF16      ? 3
-                                                : 2;
-  return TuningAttr::get(op.getContext(), /*block_q=*/tallQueries ? 192 : 128,
-                         blockK, stages,
-                         /*warpgroups=*/tallQueries ? 3 : 2,
+  // Patterns that use every key up to a bound take tiles across the blocks.
+  bool inOrder = !splitPV && (causal || isa<FullAttr>(op.getSparsity()));
+  int64_t blockQ = 128, blockK = 0, warpgroups = 2, valueStages = 0;
+  int64_t stages = pipelined ? 3 : 2;
+  if (inOrder && (headDim == 64 || headDim == 96)) {
+    blockQ = 192;
+    warpgroups = 3;
+    if (headDim == 64)
+      stages = 4;
+    else
+      blockK = 96;
+  } else if (headDim == 128 && causal && op.getElementType().isF16()) {
+    blockK = 160;
+    stages = 2;
+    valueStages = 2;
+  } else if (inOrder && headDim >= 192) {
+    blockK = headDim == 256 ? 80 : 112;
+  }
+  // The V ring at D = 256, and at D = 192 with its wide key tiles, where P.V
+  // takes V as it is.
+  if (!convertsV && !splitPV && (headDim == 256 || (headDim == 192 && blockK)))
+    valueStages = 2;
+  return TuningAttr::get(op.getContext(), blockQ, blockK, stages, warpgroups,
                          /*persistent=*/false, /*warp_specialize=*/true,
                          /*pingpong=*/pipelined,
-                         /*overlap=*/pipelined || valueRing,
+                         /*overlap=*/pipelined || valueStages,
                          /*producer_convert=*/convertsV,
-                         /*dynamic_tiles=*/false,
-                         /*value_stages=*/valueRing ? 2 : 0);
+                         /*dynamic_tiles=*/false, valueStages);
 }
 
 struct ChooseTuningPass
