@@ -14,6 +14,13 @@
 //   for j >= 1: issue S(j); issue O += P(j-1).V(j-1); wait S(j);
 //               softmax(S(j)); wait O; release slot j-1; O = alpha(j) O
 //
+// With the tuning's `rescale_before_pv`, O = alpha(j-1) O moves in between
+// the two issues, where its multiplies run beside S(j)'s products instead
+// of after the softmax (alpha(j) is carried to the next iteration):
+//
+//   for j >= 1: issue S(j); O = alpha(j-1) O; issue O += P(j-1).V(j-1);
+//               wait S(j); softmax(S(j)); wait O; release slot j-1
+//
 //===----------------------------------------------------------------------===//
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
@@ -131,8 +138,13 @@ FailureOr<LoopParts> matchLoop(scf::ForOp loop) {
 /// them is recomputed.
 class SecondStage {
 public:
-  SecondStage(scf::ForOp loop, const LoopParts &parts) : parts(parts) {
+  /// With `rescaleFirst` the stage starts with O = alpha O, alpha carried
+  /// from the block it runs for.
+  SecondStage(scf::ForOp loop, const LoopParts &parts, bool rescaleFirst)
+      : parts(parts), rescaleFirst(rescaleFirst) {
     Block *body = loop.getBody();
+    if (rescaleFirst)
+      collect(body, RescaleOp(parts.rescale).getFactor());
     bool committed = false;
     for (Operation *op : parts.secondStage) {
       (committed ? retire : issue).push_back(op);
@@ -149,15 +161,21 @@ public:
   ArrayRef<Value> getCarried() const { return carried.getArrayRef(); }
   ArrayRef<BlockArgument> getPrevious() const { return previous.getArrayRef(); }
 
-  /// The recomputed arithmetic, the fence, the products and the commit.
-  /// `mapping` maps the carried values, the previous block arguments and
-  /// the rescaled O to what holds them for the block the stage runs for.
+  /// The recomputed arithmetic, O = alpha O where the stage starts with
+  /// it, the fence, the products and the commit. `mapping` maps the
+  /// carried values, the previous block arguments and O (rescaled unless
+  /// the stage rescales it) to what holds them for the block the stage
+  /// runs for.
   void emitIssue(OpBuilder &b, IRMapping &mapping) const {
     for (Operation *op : recomputed)
       b.clone(*op, mapping);
+    if (rescaleFirst)
+      b.clone(*parts.rescale, mapping);
     for (Operation *op : issue)
       b.clone(*op, mapping);
   }
+
+  bool rescalesFirst() const { return rescaleFirst; }
 
   /// The wait for O and what follows it (the slot's release); returns O.
   Value emitRetire(OpBuilder &b, IRMapping &mapping) const {
@@ -199,6 +217,7 @@ private:
   }
 
   const LoopParts &parts;
+  bool rescaleFirst;
   SmallVector<Operation *> issue, retire;
   SetVector<Value> carried;
   SetVector<BlockArgument> previous;
@@ -225,12 +244,15 @@ FailureOr<Value> placeholder(OpBuilder &b, Location loc, Type type) {
   return TruncFOp::create(b, loc, type, zeros).getResult();
 }
 
-/// Maps the second stage's inputs to `state`: the loop's values, then the
+/// Maps the second stage's inputs to `state`: the loop's values (O, which
+/// the state holds rescaled unless the stage rescales it), then the
 /// carried ones, then the previous block arguments.
 IRMapping stageInputs(LoopParts &parts, const SecondStage &stage,
                       unsigned numArgs, ValueRange state) {
   IRMapping mapping;
-  mapping.map(parts.rescale.getResult(), state[parts.outputArg]);
+  mapping.map(stage.rescalesFirst() ? parts.rescale.getAcc()
+                                    : parts.rescale.getResult(),
+              state[parts.outputArg]);
   for (auto [index, value] : llvm::enumerate(stage.getCarried()))
     mapping.map(value, state[numArgs + index]);
   for (auto [index, arg] : llvm::enumerate(stage.getPrevious()))
@@ -255,12 +277,12 @@ void yieldState(OpBuilder &b, Location loc, scf::YieldOp yield,
   scf::YieldOp::create(b, loc, state);
 }
 
-LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
+LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst) {
   FailureOr<LoopParts> matched = matchLoop(loop);
   if (failed(matched))
     return failure();
   LoopParts &parts = *matched;
-  SecondStage stage(loop, parts);
+  SecondStage stage(loop, parts, rescaleFirst);
   if (failed(stage.check()))
     return loop.emitOpError()
            << "cannot be overlapped: the P.V stage reads a value it can "
@@ -301,7 +323,8 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
   for (BlockArgument arg : stage.getPrevious())
     stateTypes.push_back(arg.getType());
 
-  // Prologue: the first block's first stage and its O = alpha O.
+  // Prologue: the first block's first stage and, unless the second stage
+  // starts with it, its O = alpha O.
   auto prologue = scf::IfOp::create(b, loc, stateTypes, any,
                                     /*withElseRegion=*/true);
   {
@@ -314,8 +337,9 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
     pb.clone(*parts.scoresWait, first);
     for (Operation *op : afterWait)
       pb.clone(*op, first);
-    Operation *rescaled = pb.clone(*parts.rescale, first);
-    yieldState(pb, loc, yield, parts, stage, first, rescaled->getResult(0));
+    Value output = rescaleFirst ? first.lookupOrDefault(oldOutput)
+                                : pb.clone(*parts.rescale, first)->getResult(0);
+    yieldState(pb, loc, yield, parts, stage, first, output);
 
     OpBuilder eb = OpBuilder::atBlockBegin(prologue.elseBlock());
     SmallVector<Value> none(loop.getInitArgs());
@@ -336,6 +360,11 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
       scf::ForOp::create(b, loc, second, upper, step, prologue.getResults());
   {
     OpBuilder lb = OpBuilder::atBlockBegin(rotated.getBody());
+    // Nothing is in flight here. Saying so lets ptxas see that O, made by
+    // the previous iteration's P.V, may be rescaled while S(j) is: without
+    // this wait it injects one before the rescale (C7517).
+    if (rescaleFirst)
+      NVVM::WgmmaWaitGroupSyncOp::create(lb, loc, 0);
     ValueRange state = rotated.getRegionIterArgs();
     IRMapping now;
     now.map(loop.getInductionVar(), rotated.getInductionVar());
@@ -367,9 +396,11 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax) {
     for (Operation *op : afterWait)
       if (makesNextP(op))
         lb.clone(*op, now);
-    now.map(oldOutput, output);
-    Operation *rescaled = lb.clone(*parts.rescale, now);
-    yieldState(lb, loc, yield, parts, stage, now, rescaled->getResult(0));
+    if (!rescaleFirst) {
+      now.map(oldOutput, output);
+      output = lb.clone(*parts.rescale, now)->getResult(0);
+    }
+    yieldState(lb, loc, yield, parts, stage, now, output);
   }
 
   // Epilogue: the last block's P.V.
@@ -416,7 +447,7 @@ struct OverlapPass : public bsattn::impl::BSAttnOverlapBase<OverlapPass> {
       return signalPassFailure();
     }
     for (scf::ForOp loop : loops)
-      if (failed(rotate(loop, anchorSoftmax)))
+      if (failed(rotate(loop, anchorSoftmax, tuning.getRescaleBeforePv())))
         return signalPassFailure();
   }
 };

@@ -19,7 +19,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "warpgroups": int, "persistent": bool,
                      "warp_specialize": bool, "pingpong": bool,
                      "overlap": bool, "producer_convert": bool,
-                     "dynamic_tiles": bool, "value_stages": int}
+                     "dynamic_tiles": bool, "value_stages": int,
+                     "rescale_before_pv": bool}
 
 
 def choose_pv(pv, dtype):

@@ -1,6 +1,7 @@
 // RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s
 // RUN: sed 's/overlap = true/overlap = true, pingpong = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-pingpong), canonicalize))' | FileCheck %s --check-prefix=PINGPONG
 // RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap{anchor-softmax=false}), canonicalize))' | FileCheck %s --check-prefix=NOANCHOR
+// RUN: sed 's/overlap = true/overlap = true, rescale_before_pv = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s --check-prefix=RESCALE
 // RUN: sed 's/, overlap = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s --check-prefix=OFF
 
 // With the tuning's overlap, the consumers' key-block loop is pipelined by
@@ -85,6 +86,33 @@
 // PINGPONG-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // PINGPONG-NEXT: nvvm.barrier.arrive id = %{{.*}} number_of_threads = %c256_i32
 // PINGPONG-NEXT: bsattn.wgmma_wait %{{.*}} pending = 1
+
+// With rescale_before_pv, the prologue leaves O alone and carries alpha;
+// each iteration starts with a wait for nothing in flight (which tells
+// ptxas that O is free to rescale while S(j) runs), then rescales O by the
+// previous block's alpha between S(j)'s issue and P(j-1).V(j-1)'s, and
+// carries O as P.V left it; the epilogue rescales before the last P.V.
+// RESCALE: %[[FIRST:.*]]:4 = scf.if %[[ANY:.*]] -> (!bsattn.rows<128, f32>, !bsattn.rows<128, f32>, !bsattn.rows<128, f32>, !bsattn.tile<128 x 128, bf16>) {
+// RESCALE: %{{.*}}, %{{.*}}, %{{.*}}, %[[ALPHA0:.*]] = bsattn.online_softmax
+// RESCALE-NOT: bsattn.rescale
+// RESCALE: scf.yield %{{.*}}, %{{.*}}, %[[ALPHA0]], %{{.*}}
+// RESCALE: %[[LOOP:.*]]:7 = scf.for %{{.*}} iter_args(%{{.*}} = %[[FIRST]]#0, %{{.*}} = %[[FIRST]]#1, %[[O:.*]] = %[[ZERO:[^,]*]], %{{.*}} = %{{.*}}, %[[ALPHA:.*]] = %[[FIRST]]#2, %[[P:.*]] = %[[FIRST]]#3, %{{.*}} = %c0)
+// RESCALE-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// RESCALE: %[[S:.*]] = bsattn.wgmma_ss
+// RESCALE-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// RESCALE: %[[RESCALED:.*]] = bsattn.rescale %[[O]], %[[ALPHA]]
+// RESCALE-NEXT: nvvm.wgmma.fence.aligned
+// RESCALE-NEXT: %[[PV:.*]] = bsattn.wgmma_rs %[[RESCALED]], %[[P]]
+// RESCALE-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// RESCALE-NEXT: bsattn.wgmma_wait %[[S]] pending = 1
+// RESCALE: %{{.*}}, %{{.*}}, %{{.*}}, %[[NEXTALPHA:.*]] = bsattn.online_softmax
+// RESCALE: %[[OW:.*]] = bsattn.wgmma_wait %[[PV]] pending = 0
+// RESCALE-NOT: bsattn.rescale
+// RESCALE: scf.yield %{{.*}}, %{{.*}}, %[[OW]], %{{.*}}, %[[NEXTALPHA]], %{{.*}}, %{{.*}}
+// RESCALE: scf.if %[[ANY]] -> (!bsattn.tile<128 x 128, f32>) {
+// RESCALE: %[[LAST:.*]] = bsattn.rescale %[[LOOP]]#2, %[[LOOP]]#4
+// RESCALE-NEXT: nvvm.wgmma.fence.aligned
+// RESCALE-NEXT: bsattn.wgmma_rs %[[LAST]], %[[LOOP]]#5
 
 // NOANCHOR: scf.for
 // NOANCHOR: bsattn.online_softmax

@@ -37,10 +37,11 @@ func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
 // -----
 
 // f16 inputs (nothing to convert) at D = 96: a full pattern takes 192-row
-// query tiles across the blocks with 96-key tiles on three stages.
+// query tiles across the blocks with 96-key tiles on three stages, the
+// overlapped loop rescaling O before the previous block's P.V.
 
 // CHECK-LABEL: func.func @d96_f16
-// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true>
 !act = memref<1x2x256x96xf16>
 func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
                    %o: !act, %lse: memref<1x2x256xf32>) {
@@ -76,7 +77,8 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // producer converting V), but for D = 256 where P.V takes V as it is: the
 // overlap with V in a ring of its own (2 K and 2 V slots). Causal and full
 // patterns there take key tiles across the blocks (112 keys at D = 192, 80
-// at 256), with that overlap at D = 192 too; split bf16 P.V does not.
+// at 256), with that overlap at D = 192 too; split bf16 P.V does not. At
+// D = 256 on 80 keys the overlap rescales O before the previous P.V.
 
 // CHECK-LABEL: func.func @d64_f16
 // CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true>
@@ -95,7 +97,7 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d256_bf16_split
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_f16
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true>
 // CHECK-LABEL: func.func @d256_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_bf16_pv_f16

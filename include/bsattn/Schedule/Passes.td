@@ -93,6 +93,11 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
     and the previous block's P.V back to back, waits for S(j) alone
     (`wgmma_wait pending = 1`), runs the softmax while P.V is in flight,
     then waits for O, releases the previous block's slot and rescales O.
+    With the tuning's `rescale_before_pv` the rescale moves to the next
+    iteration, between the two issues (alpha is carried, the epilogue
+    rescales before the last P.V), behind a `wgmma.wait_group 0` at the
+    loop's top that waits for nothing but stops ptxas injecting a wait for
+    S(j) before the rescale (C7517).
 
     The loop carries the previous block's P (and any loaded index the P.V
     stage reads) to the next iteration; addresses are recomputed. A slot

@@ -41,6 +41,12 @@ namespace {
 constexpr int64_t kGroupRows = 64;
 constexpr StringLiteral kSharedSymbol = "bsattn_smem";
 
+/// Independent maximum chains per row half in the online softmax: four
+/// took 0.6% off the challenge cases' median time over one chain (two
+/// runs, bench/results/2026-12-04-h200-rescale-before-pv.json); full
+/// pairwise trees lost (2026-12-03-h200-tree-reductions.json).
+constexpr int64_t kMaxChains = 4;
+
 /// Row half of fragment element i: 0 for row0, 1 for row0 + 8.
 int64_t rowHalf(int64_t i) { return (i / 2) % 2; }
 
@@ -594,10 +600,18 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
 
     SmallVector<Value> maxNew(2), maxUsed(2), negMaxUsed(2), alpha(2);
     for (int64_t half = 0; half < 2; ++half) {
-      Value local = minusInf;
+      // The lane's scores of the row half in kMaxChains interleaved chains
+      // (FlashAttention-4's form): each max waits on one issued
+      // kMaxChains * 2 instructions earlier instead of on the one before.
+      SmallVector<Value> chains(kMaxChains, minusInf);
+      int64_t position = 0;
       for (auto [i, score] : llvm::enumerate(scores))
-        if (rowHalf(i) == half)
-          local = h.maxNum(local, score);
+        if (rowHalf(i) == half) {
+          Value &chain = chains[position++ % kMaxChains];
+          chain = h.maxNum(chain, score);
+        }
+      Value local = h.maxNum(h.maxNum(chains[0], chains[1]),
+                             h.maxNum(chains[2], chains[3]));
       // The scale is positive, so it commutes with the maximum.
       local = arith::MulFOp::create(
           rewriter, loc, quadReduce(h, local, /*isMax=*/true), scale);

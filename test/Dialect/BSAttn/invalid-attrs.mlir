@@ -97,6 +97,11 @@ func.func @f() attributes {t = #bsattn.tuning<overlap = true>} { return }
 
 // -----
 
+// expected-error @+1 {{tuning rescale_before_pv needs overlap = true}}
+func.func @f() attributes {t = #bsattn.tuning<warp_specialize = true, rescale_before_pv = true>} { return }
+
+// -----
+
 // expected-error @+1 {{tuning producer_convert needs warp_specialize = true}}
 func.func @f() attributes {t = #bsattn.tuning<producer_convert = true>} { return }
 

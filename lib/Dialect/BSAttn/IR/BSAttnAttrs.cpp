@@ -47,7 +47,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t warpgroups, bool persistent,
                                  bool warpSpecialize, bool pingpong,
                                  bool overlap, bool producerConvert,
-                                 bool dynamicTiles, int64_t valueStages) {
+                                 bool dynamicTiles, int64_t valueStages,
+                                 bool rescaleBeforePv) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -69,6 +70,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "at least 2 warpgroups";
   if (overlap && !warpSpecialize)
     return emitError() << "tuning overlap needs warp_specialize = true";
+  if (rescaleBeforePv && !overlap)
+    return emitError() << "tuning rescale_before_pv needs overlap = true";
   if (producerConvert && !warpSpecialize)
     return emitError()
            << "tuning producer_convert needs warp_specialize = true";

@@ -175,7 +175,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     of its own that deep, and K's slots are released as soon as Q.K^T has
     been waited for, so that K and V (held until P.V) are loaded further
     ahead in the same shared memory (2 K and 2 V slots serve the overlap
-    as 3 K/V slots do; 2 K and 4 V take what 3 K/V slots take).
+    as 3 K/V slots do; 2 K and 4 V take what 3 K/V slots take). With
+    `rescale_before_pv = true` (which needs `overlap`) the overlapped loop
+    rescales O by the previous block's alpha right before that block's
+    P.V is issued, while the current block's Q.K^T runs, instead of after
+    the softmax (FlashAttention-3's choice above D = 128, where O has 96
+    or 128 registers per thread to rescale).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -192,7 +197,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$overlap,
     DefaultValuedParameter<"bool", "false">:$producer_convert,
     DefaultValuedParameter<"bool", "false">:$dynamic_tiles,
-    DefaultValuedParameter<"int64_t", "0">:$value_stages
+    DefaultValuedParameter<"int64_t", "0">:$value_stages,
+    DefaultValuedParameter<"bool", "false">:$rescale_before_pv
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
