@@ -7,8 +7,9 @@
 
 // CHECK: llvm.func @causal_gqa
 // CHECK-SAME: bsattn.kv_group = 4 : i64
-// CHECK: %[[Y:.*]] = nvvm.read.ptx.sreg.ctaid.y
-// CHECK: %[[HEAD:.*]] = arith.index_cast %[[Y]] : i32 to index
+// CHECK: %[[NY:.*]] = nvvm.read.ptx.sreg.nctaid.y
+// CHECK: %[[H32:.*]] = arith.remui %{{.*}}, %[[NY]] : i32
+// CHECK: %[[HEAD:.*]] = arith.index_cast %[[H32]] : i32 to index
 // CHECK: nvgpu.tma.async.load %{{.*}}[%{{.*}}, %{{.*}}, %[[HEAD]], %{{.*}}]
 // CHECK: %[[C4:.*]] = arith.constant 4 : index
 // CHECK: %[[KVHEAD:.*]] = arith.divui %[[HEAD]], %[[C4]] : index

@@ -1,15 +1,69 @@
 // RUN: bsattn-opt %bsattn_src_root/examples/causal_d128.mlir --bsattn-to-schedule | FileCheck %s
+// RUN: bsattn-opt %bsattn_src_root/examples/causal_d64.mlir --bsattn-to-schedule | FileCheck %s --check-prefix=ROWS192
+// RUN: bsattn-opt %bsattn_src_root/examples/challenge.mlir --bsattn-to-schedule | FileCheck %s --check-prefix=CSR
 
-// One CTA per tile: the hardware starts CTAs in block index order, so the
-// kernel maps block x to query block gridDim.x - 1 - x. A causal
-// schedule's longest rows (the last query blocks) then start first instead
-// of forming the grid's tail.
+// One CTA per tile (grid x: query tiles, y: heads, z: batch entries). The
+// hardware starts CTAs in block index order, so the kernel maps the linear
+// block index to a tile; for causal and full patterns: heads in sections of as many as L2 holds K and V
+// for (50 MiB over the K and V bytes of a head, 2 * 2 * 128 * D per query
+// tile: 800 tiles at D = 128, a power of 2 of heads, at least one), each
+// section query tile by query tile, the last (a causal schedule's longest
+// rows) first, across its heads; the last section takes the heads left.
 
 // CHECK: llvm.func @causal_d128
-// CHECK: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
 // CHECK: %[[NX:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
-// CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %{{.*}} : i32
-// CHECK: %[[QB:.*]] = arith.subi %[[LAST]], %[[X]] : i32
-// CHECK: arith.index_cast %[[QB]] : i32 to index
-// CHECK: nvvm.read.ptx.sreg.ctaid.y
-// CHECK: nvvm.read.ptx.sreg.ctaid.z
+// CHECK-NEXT: %[[NY:.*]] = nvvm.read.ptx.sreg.nctaid.y : i32
+// CHECK-NEXT: %[[NZ:.*]] = nvvm.read.ptx.sreg.nctaid.z : i32
+// CHECK-NEXT: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// CHECK-NEXT: %[[Y:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
+// CHECK-NEXT: %[[Z:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
+// CHECK-NEXT: %[[ALL:.*]] = arith.muli %[[NY]], %[[NZ]] : i32
+// CHECK-NEXT: %[[YZ:.*]] = arith.muli %[[NY]], %[[Z]] : i32
+// CHECK-NEXT: %[[HB:.*]] = arith.addi %[[Y]], %[[YZ]] : i32
+// CHECK-NEXT: %[[HBX:.*]] = arith.muli %[[NX]], %[[HB]] : i32
+// CHECK-NEXT: %[[LINEAR:.*]] = arith.addi %[[X]], %[[HBX]] : i32
+// CHECK: %[[FITTILES:.*]] = arith.constant 800 : i32
+// CHECK-NEXT: %[[FIT:.*]] = arith.divui %[[FITTILES]], %[[NX]] : i32
+// CHECK: %[[FIT1:.*]] = arith.maxui %[[FIT]], %{{.*}} : i32
+// CHECK-NEXT: %[[CLZ:.*]] = "llvm.intr.ctlz"(%[[FIT1]])
+// CHECK: %[[LOG2:.*]] = arith.subi %{{.*}}, %[[CLZ]] : i32
+// CHECK: %[[SH:.*]] = arith.shli %{{.*}}, %[[LOG2]] : i32
+// CHECK-NEXT: %[[ST:.*]] = arith.muli %[[SH]], %[[NX]] : i32
+// CHECK-NEXT: %[[SECTION:.*]] = arith.divui %[[LINEAR]], %[[ST]] : i32
+// CHECK-NEXT: %[[IN:.*]] = arith.remui %[[LINEAR]], %[[ST]] : i32
+// CHECK-NEXT: %[[NFULL:.*]] = arith.divui %[[ALL]], %[[SH]] : i32
+// CHECK-NEXT: %[[FULL:.*]] = arith.cmpi ult, %[[SECTION]], %[[NFULL]] : i32
+// CHECK-NEXT: %[[LEFT:.*]] = arith.remui %[[ALL]], %[[SH]] : i32
+// CHECK-NEXT: %[[WIDTH:.*]] = arith.select %[[FULL]], %[[SH]], %[[LEFT]] : i32
+// CHECK-NEXT: %[[TILE:.*]] = arith.divui %[[IN]], %[[WIDTH]] : i32
+// CHECK-NEXT: %[[FIRSTHEAD:.*]] = arith.muli %[[SECTION]], %[[SH]] : i32
+// CHECK-NEXT: %[[INHEAD:.*]] = arith.remui %[[IN]], %[[WIDTH]] : i32
+// CHECK-NEXT: %[[HEADS:.*]] = arith.addi %[[FIRSTHEAD]], %[[INHEAD]] : i32
+// CHECK: %[[LASTTILE:.*]] = arith.subi %[[NX]], %{{.*}} : i32
+// CHECK-NEXT: %[[QB:.*]] = arith.subi %[[LASTTILE]], %[[TILE]] : i32
+// CHECK-NEXT: arith.index_cast %[[QB]] : i32 to index
+// CHECK-NEXT: %[[H:.*]] = arith.remui %[[HEADS]], %[[NY]] : i32
+// CHECK-NEXT: arith.index_cast %[[H]] : i32 to index
+// CHECK-NEXT: %[[B:.*]] = arith.divui %[[HEADS]], %[[NY]] : i32
+// CHECK-NEXT: arith.index_cast %[[B]] : i32 to index
+
+// 192-row query tiles at D = 64: 50 MiB / (2 * 2 * 192 * 64) = 1066 tiles.
+// ROWS192: llvm.func @causal_d64
+// ROWS192: %[[NX:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
+// ROWS192: %[[FITTILES:.*]] = arith.constant 1066 : i32
+// ROWS192-NEXT: arith.divui %[[FITTILES]], %[[NX]] : i32
+
+// Block-sparse patterns run head by head (the heads' tiles share K and V
+// blocks under a window), each head's query blocks last first: block x is
+// query block gridDim.x - 1 - x of head y, batch entry z.
+// CSR: llvm.func @challenge
+// CSR: %[[NX:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
+// CSR: %[[LAST:.*]] = arith.subi %[[NX]], %{{.*}} : i32
+// CSR-NEXT: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// CSR-NEXT: %[[QB:.*]] = arith.subi %[[LAST]], %[[X]] : i32
+// CSR-NEXT: arith.index_cast %[[QB]] : i32 to index
+// CSR-NEXT: %[[Y:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
+// CSR-NEXT: arith.index_cast %[[Y]] : i32 to index
+// CSR-NEXT: %[[Z:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
+// CSR-NEXT: arith.index_cast %[[Z]] : i32 to index
+// CSR-NOT: llvm.intr.ctlz
