@@ -216,8 +216,8 @@ private:
 constexpr int64_t kL2Bytes = 50 * 1024 * 1024;
 
 /// Sets `s`'s batch, head and query block for a CTA of the one-per-tile
-/// grid (x: query tiles, y: heads, z: batch entries) of a causal or full
-/// pattern. The hardware starts CTAs in block index order, so the mapping
+/// grid (x: query tiles, y: heads, z: batch entries) of a causal pattern.
+/// The hardware starts CTAs in block index order, so the mapping
 /// is the schedule. Heads go in sections of as many as L2 holds K and V for
 /// (a power of 2, at least one); a section's tiles run query tile by query
 /// tile, last (a causal schedule's longest) first, each across the
@@ -274,11 +274,11 @@ void assignTileInSections(ScheduleBuilder &sb, Schedule &s) {
   s.batch = sb.toIndex(div(head, heads));
 }
 
-/// The same for block-sparse patterns, whose rows differ in cost by their
-/// indices rather than their position: head by head, each head's query
-/// blocks last first, so that a head's tiles (which share K and V blocks
-/// under a window) run together. Sections lost 0-9% on the challenge
-/// cases (median 3%).
+/// The same for every other pattern: head by head, each head's query
+/// blocks last first, so that a head's tiles (which share K and V blocks)
+/// run together. Their rows cost the same (full, windows) or differ by
+/// their indices rather than their position (CSR): sections lost 0-9% on
+/// the challenge cases (median 3%).
 void assignTileHeadByHead(ScheduleBuilder &sb, Schedule &s) {
   OpBuilder &b = sb.b;
   Location loc = sb.loc;
@@ -1185,7 +1185,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     if (failed(buildTileLoop(builder, module, s, mapping)))
       return failure();
   } else {
-    if (isa<CausalAttr, FullAttr>(tile.getSparsity()))
+    if (isa<CausalAttr>(tile.getSparsity()))
       assignTileInSections(sb, s);
     else
       assignTileHeadByHead(sb, s);

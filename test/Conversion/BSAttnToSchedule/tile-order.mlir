@@ -1,10 +1,11 @@
 // RUN: bsattn-opt %bsattn_src_root/examples/causal_d128.mlir --bsattn-to-schedule | FileCheck %s
 // RUN: bsattn-opt %bsattn_src_root/examples/causal_d64.mlir --bsattn-to-schedule | FileCheck %s --check-prefix=ROWS192
 // RUN: bsattn-opt %bsattn_src_root/examples/challenge.mlir --bsattn-to-schedule | FileCheck %s --check-prefix=CSR
+// RUN: bsattn-opt %bsattn_src_root/examples/bidirectional.mlir --bsattn-to-schedule | FileCheck %s --check-prefix=CSR
 
 // One CTA per tile (grid x: query tiles, y: heads, z: batch entries). The
 // hardware starts CTAs in block index order, so the kernel maps the linear
-// block index to a tile; for causal and full patterns: heads in sections of as many as L2 holds K and V
+// block index to a tile; for causal patterns: heads in sections of as many as L2 holds K and V
 // for (50 MiB over the K and V bytes of a head, 2 * 2 * 128 * D per query
 // tile: 800 tiles at D = 128, a power of 2 of heads, at least one), each
 // section query tile by query tile, the last (a causal schedule's longest
@@ -53,10 +54,10 @@
 // ROWS192: %[[FITTILES:.*]] = arith.constant 1066 : i32
 // ROWS192-NEXT: arith.divui %[[FITTILES]], %[[NX]] : i32
 
-// Block-sparse patterns run head by head (the heads' tiles share K and V
-// blocks under a window), each head's query blocks last first: block x is
-// query block gridDim.x - 1 - x of head y, batch entry z.
-// CSR: llvm.func @challenge
+// Every other pattern (here CSR and dense bidirectional) runs head by head
+// (a head's tiles share K and V blocks), each head's query blocks last
+// first: block x is query block gridDim.x - 1 - x of head y, batch entry z.
+// CSR: llvm.func
 // CSR: %[[NX:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
 // CSR: %[[LAST:.*]] = arith.subi %[[NX]], %{{.*}} : i32
 // CSR-NEXT: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
