@@ -43,11 +43,12 @@ namespace {
 /// 2026-12-03-h200-query-tiles-192-d64.json), at D = 96 with 96 keys on
 /// three stages (what 160 registers and shared memory hold: causal -0.1 to
 /// +10%, bidirectional +4 to +6%, 2026-12-03-h200-query-tiles-192-d96.json).
-/// There and at D = 256 on 80 keys the overlapped loop rescales O right
-/// before the previous block's P.V, beside the current Q.K^T
+/// There and at causal D = 256 on 80 keys the overlapped loop rescales O
+/// right before the previous block's P.V, beside the current Q.K^T
 /// (FlashAttention-3's choice above D = 128): median +1.4 / +2.9% at
-/// D = 96, +2.5 / +3.0% at D = 256 (two runs); at D = 192 it was mixed
-/// (-8 to +7%), at D = 64 and 128, with
+/// D = 96, +2.5 / +3.0% at D = 256 (two runs), bidirectional D = 96 +2.4
+/// to +3.4%; bidirectional D = 256 -1 to -3% (f16); at D = 192 it was
+/// mixed (-8 to +7%), at D = 64 and 128, with
 /// ping-pong, and on the challenge cases neutral to slower
 /// (2026-12-04-h200-rescale-before-pv.json).
 TuningAttr chooseTuning(AttentionOp op) {
@@ -80,9 +81,10 @@ TuningAttr chooseTuning(AttentionOp op) {
   if (!convertsV && !splitPV && (headDim == 256 || (headDim == 192 && blockK)))
     valueStages = 2;
   // O rescaled beside Q.K^T rather than after the softmax: where measured to
-  // pay, D = 96 on 192 rows and D = 256 on 80 keys.
-  bool rescaleBeforePV = (headDim == 96 && blockQ == 192) ||
-                         (headDim == 256 && blockK == 80 && valueStages);
+  // pay, D = 96 on 192 rows and causal D = 256 on 80 keys.
+  bool rescaleBeforePV =
+      (headDim == 96 && blockQ == 192) ||
+      (headDim == 256 && blockK == 80 && valueStages && causal);
   return TuningAttr::get(op.getContext(), blockQ, blockK, stages, warpgroups,
                          /*persistent=*/false, /*warp_specialize=*/true,
                          /*pingpong=*/pipelined,

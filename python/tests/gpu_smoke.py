@@ -119,6 +119,9 @@ def tail_cases(device, seq):
         # chooses for causal and full patterns (with and without the V ring).
         (f"T={seq} D=256 full f16", bsattn.full(), torch.ones_like(causal),
          {"head_dim": 256, "dtype": torch.float16}, halves),
+        # Causal there: the overlap rescales O before the previous P.V.
+        (f"T={seq} D=256 causal f16", bsattn.causal(), causal,
+         {"head_dim": 256, "dtype": torch.float16}, halves),
         (f"T={seq} D=192 causal", bsattn.causal(), causal, {"head_dim": 192},
          halves),
         (f"T={seq} D=96 causal", bsattn.causal(), causal, {"head_dim": 96},

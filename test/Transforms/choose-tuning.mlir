@@ -78,7 +78,8 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // overlap with V in a ring of its own (2 K and 2 V slots). Causal and full
 // patterns there take key tiles across the blocks (112 keys at D = 192, 80
 // at 256), with that overlap at D = 192 too; split bf16 P.V does not. At
-// D = 256 on 80 keys the overlap rescales O before the previous P.V.
+// causal D = 256 on 80 keys the overlap rescales O before the previous P.V
+// (not for a full pattern).
 
 // CHECK-LABEL: func.func @d64_f16
 // CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true>
@@ -98,6 +99,8 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_f16
 // CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true>
+// CHECK-LABEL: func.func @d256_f16_full
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_bf16_pv_f16
@@ -183,6 +186,15 @@ func.func @d256_f16(%q: !d256f16, %k: !d256f16, %v: !d256f16,
                     %seq_lens: memref<1xi32>, %o: !d256f16,
                     %lse: memref<1x2x256xf32>) {
   bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !d256f16, !d256f16, !d256f16)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !d256f16, memref<1x2x256xf32>)
+  return
+}
+func.func @d256_f16_full(%q: !d256f16, %k: !d256f16, %v: !d256f16,
+                         %seq_lens: memref<1xi32>, %o: !d256f16,
+                         %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.full pv = f16
       ins(%q, %k, %v : !d256f16, !d256f16, !d256f16)
       seq_lens(%seq_lens : memref<1xi32>)
       outs(%o, %lse : !d256f16, memref<1x2x256xf32>)
