@@ -8,8 +8,8 @@
 
 An ablation whose kernel is missing from --kernels is left out of its rows.
 --baseline DIR times DIR's kernels of the same names (another commit's
-build) beside each one, as baseline_<variant>: an A/B in one process, the
-pair timed in the order A B B A.
+build) beside each one, as baseline_<variant>, on causal and bidirectional
+rows: an A/B in one process, the pair timed in the order A B B A.
 
 Every shape has 16k tokens (B * T = 16384, H = 2048 / D), so each call runs about
 a millisecond and launch overheads (FA4's Python path costs ~0.18 ms) hide
@@ -159,10 +159,52 @@ def passes(row, key, pv):
     return o_ok and row[f"{key}_lse_max_diff"] < 1e-2
 
 
-def bidirectional(kernels, FA4Dense, D=128, B=2, T=8192):
+def time_kernels(row, folders, stem, sets, dtype, flops, causal):
+    """Checks and times, for each ablation whose kernel `stem<suffix>` is in
+    folders[0], that kernel and, as baseline_<key>, folders[1]'s of the
+    same name (if given): a kernel and its baseline in the order A B B A
+    (the mean of both), so that a clock drifting within the pair favours
+    neither. Fills `row`; returns the keys timed."""
+    B, H, T, _ = sets[0][0].shape
+    timed = []
+    for suffix, key in ABLATIONS:
+        runs = {}
+        for prefix, folder in zip(("", "baseline_"), folders):
+            base = os.path.join(folder or "", stem + suffix)
+            # Some ablations do not exist for every D (a third ring stage of
+            # D = 256 outgrows shared memory).
+            if not folder or not os.path.exists(base + ".cubin"):
+                continue
+            kernel = bsattn_cuda.Kernel.from_files(base + ".cubin",
+                                                   base + ".json")
+            (row[f"{prefix}{key}_o_max_diff"],
+             row[f"{prefix}{key}_lse_max_diff"],
+             row[f"{prefix}{key}_o_fp32_ok"]) = check(
+                 kernel, *sets[0], dtype, causal=causal)
+            pack, run = bsattn_runner(kernel, B, H, T, dtype)
+            outs = [(torch.empty_like(q), torch.empty(B, H, T, device="cuda"))
+                    for q, _, _ in sets]
+            runs[prefix + key] = (run, [pack(*s, *o) for s, o in
+                                        zip(sets, outs)])
+        order = list(runs)
+        if len(order) == 2:
+            order += order[::-1]
+        times = {kernel_key: [] for kernel_key in runs}
+        for kernel_key in order:
+            times[kernel_key].append(burst_ms(*runs[kernel_key]))
+        for kernel_key, ms in times.items():
+            timed.append(kernel_key)
+            row[f"{kernel_key}_tflops"] = round(
+                flops / statistics.mean(ms) / 1e9, 1)
+        del runs
+    return timed
+
+
+def bidirectional(folders, FA4Dense, D=128, B=2, T=8192):
     """Non-causal rows: bsattn's #bsattn.full kernels (d<D>_<dtype>_full and
-    its ablations, d<D>_<dtype>_full<suffix>), FA4 and cuDNN with
-    causal=False on the same inputs."""
+    its ablations, d<D>_<dtype>_full<suffix>, with their baselines where
+    `folders` has a second folder), FA4 and cuDNN with causal=False on the
+    same inputs."""
     H = 2048 // D
     flops = 4 * B * H * T * T * D
     rows = []
@@ -172,24 +214,8 @@ def bidirectional(kernels, FA4Dense, D=128, B=2, T=8192):
                       for _ in range(3)) for _ in range(4)]
         row = {"name": f"bidirectional B{B} H{H} T{T}", "dtype": name,
                "D": D, "causal": False, "pv": pv}
-        timed = []
-        for suffix, key in ABLATIONS:
-            base = os.path.join(kernels, f"d{D}_{variant}_full{suffix}")
-            if not os.path.exists(base + ".cubin"):
-                continue
-            kernel = bsattn_cuda.Kernel.from_files(base + ".cubin",
-                                                   base + ".json")
-            (row[f"{key}_o_max_diff"], row[f"{key}_lse_max_diff"],
-             row[f"{key}_o_fp32_ok"]) = check(kernel, *sets[0], dtype,
-                                              causal=False)
-            pack, run = bsattn_runner(kernel, B, H, T, dtype)
-            packed = [pack(*s, torch.empty_like(s[0]),
-                           torch.empty(B, H, T, device="cuda"))
-                      for s in sets]
-            row[f"{key}_tflops"] = round(flops / burst_ms(run, packed) / 1e9,
-                                         1)
-            timed.append(key)
-            del packed
+        timed = time_kernels(row, folders, f"d{D}_{variant}_full", sets,
+                             dtype, flops, causal=False)
         with sdpa_kernel(SDPBackend.CUDNN_ATTENTION):
             ms = burst_ms(lambda s: F.scaled_dot_product_attention(
                 *s, is_causal=False), sets)
@@ -299,43 +325,9 @@ def main():
                     for _ in range(4)]
             row = {"name": f"causal B{B} H{H} T{T}", "dtype": name,
                    "D": D, "causal": True, "pv": pv}
-            timed = []
-            for suffix, key in ABLATIONS:
-                runs = {}
-                for prefix, folder in (("", a.kernels),
-                                       ("baseline_", a.baseline)):
-                    base = os.path.join(folder or "",
-                                        f"d{D}_{variant}{suffix}")
-                    # Some ablations do not exist for every D (a third
-                    # ring stage of D = 256 outgrows shared memory).
-                    if not folder or not os.path.exists(base + ".cubin"):
-                        continue
-                    kernel = bsattn_cuda.Kernel.from_files(base + ".cubin",
-                                                           base + ".json")
-                    (row[f"{prefix}{key}_o_max_diff"],
-                     row[f"{prefix}{key}_lse_max_diff"],
-                     row[f"{prefix}{key}_o_fp32_ok"]) = check(
-                         kernel, *sets[0], dtype)
-                    pack, run = bsattn_runner(kernel, B, H, T, dtype)
-                    outs = [(torch.empty_like(q),
-                             torch.empty(B, H, T, device="cuda"))
-                            for q, _, _ in sets]
-                    runs[prefix + key] = (run, [pack(*s, *o) for s, o in
-                                                zip(sets, outs)])
-                # A kernel and its baseline in the order A B B A (the mean
-                # of both), so that a clock drifting within the pair
-                # favours neither.
-                order = list(runs)
-                if len(order) == 2:
-                    order += order[::-1]
-                times = {kernel_key: [] for kernel_key in runs}
-                for kernel_key in order:
-                    times[kernel_key].append(burst_ms(*runs[kernel_key]))
-                for kernel_key, ms in times.items():
-                    timed.append(kernel_key)
-                    row[f"{kernel_key}_tflops"] = round(
-                        flops / statistics.mean(ms) / 1e9, 1)
-                del runs
+            timed = time_kernels(row, (a.kernels, a.baseline),
+                                 f"d{D}_{variant}", sets, dtype, flops,
+                                 causal=True)
             with sdpa_kernel(SDPBackend.CUDNN_ATTENTION):
                 ms = burst_ms(lambda s: F.scaled_dot_product_attention(
                     *s, is_causal=True), sets)
@@ -365,7 +357,8 @@ def main():
     gqa_rows = gqa(a.kernels, FA4Dense) if a.gqa else []
     noncausal_rows = [
         row for D in (int(d) for d in a.noncausal_head_dims.split(",") if d)
-        for row in bidirectional(a.kernels, FA4Dense, D)] if a.noncausal else []
+        for row in bidirectional((a.kernels, a.baseline), FA4Dense, D)
+    ] if a.noncausal else []
     with open(a.out, "w") as f:
         json.dump({"device": torch.cuda.get_device_name(), "rows": rows,
                    "gqa_rows": gqa_rows, "noncausal_rows": noncausal_rows}, f,
