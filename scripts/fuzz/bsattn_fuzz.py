@@ -266,7 +266,9 @@ class AttentionGen:
                                "#bsattn.tuning<pingpong = true>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true>",
                                "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, rescale_before_pv = true>",
                                "#bsattn.tuning<overlap = true>",
+                               "#bsattn.tuning<rescale_before_pv = true>",
                                "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
                                "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                "#bsattn.tuning<block_k = 64>",
@@ -274,13 +276,15 @@ class AttentionGen:
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
-                    "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>"):
+                    "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>",
+                    "#bsattn.tuning<rescale_before_pv = true>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true>",
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>",
+                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, rescale_before_pv = true>",
                                 "#bsattn.tuning<block_k = 64>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
@@ -536,6 +540,8 @@ def mutate_ir(rng, text, level):
                      "pingpong = true",
                      "stages = 3, warp_specialize = true, overlap = true",
                      "warp_specialize = true, overlap = true, pingpong = true",
+                     "warp_specialize = true, overlap = true, rescale_before_pv = true",
+                     "rescale_before_pv = true",
                      "warp_specialize = true, producer_convert = true",
                      "producer_convert = true"])),
                 (r"#bsattn\.(csr|causal)", rng.choice(["#bsattn.causal", "#bsattn.csr",
