@@ -223,7 +223,7 @@ constexpr int64_t kL2Bytes = 50 * 1024 * 1024;
 /// tile, last (a causal schedule's longest) first, each across the
 /// section's heads (FlashAttention-4's SingleTileLPTScheduler). Longest
 /// first over one head at a time left a tail of the last heads' long rows:
-/// dense causal 3-15% faster at B2 T8192 and B4 T4096, neutral at B1
+/// dense causal 1-15% faster at B2 T8192 and B4 T4096, neutral at B1
 /// T16384 (bench/results/2026-12-04-h200-tile-sections.json).
 void assignTileInSections(ScheduleBuilder &sb, Schedule &s) {
   OpBuilder &b = sb.b;
