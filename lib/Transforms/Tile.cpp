@@ -178,6 +178,18 @@ Schedule buildCSR(OpBuilder &b, Location loc, const TileContext &ctx,
       }};
 }
 
+/// The schedule entry that the key-block loop's iteration `n` runs: `n`, or
+/// with `descending_keys` `count - 1 - n`, the entries from the last (for a
+/// causal tile the diagonal block, the one that needs a mask) to the first.
+Value entryOfIteration(OpBuilder &b, Location loc, KeyBlockLoopOp loop, Value n,
+                       bool descending) {
+  if (!descending)
+    return n;
+  Value last =
+      arith::SubIOp::create(b, loc, loop.getCount(), constantIndex(b, loc, 1));
+  return arith::SubIOp::create(b, loc, last, n);
+}
+
 /// The number of keys, from the first, that a causal or full pattern reads
 /// for the tile of `queryRows` rows: causal, up to the tile's last query (or
 /// seq_len); full, seq_len.
@@ -279,7 +291,9 @@ LogicalResult tileAttention(AttentionOp op) {
     auto loop = KeyBlockLoopOp::create(
         b, loc, countIfTileValid(b, loc, ctx, count), seqLen);
     Block *loopBody = b.createBlock(&loop.getBody());
-    Value entry = loopBody->addArgument(b.getIndexType(), loc);
+    Value entry = entryOfIteration(b, loc, loop,
+                                   loopBody->addArgument(b.getIndexType(), loc),
+                                   tuning.getDescendingKeys());
     YieldKeyBlockOp::create(b, loc, entry, alwaysValid(b, loc));
     op.erase();
     return success();
@@ -319,7 +333,9 @@ LogicalResult tileAttention(AttentionOp op) {
   }
   auto loop = KeyBlockLoopOp::create(b, loc, count, seqLen);
   Block *loopBody = b.createBlock(&loop.getBody());
-  Value entry = loopBody->addArgument(b.getIndexType(), loc);
+  Value entry = entryOfIteration(b, loc, loop,
+                                 loopBody->addArgument(b.getIndexType(), loc),
+                                 tuning.getDescendingKeys());
   if (tilesPerBlock == 1) {
     auto [block, valid] = schedule.entry(b, loc, entry);
     YieldKeyBlockOp::create(b, loc, block, valid);

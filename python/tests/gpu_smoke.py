@@ -35,6 +35,14 @@ TAIL_SEQS = [1, 127, 129, 1000]
 # warpgroups, taking turns round the three.
 QUERY_TILES_192 = {"block_q": 192, "warpgroups": 3, "stages": 3,
                    "warp_specialize": True, "overlap": True, "pingpong": True}
+# Key tiles from the last entry down: with the challenge kernel's
+# techniques, and in a persistent kernel (which prefetches the next tile's
+# first entry, its last block).
+DESCENDING = {"stages": 3, "warp_specialize": True, "overlap": True,
+              "pingpong": True, "producer_convert": True,
+              "descending_keys": True}
+DESCENDING_PERSISTENT = {"persistent": True, "warp_specialize": True,
+                         "descending_keys": True}
 
 
 def retrieval(b, h, q, kv):
@@ -111,6 +119,10 @@ def tail_cases(device, seq):
          {"dtype": torch.float16}, halves),
         (f"T={seq} csr, grouped-query", csr, retrieved,
          {"kv_heads": HEADS // 2}, halves),
+        (f"T={seq} csr, descending keys", csr, retrieved,
+         {"tuning": DESCENDING}, halves),
+        (f"T={seq} causal, persistent, descending keys", bsattn.causal(),
+         causal, {"tuning": DESCENDING_PERSISTENT}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

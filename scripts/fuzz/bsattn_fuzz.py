@@ -273,6 +273,8 @@ class AttentionGen:
                                "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                "#bsattn.tuning<block_k = 64>",
                                "#bsattn.tuning<block_k = 128>",
+                               "#bsattn.tuning<descending_keys = true>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, descending_keys = true>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
@@ -286,6 +288,8 @@ class AttentionGen:
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, overlap = true>",
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, rescale_before_pv = true>",
                                 "#bsattn.tuning<block_k = 64>",
+                                "#bsattn.tuning<descending_keys = true>",
+                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, descending_keys = true>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
@@ -542,6 +546,8 @@ def mutate_ir(rng, text, level):
                      "warp_specialize = true, overlap = true, pingpong = true",
                      "warp_specialize = true, overlap = true, rescale_before_pv = true",
                      "rescale_before_pv = true",
+                     "descending_keys = true",
+                     "warp_specialize = true, overlap = true, persistent = true, descending_keys = true",
                      "warp_specialize = true, producer_convert = true",
                      "producer_convert = true"])),
                 (r"#bsattn\.(csr|causal)", rng.choice(["#bsattn.causal", "#bsattn.csr",

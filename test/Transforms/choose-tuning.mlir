@@ -54,6 +54,22 @@ func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
 
 // -----
 
+// A causal pattern at D = 96 also runs its key tiles from the diagonal down.
+
+// CHECK-LABEL: func.func @d96_causal
+// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true, descending_keys = true>
+!act = memref<1x2x256x96xf16>
+func.func @d96_causal(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
+                      %o: !act, %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
 // bf16 P.V converts nothing.
 
 // CHECK-LABEL: func.func @d128_bf16_pv_bf16

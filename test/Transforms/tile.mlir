@@ -375,3 +375,70 @@ func.func @causal_query_tiles_across_blocks(%q: !d64, %seq_lens: memref<1xi32>,
       {tuning = #bsattn.tuning<block_q = 192, warpgroups = 3>}
   return
 }
+
+// -----
+
+// descending_keys: iteration e runs entry count - 1 - e (for a causal tile
+// the diagonal block first), on the block schedule (CSR here), on key tiles
+// split from blocks and on key tiles across blocks (D = 96's query tiles of
+// 192 rows).
+
+// CHECK-LABEL: func.func @csr_descending
+// CHECK: %[[C:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}}
+// CHECK: bsattn.key_block_loop count(%[[C]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[LAST:.*]] = arith.subi %[[C]], %c1
+// CHECK-NEXT: %[[N:.*]] = arith.subi %[[LAST]], %[[E]]
+// CHECK-NEXT: %[[SLOT:.*]] = arith.addi %{{.*}}, %[[N]]
+// CHECK-NEXT: memref.load %{{.*}}[%{{.*}}, %{{.*}}, %[[SLOT]]]
+func.func @csr_descending(%q: memref<1x2x512x128xf16>, %s: memref<1xi32>, %rp: memref<1x2x5xi32>, %ci: memref<1x2x?xi32>, %o: memref<1x2x512x128xf16>, %l: memref<1x2x512xf32>) {
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %q, %q : memref<1x2x512x128xf16>, memref<1x2x512x128xf16>, memref<1x2x512x128xf16>)
+      seq_lens(%s : memref<1xi32>)
+      indices(%rp, %ci : memref<1x2x5xi32>, memref<1x2x?xi32>)
+      outs(%o, %l : memref<1x2x512x128xf16>, memref<1x2x512xf32>)
+      {tuning = #bsattn.tuning<descending_keys = true>}
+  return
+}
+
+// CHECK-LABEL: func.func @causal_split_descending
+// CHECK: %[[NUM:.*]] = arith.addi %[[QB:.*]], %c1
+// CHECK: %[[C:.*]] = arith.select %{{.*}}, %[[NUM]], %{{.*}}
+// CHECK: %[[TILES:.*]] = arith.muli %[[C]], %c2
+// CHECK: bsattn.key_block_loop count(%[[TILES]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[LAST:.*]] = arith.subi %[[TILES]], %c1
+// CHECK-NEXT: %[[N:.*]] = arith.subi %[[LAST]], %[[E]]
+// CHECK: %[[BLOCK:.*]] = arith.divui %[[N]], %c2
+// CHECK: %[[FIRST:.*]] = arith.muli %[[BLOCK]], %c2
+// CHECK: %[[IN:.*]] = arith.remui %[[N]], %c2
+// CHECK: %[[TILE:.*]] = arith.addi %[[FIRST]], %[[IN]]
+// CHECK: bsattn.yield_key_block %[[TILE]]
+!d256s = memref<1x2x512x256xf16>
+func.func @causal_split_descending(%q: !d256s, %s: memref<1xi32>, %o: !d256s, %l: memref<1x2x512xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %q, %q : !d256s, !d256s, !d256s)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : !d256s, memref<1x2x512xf32>)
+      {tuning = #bsattn.tuning<block_k = 64, descending_keys = true>}
+  return
+}
+
+// CHECK-LABEL: func.func @causal_across_descending
+// CHECK: %[[TILES:.*]] = arith.ceildivsi %{{.*}}, %c96
+// CHECK: %[[COUNT:.*]] = arith.select %{{.*}}, %[[TILES]], %c0
+// CHECK: bsattn.key_block_loop count(%[[COUNT]])
+// CHECK: ^bb0(%[[E:.*]]: index):
+// CHECK: %[[LAST:.*]] = arith.subi %[[COUNT]], %c1
+// CHECK-NEXT: %[[N:.*]] = arith.subi %[[LAST]], %[[E]]
+// CHECK-NEXT: %[[TRUE:.*]] = arith.constant true
+// CHECK-NEXT: bsattn.yield_key_block %[[N]], %[[TRUE]]
+!d96 = memref<1x2x1000x96xf16>
+func.func @causal_across_descending(%q: !d96, %s: memref<1xi32>, %o: !d96, %l: memref<1x2x1000xf32>) {
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %q, %q : !d96, !d96, !d96)
+      seq_lens(%s : memref<1xi32>)
+      outs(%o, %l : !d96, memref<1x2x1000xf32>)
+      {tuning = #bsattn.tuning<block_q = 192, block_k = 96, warpgroups = 3, descending_keys = true>}
+  return
+}

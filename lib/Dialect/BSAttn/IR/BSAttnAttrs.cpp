@@ -48,7 +48,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool warpSpecialize, bool pingpong,
                                  bool overlap, bool producerConvert,
                                  bool dynamicTiles, int64_t valueStages,
-                                 bool rescaleBeforePv) {
+                                 bool rescaleBeforePv, bool descendingKeys) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;

@@ -181,6 +181,9 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     P.V is issued, while the current block's Q.K^T runs, instead of after
     the softmax (FlashAttention-3's choice above D = 128, where O has 96
     or 128 registers per thread to rescale).
+    With `descending_keys = true` a query tile runs its key-block schedule
+    from the last entry to the first (for causal patterns the diagonal
+    block first, as FlashAttention-3 and -4 do) instead of first to last.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -198,7 +201,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$producer_convert,
     DefaultValuedParameter<"bool", "false">:$dynamic_tiles,
     DefaultValuedParameter<"int64_t", "0">:$value_stages,
-    DefaultValuedParameter<"bool", "false">:$rescale_before_pv
+    DefaultValuedParameter<"bool", "false">:$rescale_before_pv,
+    DefaultValuedParameter<"bool", "false">:$descending_keys
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
