@@ -33,7 +33,8 @@ namespace {
 /// D = 192 / 256 take key tiles across the blocks, as many keys as the
 /// consumers' registers hold (112 / 80), with the V-ring overlap where V
 /// is not converted (2-21% over the 64-key choice,
-/// 2026-12-03-h200-key-tiles-across-blocks.json). Causal f16 at D = 128
+/// 2026-12-03-h200-key-tiles-across-blocks.json) and at D = 192 ping-pong
+/// on top. Causal f16 at D = 128
 /// takes 160 keys across the blocks on 2 K + 2 V slots (1-10% over 128
 /// keys in three shared slots; with bf16, or bidirectional, it did not pay:
 /// 2026-12-03-h200-wider-key-tiles-d64-d128.json). Causal and full patterns
@@ -89,9 +90,14 @@ TuningAttr chooseTuning(AttentionOp op) {
   // grid then reads a quarter fewer DRAM bytes, which pays under the power
   // limit at D = 96 only (bench/results/2026-12-04-h200-descending-keys.json).
   bool descendingKeys = causal && headDim == 96;
+  // Ping-pong round the two consumers where the overlap runs on three
+  // stages, and at D = 192 on 112-key tiles with the V ring (+1.9% causal,
+  // +2.1% full under the power limit; at D = 256 it lost 2-3%,
+  // 2026-12-04-h200-sustained-tunings.json).
+  bool pingpong = pipelined || (headDim == 192 && blockK && valueStages);
   return TuningAttr::get(op.getContext(), blockQ, blockK, stages, warpgroups,
                          /*persistent=*/false, /*warp_specialize=*/true,
-                         /*pingpong=*/pipelined,
+                         /*pingpong=*/pingpong,
                          /*overlap=*/pipelined || valueStages,
                          /*producer_convert=*/convertsV,
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,

@@ -136,6 +136,9 @@ def tail_cases(device, seq):
          {"head_dim": 256, "dtype": torch.float16}, halves),
         (f"T={seq} D=192 causal", bsattn.causal(), causal, {"head_dim": 192},
          halves),
+        # Ping-pong beside the V-ring overlap on 112-key tiles.
+        (f"T={seq} D=192 causal f16", bsattn.causal(), causal,
+         {"head_dim": 192, "dtype": torch.float16}, halves),
         (f"T={seq} D=96 causal", bsattn.causal(), causal, {"head_dim": 96},
          halves),
         # 192-row query tiles across the blocks (three consumer warpgroups).

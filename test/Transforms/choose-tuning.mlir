@@ -93,7 +93,8 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // producer converting V), but for D = 256 where P.V takes V as it is: the
 // overlap with V in a ring of its own (2 K and 2 V slots). Causal and full
 // patterns there take key tiles across the blocks (112 keys at D = 192, 80
-// at 256), with that overlap at D = 192 too; split bf16 P.V does not. At
+// at 256), with that overlap at D = 192 too, and ping-pong there (not at
+// D = 256); split bf16 P.V does not. At
 // causal D = 256 on 80 keys the overlap rescales O before the previous P.V
 // (not for a full pattern).
 
@@ -108,7 +109,7 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d192_bf16_pv_f16
 // CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true>
 // CHECK-LABEL: func.func @d192_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, overlap = true, value_stages = 2>
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d192_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_bf16_split
