@@ -15,77 +15,15 @@ its first second (when the clock has settled). nvidia-smi only reads here.
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
-import threading
 import time
 
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dense_vs_fa4 import bsattn_runner  # noqa: E402  (puts bsattn_cuda on the path)
+from sustained import Sampler, run_for  # noqa: E402
 import bsattn_cuda  # noqa: E402
-
-FIELDS = ("clocks.sm", "power.draw", "temperature.gpu",
-          "clocks_event_reasons.active")
-
-
-class Sampler:
-    """nvidia-smi's samples, each with the host's monotonic time."""
-
-    def __init__(self):
-        self.samples = []
-        self.proc = subprocess.Popen(
-            ["nvidia-smi", "--query-gpu=" + ",".join(FIELDS),
-             "--format=csv,noheader,nounits", "-lms", "50"],
-            stdout=subprocess.PIPE, text=True)
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            parts = [p.strip() for p in line.split(",")]
-            if len(parts) == len(FIELDS):
-                self.samples.append((time.monotonic(), parts))
-
-    def between(self, start, end):
-        return [p for t, p in self.samples if start <= t <= end]
-
-    def stop(self):
-        self.proc.terminate()
-
-
-def run_for(call, inputs, seconds):
-    """Calls back to back for about `seconds`; returns (ms per call,
-    monotonic start, end)."""
-    for x in inputs:
-        call(x)
-    torch.cuda.synchronize()
-    start_event = torch.cuda.Event(enable_timing=True)
-    end_event = torch.cuda.Event(enable_timing=True)
-    t0 = time.monotonic()
-    start_event.record()
-    calls = 0
-    while time.monotonic() - t0 < seconds:
-        for _ in range(20):
-            call(inputs[calls % len(inputs)])
-            calls += 1
-        # Keep the queue short so that the host clock tracks the device.
-        torch.cuda.current_stream().synchronize()
-    end_event.record()
-    end_event.synchronize()
-    return start_event.elapsed_time(end_event) / calls, t0, time.monotonic()
-
-
-def summarize(samples):
-    def median(i):
-        values = [float(p[i]) for p in samples if p[i] not in ("", "[N/A]")]
-        return round(statistics.median(values), 1) if values else None
-    reasons = sorted({p[3] for p in samples})
-    return {"sm_clock_mhz": median(0), "power_w": median(1),
-            "temperature_c": median(2), "clock_event_reasons": reasons,
-            "samples": len(samples)}
 
 
 def main():
@@ -124,7 +62,7 @@ def main():
         ms, t0, t1 = run_for(call, inputs, a.seconds)
         run = {"name": name, "ms": round(ms, 4),
                "tflops": round(flops / ms / 1e9, 1),
-               **summarize(sampler.between(t0 + 1.0, t1))}
+               **sampler.summary(t0 + 1.0, t1)}
         print(json.dumps(run), flush=True)
         runs.append(run)
         time.sleep(1.0)
