@@ -90,8 +90,8 @@ TuningAttr chooseTuning(AttentionOp op) {
   // grid then reads a quarter fewer DRAM bytes, which pays under the power
   // limit at D = 96 only (bench/results/2026-12-04-h200-descending-keys.json).
   bool descendingKeys = causal && headDim == 96;
-  // Ping-pong round the two consumers where the overlap runs on three
-  // stages, and at D = 192 on 112-key tiles with the V ring (+1.9% causal,
+  // Ping-pong round the consumers up to D = 128, and at D = 192 on 112-key
+  // tiles with the V ring (+1.9% causal,
   // +2.1% full under the power limit; at D = 256 it lost 2-3%,
   // 2026-12-04-h200-sustained-tunings.json).
   bool pingpong = pipelined || (headDim == 192 && blockK && valueStages);
