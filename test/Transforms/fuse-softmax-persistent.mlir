@@ -104,3 +104,48 @@ func.func @nested(%q: !act, %o: !act, %lse: memref<1x2x512xf32>, %c: i1) {
   }
   return
 }
+
+// -----
+
+// A body that reads the loop's count (bsattn-tile's descending_keys: entry
+// count - 1 - e): the next tile's entry 0, loaded at the hand-off and after
+// the last entry, is block NCOUNT - 1 of the next tile's own count.
+
+// CHECK-LABEL: func.func @persistent_descending
+// CHECK: %[[COUNT:.*]] = arith.index_cast
+// CHECK: bsattn.next_tile
+// CHECK: %[[NCOUNT:.*]] = arith.index_cast
+// CHECK: scf.if %{{.*}} {
+// CHECK: %[[LAST:.*]] = arith.subi %[[COUNT]], %c1
+// CHECK: %[[J:.*]] = arith.subi %[[LAST]], %c0
+// CHECK: bsattn.load_kv %[[J]], step %{{.*}}{{$}}
+// CHECK: %[[NLAST:.*]] = arith.subi %[[NCOUNT]], %c1
+// CHECK: %[[NJ:.*]] = arith.subi %[[NLAST]], %c0
+// CHECK: bsattn.load_kv %[[NJ]], step %{{.*}} head(
+// CHECK: scf.for
+// CHECK: %[[LNLAST:.*]] = arith.subi %[[NCOUNT]], %c1
+// CHECK: %[[LNJ:.*]] = arith.subi %[[LNLAST]], %c0
+// CHECK: bsattn.load_kv %[[LNJ]], step %{{.*}} head(
+!act = memref<1x2x512x128xbf16>
+func.func @persistent_descending(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                                 %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, descending_keys = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %c1 = arith.constant 1 : index
+      %last = arith.subi %n, %c1 : index
+      %j = arith.subi %last, %e : index
+      %used = arith.cmpi sle, %j, %qb : index
+      bsattn.yield_key_block %j, %used
+    }
+  }
+  return
+}
