@@ -612,7 +612,9 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
                             sb.chunksOf(s.queryBuffers, {s.queryBuffer}));
     // The TMA engine reads the box: fence the generic writes, wait for the
     // warpgroup's 128 threads (its own named barrier), and let its first
-    // thread store, waiting only until the box has been read out.
+    // thread store. It waits only until the box has been read out, and
+    // only after its lse rows are stored: the CTA's last warp then ends
+    // when the slower of the two does, not after both.
     NVVM::FenceProxyOp::create(
         rewriter, loc,
         NVVM::ProxyKindAttr::get(getContext(), NVVM::ProxyKind::async_shared),
@@ -639,11 +641,13 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
             ValueRange{sb.index(chunk * kChunkCols), firstRow, s.head, s.batch},
             Value());
       NVVM::CpAsyncBulkCommitGroupOp::create(rewriter, loc);
-      NVVM::CpAsyncBulkWaitGroupOp::create(
-          rewriter, loc, rewriter.getI32IntegerAttr(0), rewriter.getUnitAttr());
     });
     StoreRowsOp::create(rewriter, loc, normalized.getLse(), s.lse, s.batch,
                         s.head, sb.mul(s.queryBlock, sb.index(s.tileRows)));
+    onlyWhere(sb, groupLeader, [&] {
+      NVVM::CpAsyncBulkWaitGroupOp::create(
+          rewriter, loc, rewriter.getI32IntegerAttr(0), rewriter.getUnitAttr());
+    });
     rewriter.eraseOp(op);
     return success();
   }
