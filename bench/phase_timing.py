@@ -69,6 +69,7 @@ PERSISTENT = [
      False),
     ("producer_top", TILE_TOP, 2, "before", 256, True),
     ("convert_top", TILE_TOP, 3, "before", 288, True),
+    ("ready", r"mbarrier\.try_wait", 1, "before", 0, False),
 ]
 POINTS = [p[0] for p in ONE_TILE]
 WORDS = 16  # 8 globaltimer, smid, 7 clock64 (of the first 7 points)
@@ -256,8 +257,7 @@ def summarize_persistent(log, ctas):
     the TMA store's read of O, and the rest of the epilogue (until the
     next tile's top); the producer's and the converting warps' arrival at
     the top relative to the consumers'."""
-    index = {"arrive_top": 0, "tile_start": 1, "first_s": 2, "o_smem": 3,
-             "o_stored": 4, "producer_top": 5, "convert_top": 6}
+    index = {p[0]: slot for slot, p in enumerate(PERSISTENT)}
     tiles = []
     for c in range(ctas):
         rows = [r for r in log[c * TILES_PER_CTA:(c + 1) * TILES_PER_CTA]
@@ -284,6 +284,8 @@ def summarize_persistent(log, ctas):
               lambda r, _: r[i["tile_start"]] - r[i["arrive_top"]]),
         phase("tile_start->first_s",
               lambda r, _: r[i["first_s"]] - r[i["tile_start"]], has_blocks),
+        phase("tile_start->ready",
+              lambda r, _: r[i["ready"]] - r[i["tile_start"]], has_blocks),
         phase("first_s->o_smem",
               lambda r, _: r[i["o_smem"]] - r[i["first_s"]], has_blocks),
         phase("o_smem->o_stored",

@@ -101,7 +101,7 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*overlap=*/pipelined || valueStages,
                          /*producer_convert=*/convertsV,
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
-                         descendingKeys);
+                         descendingKeys, /*single_query_buffer=*/false);
 }
 
 struct ChooseTuningPass

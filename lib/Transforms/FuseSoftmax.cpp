@@ -179,16 +179,34 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     if (failed(schedule))
       return failure();
     next = std::move(*schedule);
-    emitIf(b, loc, start.getFirst(), [&] {
-      LoadQOp::create(b, loc, ValueRange{});
-      emitPrefetch(b, loc, current, zero, firstStep);
-    });
-    emitIf(b, loc, hasNext, [&] {
-      LoadQOp::create(b, loc,
-                      SmallVector<Value>{nextTile.getBatch(),
-                                         nextTile.getHead(),
-                                         nextTile.getQueryBlock()});
-    });
+    if (tile.getTuning().getSingleQueryBuffer()) {
+      // One Q buffer: each tile loads its own Q once the previous tile's o
+      // has left it, from L2, where the previous tile had it prefetched.
+      // The load comes first in the tile: its issue then does not wait for
+      // the schedule's index loads.
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(&tile.getBody().front());
+        LoadQOp::create(b, loc, ValueRange{});
+      }
+      emitIf(b, loc, hasNext, [&] {
+        PrefetchQOp::create(b, loc, nextTile.getBatch(), nextTile.getHead(),
+                            nextTile.getQueryBlock());
+      });
+      emitIf(b, loc, start.getFirst(),
+             [&] { emitPrefetch(b, loc, current, zero, firstStep); });
+    } else {
+      emitIf(b, loc, start.getFirst(), [&] {
+        LoadQOp::create(b, loc, ValueRange{});
+        emitPrefetch(b, loc, current, zero, firstStep);
+      });
+      emitIf(b, loc, hasNext, [&] {
+        LoadQOp::create(b, loc,
+                        SmallVector<Value>{nextTile.getBatch(),
+                                           nextTile.getHead(),
+                                           nextTile.getQueryBlock()});
+      });
+    }
     // A tile without entries hands the next one its first block at once.
     Value noEntries = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                             loop.getCount(), zero);

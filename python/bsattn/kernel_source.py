@@ -20,7 +20,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "warp_specialize": bool, "pingpong": bool,
                      "overlap": bool, "producer_convert": bool,
                      "dynamic_tiles": bool, "value_stages": int,
-                     "rescale_before_pv": bool, "descending_keys": bool}
+                     "rescale_before_pv": bool, "descending_keys": bool,
+                     "single_query_buffer": bool}
 
 
 def choose_pv(pv, dtype):

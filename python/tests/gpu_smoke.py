@@ -43,6 +43,13 @@ DESCENDING = {"stages": 3, "warp_specialize": True, "overlap": True,
               "descending_keys": True}
 DESCENDING_PERSISTENT = {"persistent": True, "warp_specialize": True,
                          "descending_keys": True}
+# A persistent kernel of dynamic tiles with one Q buffer (each tile loads
+# its own Q, the next one's prefetched into L2) and the challenge kernel's
+# techniques.
+SINGLE_QUERY_BUFFER = {"stages": 3, "persistent": True, "dynamic_tiles": True,
+                       "single_query_buffer": True, "warp_specialize": True,
+                       "overlap": True, "pingpong": True,
+                       "producer_convert": True}
 
 
 def retrieval(b, h, q, kv):
@@ -123,6 +130,8 @@ def tail_cases(device, seq):
          {"tuning": DESCENDING}, halves),
         (f"T={seq} causal, persistent, descending keys", bsattn.causal(),
          causal, {"tuning": DESCENDING_PERSISTENT}, halves),
+        (f"T={seq} csr, persistent, one Q buffer", csr, retrieved,
+         {"tuning": SINGLE_QUERY_BUFFER}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

@@ -129,7 +129,8 @@ def test_tuning_attribute_and_its_errors():
                        r" 'warpgroups', 'persistent', 'warp_specialize', "
                        r"'pingpong', 'overlap', 'producer_convert', "
                        r"'dynamic_tiles', 'value_stages', "
-                       r"'rescale_before_pv', 'descending_keys'\]"):
+                       r"'rescale_before_pv', 'descending_keys', "
+                       r"'single_query_buffer'\]"):
         tuning_attr({"warps": 4})
     with pytest.raises(ValueError, match="tuning 'stages' must be int, got '2'"):
         tuning_attr({"stages": "2"})

@@ -149,3 +149,44 @@ func.func @persistent_descending(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// With one Q buffer each tile loads its own Q, first in the tile (before
+// its schedule's index loads), and has the next tile's Q brought into L2;
+// only the CTA's first tile loads its own entry 0, and no tile loads the
+// next one's Q into shared memory.
+
+// CHECK-LABEL: func.func @single_query_buffer
+// CHECK: ^bb0(%[[B:.*]]: index, %[[H:.*]]: index, %[[QB:.*]]: index, %[[LENS:.*]]: memref<?xi32>):
+// CHECK-NEXT: bsattn.load_q{{$}}
+// CHECK-NEXT: memref.load %[[LENS]][%[[B]]]
+// CHECK: %[[FIRST:.*]], %[[BASE:.*]] = bsattn.ring_start
+// CHECK: %[[NB:.*]], %[[NH:.*]], %[[NQB:.*]], %[[HAS:.*]] = bsattn.next_tile
+// CHECK: scf.if %[[HAS]] {
+// CHECK-NEXT: bsattn.prefetch_q next(%[[NB]], %[[NH]], %[[NQB]])
+// CHECK: scf.if %[[FIRST]] {
+// CHECK-NOT: bsattn.load_q
+// CHECK: bsattn.load_kv %{{.*}}, step %[[BASE]]{{$}}
+// CHECK-NOT: bsattn.load_q
+// CHECK: bsattn.store_output
+!act = memref<1x2x512x128xbf16>
+func.func @single_query_buffer(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                               %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, single_query_buffer = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}

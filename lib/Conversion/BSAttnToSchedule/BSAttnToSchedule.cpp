@@ -395,6 +395,32 @@ struct LoadQToSchedule : public TilePattern<LoadQOp> {
   }
 };
 
+struct PrefetchQToSchedule : public TilePattern<PrefetchQOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(PrefetchQOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    Value row = sb.mul(adaptor.getQueryBlock(), sb.index(s.tileRows));
+    auto i32 = [&](Value index) -> Value {
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getI32Type(),
+                                        index);
+    };
+    Value descriptor = s.tmapQ.getDefiningOp<TensorMapOp>().getParameter();
+    onlyWhere(sb, s.isLeader, [&] {
+      for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
+        NVVM::CpAsyncBulkTensorPrefetchOp::create(
+            rewriter, loc, descriptor,
+            ValueRange{sb.i32(chunk * kChunkCols), i32(row),
+                       i32(adaptor.getHead()), i32(adaptor.getBatch())},
+            ValueRange{}, NVVM::TMALoadMode::TILE, Value());
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
   using TilePattern::TilePattern;
   LogicalResult
@@ -908,18 +934,24 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   s.batch = coordinates[0];
   s.head = coordinates[1];
   s.queryBlock = coordinates[2];
-  s.queryBuffer =
+  // Tiles alternate between two Q buffers (each buffer's barrier then
+  // completes a phase every second tile), or reuse one.
+  Value alternate =
       sb.toIndex(arith::AndIOp::create(builder, loc, count, sb.i32(1)));
+  bool singleQueryBuffer = s.tile.getTuning().getSingleQueryBuffer();
+  s.queryBuffer = singleQueryBuffer ? sb.index(0) : alternate;
   s.queryParity = arith::TruncIOp::create(
       builder, loc, builder.getI1Type(),
-      arith::ShRUIOp::create(builder, loc, count, sb.i32(1)));
+      singleQueryBuffer
+          ? count
+          : arith::ShRUIOp::create(builder, loc, count, sb.i32(1)));
   Value following, aheadClaim;
   if (dynamicTiles) {
     // The next tile, handed over at the end of the previous one (or before
     // the loop); then the leader claims the one after it.
     NVVM::Barrier0Op::create(builder, loc);
     Value nextSlot =
-        arith::SubIOp::create(builder, loc, sb.index(1), s.queryBuffer);
+        arith::SubIOp::create(builder, loc, sb.index(1), alternate);
     following =
         memref::LoadOp::create(builder, loc, claimed, ValueRange{nextSlot});
     auto leader = scf::IfOp::create(builder, loc, TypeRange{i32}, s.isLeader,
@@ -948,8 +980,9 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
                                       count, zero);
 
   // Every thread is done with the previous tile, whose query buffer this
-  // tile's prologue refills with the next tile's Q (its store_output waited
-  // for that buffer's load and for the TMA store that read o out of it).
+  // tile's prologue refills with the next tile's Q, or with a single buffer
+  // with its own (its store_output waited for that buffer's load and for
+  // the TMA store that read o out of it).
   // Dynamic tiles put this barrier between the claim and its read.
   if (!dynamicTiles)
     NVVM::Barrier0Op::create(builder, loc);
@@ -975,7 +1008,7 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
     builder.setInsertionPointToStart(leader.thenBlock());
     memref::StoreOp::create(
         builder, loc, arith::AddIOp::create(builder, loc, aheadClaim, stride),
-        claimed, ValueRange{s.queryBuffer});
+        claimed, ValueRange{alternate});
   }
   scf::YieldOp::create(
       builder, loc,
@@ -1118,8 +1151,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
       tile.getPv() == PVPrecision::f16 && tile.getElementType().isBF16();
 
   // A persistent CTA loads its next tile's Q into the other buffer while
-  // it computes with one.
-  int64_t queryBuffers = persistent ? 2 : 1;
+  // it computes with one, unless the tuning keeps one buffer.
+  int64_t queryBuffers =
+      persistent && !tile.getTuning().getSingleQueryBuffer() ? 2 : 1;
   // D = 96 takes two chunks: TMA fills the second one's last 32 columns
   // (past the tensor's D) with zeros on load and drops them on store.
   s.headDim = tile.getHeadDim();
@@ -1202,12 +1236,12 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   // Tile ops -> the schedule level. `bsattn.mask` stays, with its query
   // block made explicit.
   RewritePatternSet patterns(ctx);
-  patterns.add<LoadQToSchedule, LoadKVToSchedule, WaitKVToSchedule,
-               ReleaseKVToSchedule, QKToSchedule, MaskToSchedule, PVToSchedule,
-               StoreOutputToSchedule>(ctx, s);
+  patterns.add<LoadQToSchedule, PrefetchQToSchedule, LoadKVToSchedule,
+               WaitKVToSchedule, ReleaseKVToSchedule, QKToSchedule,
+               MaskToSchedule, PVToSchedule, StoreOutputToSchedule>(ctx, s);
   ConversionTarget target(*ctx);
-  target.addIllegalOp<LoadQOp, LoadKVOp, WaitKVOp, ReleaseKVOp, QKOp, PVOp,
-                      StoreOutputOp>();
+  target.addIllegalOp<LoadQOp, PrefetchQOp, LoadKVOp, WaitKVOp, ReleaseKVOp,
+                      QKOp, PVOp, StoreOutputOp>();
   target.addDynamicallyLegalOp<MaskOp>(
       [](MaskOp op) { return op.getQueryBlock() != nullptr; });
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

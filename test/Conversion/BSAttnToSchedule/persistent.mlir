@@ -130,3 +130,51 @@ func.func @dynamic(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// One Q buffer: each tile's barrier phase is its count of tiles done (the
+// claim slots of dynamic tiles still alternate); after the top barrier the
+// tile loads its own Q into buffer 0, then has the next tile's Q read into
+// L2 by TMA's tensor prefetch.
+
+// CHECK: llvm.func @single(
+// CHECK: %[[QMAP:.*]] = bsattn.tensor_map %arg0
+// CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x
+// CHECK: %[[LEAD:.*]] = arith.cmpi eq, %[[TID]], %c0_i32
+// CHECK: bsattn.shared_alloc swizzle = 128 : memref<1x2x128x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: scf.while
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %[[DONE:.*]]: i32):
+// CHECK: %[[ALT:.*]] = arith.andi %[[DONE]], %c1_i32
+// CHECK: %[[SLOT:.*]] = arith.index_cast %[[ALT]]
+// CHECK: %[[PHASE:.*]] = arith.trunci %[[DONE]] : i32 to i1
+// CHECK: nvvm.barrier0
+// CHECK: arith.subi %c1{{.*}}, %[[SLOT]]
+// CHECK: scf.if %[[LEAD]] {
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[QLANDED:.*]][%[[ZERO:.*]]],
+// CHECK: nvgpu.tma.async.load %[[QMAP]][%{{.*}}], %[[QLANDED]][%[[ZERO]]]
+// CHECK: nvgpu.tma.async.load %[[QMAP]][%{{.*}}], %[[QLANDED]][%[[ZERO]]]
+// CHECK: scf.if %[[LEAD]] {
+// CHECK: nvvm.cp.async.bulk.tensor.prefetch %arg0, box[%c0_i32{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.prefetch %arg0, box[%c64_i32, %{{.*}}, %{{.*}}, %{{.*}}] : !llvm.ptr
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[QLANDED]][%[[ZERO]]], %[[PHASE]]
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[SLOT]]]
+!act = memref<1x2x512x128xbf16>
+func.func @single(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                  %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true, dynamic_tiles = true, single_query_buffer = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}

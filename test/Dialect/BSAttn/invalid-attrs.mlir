@@ -114,3 +114,8 @@ func.func @f() attributes {t = #bsattn.tuning<dynamic_tiles = true>} { return }
 
 // expected-error @+1 {{duplicate or unknown struct parameter name: cause}}
 func.func @f() attributes {p = #bsattn.csr<cause = false>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning single_query_buffer needs persistent = true}}
+func.func @f() attributes {t = #bsattn.tuning<single_query_buffer = true>} { return }

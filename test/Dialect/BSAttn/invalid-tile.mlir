@@ -489,3 +489,16 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.prefetch_q' op prefetches the next tile only in a 'bsattn.query_tile' with a persistent tuning}}
+    bsattn.prefetch_q next(%b, %h, %qb)
+  }
+  return
+}

@@ -11,6 +11,7 @@
 // CHECK: scf.if %[[HAS]] {
 // CHECK-NEXT: bsattn.load_q next(%[[B]], %[[H]], %[[QB]])
 // CHECK-NEXT: bsattn.load_kv %[[QB]], step %[[STEP]] head(%[[B]], %[[H]])
+// CHECK-NEXT: bsattn.prefetch_q next(%[[B]], %[[H]], %[[QB]])
 // CHECK: bsattn.ring_end %[[STEP]]
 
 !act = memref<?x?x?x128xbf16>
@@ -29,6 +30,7 @@ func.func @attn(%q: !act, %k: !act, %v: !act, %o: !act,
     scf.if %has_next {
       bsattn.load_q next(%nb, %nh, %nqb)
       bsattn.load_kv %nqb, step %step head(%nb, %nh)
+      bsattn.prefetch_q next(%nb, %nh, %nqb)
     }
     bsattn.ring_end %step
   }

@@ -48,7 +48,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool warpSpecialize, bool pingpong,
                                  bool overlap, bool producerConvert,
                                  bool dynamicTiles, int64_t valueStages,
-                                 bool rescaleBeforePv, bool descendingKeys) {
+                                 bool rescaleBeforePv, bool descendingKeys,
+                                 bool singleQueryBuffer) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -82,5 +83,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   // Only a persistent grid has tiles to hand out.
   if (dynamicTiles && !persistent)
     return emitError() << "tuning dynamic_tiles needs persistent = true";
+  if (singleQueryBuffer && !persistent)
+    return emitError() << "tuning single_query_buffer needs persistent = true";
   return success();
 }

@@ -523,7 +523,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
-                         false, false, 0, false, false);
+                         false, false, 0, false, false, false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -640,6 +640,10 @@ LogicalResult LoadQOp::verify() {
       failed(getPersistentQueryTile(*this, "loads the next tile")))
     return failure();
   return getEnclosingQueryTile(*this);
+}
+
+LogicalResult PrefetchQOp::verify() {
+  return getPersistentQueryTile(*this, "prefetches the next tile");
 }
 
 LogicalResult LoadKVOp::verify() {

@@ -184,6 +184,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     With `descending_keys = true` a query tile runs its key-block schedule
     from the last entry to the first (for causal patterns the diagonal
     block first, as FlashAttention-3 and -4 do) instead of first to last.
+    With `single_query_buffer = true` (which needs `persistent`) a
+    persistent CTA keeps one Q buffer instead of two: each tile loads its
+    own Q at its start, after the previous tile's o has left the buffer,
+    rather than the previous tile loading it into a second buffer, so the
+    shared memory of the second buffer is left to the K/V ring (three
+    128-key slots at D = 128, as one CTA per tile has).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -202,7 +208,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$dynamic_tiles,
     DefaultValuedParameter<"int64_t", "0">:$value_stages,
     DefaultValuedParameter<"bool", "false">:$rescale_before_pv,
-    DefaultValuedParameter<"bool", "false">:$descending_keys
+    DefaultValuedParameter<"bool", "false">:$descending_keys,
+    DefaultValuedParameter<"bool", "false">:$single_query_buffer
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -235,6 +235,18 @@ def BSAttn_LoadQOp : BSAttn_TileLevelOp<"load_q"> {
   let assemblyFormat = "(`next` `(` $next_tile^ `)`)? attr-dict";
 }
 
+def BSAttn_PrefetchQOp : BSAttn_TileLevelOp<"prefetch_q"> {
+  let summary = "Start bringing the next query tile into L2";
+  let description = [{
+    Asynchronously reads the `block_q x D` query tile of the tile the
+    persistent CTA computes next, `(%b, %h, %qb)`, into the L2 cache
+    (no shared memory): with a single query buffer that tile loads its Q
+    only at its start, and then reads it from L2 instead of DRAM.
+  }];
+  let arguments = (ins Index:$batch, Index:$head, Index:$query_block);
+  let assemblyFormat = "`next` `(` $batch `,` $head `,` $query_block `)` attr-dict";
+}
+
 def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv"> {
   let summary = "Start loading key block `key_block` into ring slot `n`";
   let description = [{
