@@ -101,7 +101,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*overlap=*/pipelined || valueStages,
                          /*producer_convert=*/convertsV,
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
-                         descendingKeys, /*single_query_buffer=*/false);
+                         descendingKeys, /*single_query_buffer=*/false,
+                         /*carry_schedule=*/false);
 }
 
 struct ChooseTuningPass

@@ -128,6 +128,55 @@ FailureOr<Schedule> emitNextSchedule(OpBuilder &b, QueryTileOp tile,
   return schedule;
 }
 
+/// Makes the index loads of a persistent tile's schedule ones its
+/// predecessor in the CTA issued: each load of the `prologue` (the ops
+/// that compute the schedule) runs only in a CTA's first tile, every later
+/// tile takes its value from `bsattn.tile_carried`, and the body hands
+/// `next`'s loads (issued at its top, so they have a tile's time to land)
+/// to the next tile. The arithmetic on the loaded values stays, for every
+/// tile: it is cheaper than carrying its results.
+LogicalResult carrySchedule(OpBuilder &b, ArrayRef<Operation *> prologue,
+                            RingStartOp start, const Schedule &next) {
+  SmallVector<memref::LoadOp> loads;
+  for (Operation *op : prologue) {
+    auto load = dyn_cast<memref::LoadOp>(op);
+    if (!load)
+      continue;
+    if (!isa<IndexType, IntegerType, FloatType>(load.getType()))
+      return load.emitOpError()
+             << "reads " << load.getType()
+             << ", which cannot be carried to the next query tile "
+                "(carry_schedule carries integers, indices and floats)";
+    loads.push_back(load);
+  }
+  Block *body = start->getBlock();
+  Location loc = start.getLoc();
+  OpBuilder::InsertionGuard guard(b);
+  start->moveBefore(&body->front());
+  b.setInsertionPointAfter(start);
+  auto carried = TileCarriedOp::create(
+      b, loc, llvm::map_to_vector(loads, [](memref::LoadOp load) -> Type {
+        return load.getType();
+      }));
+  for (auto [load, value] : llvm::zip(loads, carried.getResults())) {
+    b.setInsertionPoint(load);
+    auto own = scf::IfOp::create(b, loc, load.getType(), start.getFirst(),
+                                 /*withElseRegion=*/true);
+    load.getResult().replaceAllUsesWith(own.getResult(0));
+    b.setInsertionPointToStart(own.thenBlock());
+    scf::YieldOp::create(b, loc, load.getResult());
+    load->moveBefore(own.thenBlock(), own.thenBlock()->begin());
+    b.setInsertionPointToStart(own.elseBlock());
+    scf::YieldOp::create(b, loc, value);
+  }
+  b.setInsertionPointToEnd(body);
+  TileCarryOp::create(b, loc,
+                      llvm::map_to_vector(loads, [&](memref::LoadOp load) {
+                        return next.mapping.lookup(load.getResult());
+                      }));
+  return success();
+}
+
 LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   auto tile = loop->getParentOfType<QueryTileOp>();
   if (loop->getParentOp() != tile)
@@ -164,12 +213,13 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
 
   Schedule current{loop, {}, {}, tile.getTuning().getOverlap()};
   std::optional<Schedule> next;
+  RingStartOp start;
   Value hasNext, firstStep = zero;
   if (persistent) {
     // The previous tile of the CTA loaded this one's Q and first K/V block;
     // this one loads the next tile's.
     Type index = b.getIndexType();
-    auto start = RingStartOp::create(b, loc, b.getI1Type(), index);
+    start = RingStartOp::create(b, loc, b.getI1Type(), index);
     auto nextTile =
         NextTileOp::create(b, loc, index, index, index, b.getI1Type());
     firstStep = start.getStep();
@@ -283,6 +333,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   if (persistent)
     RingEndOp::create(b, loc, forOp.getResult(3));
   loop.erase();
+  if (tile.getTuning().getCarrySchedule())
+    return carrySchedule(b, prologue, start, *next);
   return success();
 }
 

@@ -21,7 +21,7 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "overlap": bool, "producer_convert": bool,
                      "dynamic_tiles": bool, "value_stages": int,
                      "rescale_before_pv": bool, "descending_keys": bool,
-                     "single_query_buffer": bool}
+                     "single_query_buffer": bool, "carry_schedule": bool}
 
 
 def choose_pv(pv, dtype):

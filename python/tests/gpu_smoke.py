@@ -50,6 +50,8 @@ SINGLE_QUERY_BUFFER = {"stages": 3, "persistent": True, "dynamic_tiles": True,
                        "single_query_buffer": True, "warp_specialize": True,
                        "overlap": True, "pingpong": True,
                        "producer_convert": True}
+# The same with each tile's index loads issued by the tile before it.
+CARRIED_SCHEDULE = {**SINGLE_QUERY_BUFFER, "carry_schedule": True}
 
 
 def retrieval(b, h, q, kv):
@@ -132,6 +134,8 @@ def tail_cases(device, seq):
          causal, {"tuning": DESCENDING_PERSISTENT}, halves),
         (f"T={seq} csr, persistent, one Q buffer", csr, retrieved,
          {"tuning": SINGLE_QUERY_BUFFER}, halves),
+        (f"T={seq} csr, persistent, carried schedule", csr, retrieved,
+         {"tuning": CARRIED_SCHEDULE}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

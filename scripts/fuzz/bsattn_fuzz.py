@@ -277,12 +277,15 @@ class AttentionGen:
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, descending_keys = true>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true, single_query_buffer = true>",
                                "#bsattn.tuning<single_query_buffer = true>",
+                               "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true, dynamic_tiles = true, carry_schedule = true>",
+                               "#bsattn.tuning<carry_schedule = true>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
                     "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>",
                     "#bsattn.tuning<rescale_before_pv = true>",
-                    "#bsattn.tuning<single_query_buffer = true>"):
+                    "#bsattn.tuning<single_query_buffer = true>",
+                    "#bsattn.tuning<carry_schedule = true>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",
@@ -296,6 +299,7 @@ class AttentionGen:
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true, single_query_buffer = true>",
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
+                                "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true, dynamic_tiles = true, carry_schedule = true>",
                                 "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
                                     tuning == "#bsattn.tuning<block_k = 128>" and D in (64, 128)):
                 # Valid, but the Hopper lowering refuses it.

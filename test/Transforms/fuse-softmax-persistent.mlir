@@ -190,3 +190,109 @@ func.func @single_query_buffer(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// carry_schedule: the schedule's loads run only in a CTA's first tile;
+// later tiles read them from tile_carried, and each tile hands over the
+// next tile's loads, issued at its top (the arithmetic on them is redone
+// per tile). The loads of the entries stay in the loop.
+
+// CHECK-LABEL: func.func @carry_schedule
+// CHECK: ^bb0(%[[B:.*]]: index, %[[H:.*]]: index, %[[QB:.*]]: index, %[[LENS:.*]]: memref<?xi32>, %[[ROWS:.*]]: memref<?xi32>):
+// CHECK-NEXT: %[[FIRST:.*]], %[[BASE:.*]] = bsattn.ring_start
+// CHECK-NEXT: %[[CARRIED:.*]]:2 = bsattn.tile_carried : i32, i32
+// CHECK-NEXT: %[[LEN:.*]] = scf.if %[[FIRST]] -> (i32) {
+// CHECK-NEXT:   %[[OWN:.*]] = memref.load %[[LENS]][%[[B]]]
+// CHECK-NEXT:   scf.yield %[[OWN]]
+// CHECK-NEXT: } else {
+// CHECK-NEXT:   scf.yield %[[CARRIED]]#0
+// CHECK: %[[N:.*]] = arith.index_cast %[[LEN]]
+// CHECK: %[[ROW:.*]] = scf.if %[[FIRST]] -> (i32) {
+// CHECK-NEXT:   memref.load %[[ROWS]][%[[N]]]
+// CHECK: } else {
+// CHECK-NEXT:   scf.yield %[[CARRIED]]#1
+// CHECK: %[[COUNT:.*]] = arith.index_cast %[[ROW]]
+// CHECK: %[[NB:.*]], %[[NH:.*]], %[[NQB:.*]], %[[HAS:.*]] = bsattn.next_tile
+// CHECK-NEXT: %[[NLEN:.*]] = memref.load %[[LENS]][%[[NB]]]
+// CHECK-NEXT: %[[NN:.*]] = arith.index_cast %[[NLEN]]
+// CHECK-NEXT: %[[NROW:.*]] = memref.load %[[ROWS]][%[[NN]]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[COUNT]]
+// CHECK: bsattn.store_output %{{.*}}, seq_len %[[N]]
+// CHECK-NEXT: bsattn.ring_end
+// CHECK-NEXT: bsattn.tile_carry %[[NLEN]], %[[NROW]] : i32, i32
+// CHECK-NEXT: }
+!act = memref<1x2x512x128xbf16>
+func.func @carry_schedule(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                          %lens: memref<?xi32>, %rows: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens, %rows : memref<?xi32>, memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens", "rows"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, carry_schedule = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>, %r: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    %row32 = memref.load %r[%n] : memref<?xi32>
+    %count = arith.index_cast %row32 : i32 to index
+    bsattn.key_block_loop count(%count) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}
+
+// -----
+
+// A schedule without loads carries nothing.
+
+// CHECK-LABEL: func.func @carry_nothing
+// CHECK: bsattn.tile_carried{{$}}
+// CHECK: bsattn.tile_carry{{$}}
+!act = memref<1x2x512x128xbf16>
+func.func @carry_nothing(%q: !act, %o: !act, %lse: memref<1x2x512xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      attributes {block_size = 128 : i64, capture_names = [],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, carry_schedule = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c1 = arith.constant 1 : index
+    %n = arith.addi %qb, %c1 : index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}
+
+// -----
+
+// Only integers, indices and floats are carried.
+!act = memref<1x2x512x128xbf16>
+func.func @carry_vector(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                        %m: memref<4xvector<2xi32>>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%m : memref<4xvector<2xi32>>)
+      attributes {block_size = 128 : i64, capture_names = ["m"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, carry_schedule = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %arg: memref<4xvector<2xi32>>):
+    // expected-error @+1 {{'memref.load' op reads 'vector<2xi32>', which cannot be carried to the next query tile (carry_schedule carries integers, indices and floats)}}
+    %v = memref.load %arg[%b] : memref<4xvector<2xi32>>
+    %x = vector.extract %v[0] : i32 from vector<2xi32>
+    %n = arith.index_cast %x : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}

@@ -699,10 +699,17 @@ private:
   LogicalResult addIndexCapture(Value value, StringRef name);
   /// The global memref of a memref argument passed to the kernel.
   Value globalMemRef(OpBuilder &builder, Value value);
+  /// What a persistent tile's body hands to the next tile.
+  struct TileHandOver {
+    /// The clone of its `bsattn.ring_end` operand (null if it has none).
+    Value ringStep;
+    /// The clones of its `bsattn.tile_carry` operands.
+    SmallVector<Value> carried;
+  };
   /// Clones the tile's body at the builder's point, with (b, h, qb) the
-  /// tile coordinates of `s`; returns the clone of its `bsattn.ring_end`
-  /// operand (null if it has none).
-  Value cloneBody(OpBuilder &builder, const Schedule &s, IRMapping &mapping);
+  /// tile coordinates of `s`.
+  TileHandOver cloneBody(OpBuilder &builder, const Schedule &s,
+                         IRMapping &mapping);
   /// A persistent kernel: each CTA starts at tile blockIdx.x and loops
   /// over the tiles it claims from `module`'s tile counter (or, without
   /// dynamic tiles, blockIdx.x + gridDim.x, ...), filling in the tile
@@ -785,19 +792,23 @@ Value KernelBuilder::globalMemRef(OpBuilder &builder, Value value) {
                                 entry->getArgument(first), sizes);
 }
 
-Value KernelBuilder::cloneBody(OpBuilder &builder, const Schedule &s,
-                               IRMapping &mapping) {
+KernelBuilder::TileHandOver KernelBuilder::cloneBody(OpBuilder &builder,
+                                                     const Schedule &s,
+                                                     IRMapping &mapping) {
   mapping.map(tile.getBatchIndex(), s.batch);
   mapping.map(tile.getHeadIndex(), s.head);
   mapping.map(tile.getQueryBlockIndex(), s.queryBlock);
-  Value ringEnd;
+  TileHandOver handOver;
   for (Operation &op : tile.getBody().front()) {
     if (auto end = dyn_cast<RingEndOp>(op))
-      ringEnd = mapping.lookup(end.getStep());
-    else if (!isa<RingStartOp, NextTileOp>(op)) // Mapped by the tile loop.
-      builder.clone(op, mapping);
+      handOver.ringStep = mapping.lookup(end.getStep());
+    else if (auto carry = dyn_cast<TileCarryOp>(op))
+      handOver.carried = llvm::map_to_vector(
+          carry.getValues(), [&](Value v) { return mapping.lookup(v); });
+    else if (!isa<RingStartOp, NextTileOp, TileCarriedOp>(op))
+      builder.clone(op, mapping); // The others are mapped by the tile loop.
   }
-  return ringEnd;
+  return handOver;
 }
 
 /// The (b, h, qb) of linear tile `index` (i32) of `tiles` = B * H * QB
@@ -893,10 +904,22 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
                             arith::AddIOp::create(builder, loc, claim, stride),
                             claimed, ValueRange{sb.index(1)});
   }
-  // Carried: the tile, the ring step of its first K/V block and how many
-  // tiles the CTA computed before it.
-  auto loop = scf::WhileOp::create(builder, loc, TypeRange{i32, index, i32},
-                                   ValueRange{firstTile, sb.index(0), zero});
+  // Carried: the tile, the ring step of its first K/V block, how many
+  // tiles the CTA computed before it and the body's `bsattn.tile_carried`
+  // values (zero for the first tile).
+  SmallVector<Type> carriedTypes{i32, index, i32};
+  SmallVector<Value> initial{firstTile, sb.index(0), zero};
+  auto carriedOps = tile.getBody().front().getOps<TileCarriedOp>();
+  TileCarriedOp tileCarried =
+      carriedOps.empty() ? TileCarriedOp() : *carriedOps.begin();
+  if (tileCarried) {
+    for (Type type : tileCarried.getResultTypes()) {
+      carriedTypes.push_back(type);
+      initial.push_back(arith::ConstantOp::create(
+          builder, loc, cast<TypedAttr>(builder.getZeroAttr(type))));
+    }
+  }
+  auto loop = scf::WhileOp::create(builder, loc, carriedTypes, initial);
   if (dynamicTiles) {
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointAfter(loop);
@@ -918,15 +941,16 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   }
   {
     OpBuilder::InsertionGuard guard(builder);
-    Block *before = builder.createBlock(&loop.getBefore(), {},
-                                        {i32, index, i32}, {loc, loc, loc});
+    SmallVector<Location> locs(carriedTypes.size(), loc);
+    Block *before =
+        builder.createBlock(&loop.getBefore(), {}, carriedTypes, locs);
     Value inRange = arith::CmpIOp::create(
         builder, loc, arith::CmpIPredicate::ult, before->getArgument(0), tiles);
     scf::ConditionOp::create(builder, loc, inRange, before->getArguments());
   }
   OpBuilder::InsertionGuard guard(builder);
-  Block *body = builder.createBlock(&loop.getAfter(), {}, {i32, index, i32},
-                                    {loc, loc, loc});
+  SmallVector<Location> locs(carriedTypes.size(), loc);
+  Block *body = builder.createBlock(&loop.getAfter(), {}, carriedTypes, locs);
   Value current = body->getArgument(0), ringStep = body->getArgument(1),
         count = body->getArgument(2);
   std::array<Value, 3> coordinates =
@@ -997,8 +1021,10 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
       mapping.map(next.getHasNext(), hasNext);
     }
   }
-  Value ringEnd = cloneBody(builder, s, mapping);
-  if (!ringEnd)
+  if (tileCarried)
+    mapping.map(tileCarried.getResults(), body->getArguments().drop_front(3));
+  TileHandOver handOver = cloneBody(builder, s, mapping);
+  if (!handOver.ringStep)
     return tile.emitOpError()
            << "is persistent but has no 'bsattn.ring_end' (run "
               "bsattn-fuse-softmax before convert-bsattn-to-schedule)";
@@ -1010,10 +1036,11 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
         builder, loc, arith::AddIOp::create(builder, loc, aheadClaim, stride),
         claimed, ValueRange{alternate});
   }
-  scf::YieldOp::create(
-      builder, loc,
-      ValueRange{following, ringEnd,
-                 arith::AddIOp::create(builder, loc, count, sb.i32(1))});
+  SmallVector<Value> yielded{
+      following, handOver.ringStep,
+      arith::AddIOp::create(builder, loc, count, sb.i32(1))};
+  llvm::append_range(yielded, handOver.carried);
+  scf::YieldOp::create(builder, loc, yielded);
   return success();
 }
 

@@ -178,3 +178,42 @@ func.func @single(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// carry_schedule: the tile loop carries the tile_carried values after its
+// own three (zero into the first tile); each tile yields its tile_carry
+// operands, the next tile's seq_lens entry loaded at its top.
+
+// CHECK-LABEL: llvm.func @carried(
+// CHECK: scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %c0_i32{{[_0-9]*}}) : (i32, index, i32, i32)
+// CHECK: } do {
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %[[DONE:.*]]: i32, %[[CARRIED:.*]]: i32):
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[DONE]]
+// CHECK: %[[LEN:.*]] = scf.if %[[FIRST]] -> (i32) {
+// CHECK:   memref.load
+// CHECK: } else {
+// CHECK:   scf.yield %[[CARRIED]] : i32
+// CHECK: %[[NEXTLEN:.*]] = memref.load
+// CHECK: scf.for
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %[[NEXTLEN]] : i32, index, i32, i32
+!act = memref<1x2x512x128xbf16>
+func.func @carried(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                   %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, carry_schedule = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}

@@ -119,3 +119,8 @@ func.func @f() attributes {p = #bsattn.csr<cause = false>} { return }
 
 // expected-error @+1 {{tuning single_query_buffer needs persistent = true}}
 func.func @f() attributes {t = #bsattn.tuning<single_query_buffer = true>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning carry_schedule needs persistent = true}}
+func.func @f() attributes {t = #bsattn.tuning<carry_schedule = true>} { return }

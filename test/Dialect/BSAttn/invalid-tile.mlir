@@ -502,3 +502,106 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.tile_carried' op exists only in a 'bsattn.query_tile' with a persistent tuning}}
+    %c = bsattn.tile_carried : index
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c = bsattn.tile_carried : index
+    %true = arith.constant true
+    scf.if %true {
+      // expected-error @+1 {{'bsattn.tile_carry' op must be directly in the query tile's body}}
+      bsattn.tile_carry %c : index
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op body holds more than one 'bsattn.tile_carried' or 'bsattn.tile_carry'}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c = bsattn.tile_carried : index
+    bsattn.tile_carry %c : index
+    bsattn.tile_carry %c : index
+  }
+  return
+}
+
+// -----
+
+// A value handed over that nothing reads.
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op body holds a 'bsattn.tile_carry' without a 'bsattn.tile_carried'}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    bsattn.tile_carry %qb : index
+  }
+  return
+}
+
+// -----
+
+// Values read that no tile hands over.
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op body holds a 'bsattn.tile_carried' without a 'bsattn.tile_carry'}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c = bsattn.tile_carried : index
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op body's 'bsattn.tile_carry' must pass the types of its 'bsattn.tile_carried'}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c:2 = bsattn.tile_carried : i32, index
+    bsattn.tile_carry %qb, %c#0 : index, i32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %m: memref<4xvector<2xi32>>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      captures(%m : memref<4xvector<2xi32>>)
+      attributes {block_size = 128 : i64, capture_names = ["m"], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %arg: memref<4xvector<2xi32>>):
+    %c0 = arith.constant 0 : index
+    %v = memref.load %arg[%c0] : memref<4xvector<2xi32>>
+    // expected-error @+1 {{'bsattn.tile_carry' op operand #0 must be variadic of index or signless integer or floating-point, but got 'vector<2xi32>'}}
+    bsattn.tile_carry %v : vector<2xi32>
+  }
+  return
+}

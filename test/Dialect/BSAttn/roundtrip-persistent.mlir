@@ -6,6 +6,7 @@
 // CHECK: tuning = #bsattn.tuning<persistent = true>
 // CHECK: %[[FIRST:.*]], %[[STEP:.*]] = bsattn.ring_start
 // CHECK: %[[B:.*]], %[[H:.*]], %[[QB:.*]], %[[HAS:.*]] = bsattn.next_tile
+// CHECK-NEXT: %[[CARRIED:.*]]:2 = bsattn.tile_carried : i32, index
 // CHECK: scf.if %[[FIRST]] {
 // CHECK-NEXT: bsattn.load_q{{$}}
 // CHECK: scf.if %[[HAS]] {
@@ -13,6 +14,7 @@
 // CHECK-NEXT: bsattn.load_kv %[[QB]], step %[[STEP]] head(%[[B]], %[[H]])
 // CHECK-NEXT: bsattn.prefetch_q next(%[[B]], %[[H]], %[[QB]])
 // CHECK: bsattn.ring_end %[[STEP]]
+// CHECK-NEXT: bsattn.tile_carry %[[CARRIED]]#0, %[[QB]] : i32, index
 
 !act = memref<?x?x?x128xbf16>
 func.func @attn(%q: !act, %k: !act, %v: !act, %o: !act,
@@ -24,6 +26,7 @@ func.func @attn(%q: !act, %k: !act, %v: !act, %o: !act,
   ^bb0(%b: index, %h: index, %qb: index):
     %first, %step = bsattn.ring_start
     %nb, %nh, %nqb, %has_next = bsattn.next_tile
+    %carried:2 = bsattn.tile_carried : i32, index
     scf.if %first {
       bsattn.load_q
     }
@@ -33,6 +36,7 @@ func.func @attn(%q: !act, %k: !act, %v: !act, %o: !act,
       bsattn.prefetch_q next(%nb, %nh, %nqb)
     }
     bsattn.ring_end %step
+    bsattn.tile_carry %carried#0, %nqb : i32, index
   }
   return
 }

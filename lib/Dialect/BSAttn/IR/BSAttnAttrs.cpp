@@ -49,7 +49,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool overlap, bool producerConvert,
                                  bool dynamicTiles, int64_t valueStages,
                                  bool rescaleBeforePv, bool descendingKeys,
-                                 bool singleQueryBuffer) {
+                                 bool singleQueryBuffer, bool carrySchedule) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -85,5 +85,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "tuning dynamic_tiles needs persistent = true";
   if (singleQueryBuffer && !persistent)
     return emitError() << "tuning single_query_buffer needs persistent = true";
+  if (carrySchedule && !persistent)
+    return emitError() << "tuning carry_schedule needs persistent = true";
   return success();
 }

@@ -523,12 +523,36 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
-                         false, false, 0, false, false, false);
+                         false, false, 0, false, false, false, false);
 }
 
 //===----------------------------------------------------------------------===//
 // Tile level
 //===----------------------------------------------------------------------===//
+
+/// A tile body's `bsattn.tile_carried` and `bsattn.tile_carry`: at most one
+/// of each, both or neither, with the same types.
+static LogicalResult verifyCarriedValues(QueryTileOp tile, Block &body) {
+  auto carried = llvm::to_vector(body.getOps<TileCarriedOp>());
+  auto carries = llvm::to_vector(body.getOps<TileCarryOp>());
+  if (carried.size() > 1 || carries.size() > 1)
+    return tile.emitOpError()
+           << "body holds more than one 'bsattn.tile_carried' or "
+              "'bsattn.tile_carry'";
+  if (carried.size() != carries.size())
+    return tile.emitOpError()
+           << "body holds a '"
+           << (carried.empty() ? "bsattn.tile_carry" : "bsattn.tile_carried")
+           << "' without a '"
+           << (carried.empty() ? "bsattn.tile_carried" : "bsattn.tile_carry")
+           << "'";
+  if (!carried.empty() && carried.front().getResultTypes() !=
+                              carries.front().getValues().getTypes())
+    return tile.emitOpError()
+           << "body's 'bsattn.tile_carry' must pass the types "
+              "of its 'bsattn.tile_carried'";
+  return success();
+}
 
 LogicalResult QueryTileOp::verify() {
   if (failed(verifyKernelFunction(*this)) ||
@@ -573,6 +597,10 @@ LogicalResult QueryTileOp::verify() {
   if (std::distance(ringEnds.begin(), ringEnds.end()) > 1)
     return emitOpError() << "body holds more than one 'bsattn.ring_end'";
   return success();
+}
+
+LogicalResult QueryTileOp::verifyRegions() {
+  return verifyCarriedValues(*this, getBody().front());
 }
 
 int64_t QueryTileOp::getHeadDim() {
@@ -665,14 +693,21 @@ LogicalResult RingStartOp::verify() {
   return getPersistentQueryTile(*this, "exists");
 }
 
-LogicalResult RingEndOp::verify() {
-  FailureOr<QueryTileOp> tile = getPersistentQueryTile(*this, "exists");
+/// The persistent query tile of `op`, which must be directly in its body.
+static LogicalResult verifyInPersistentBody(Operation *op) {
+  FailureOr<QueryTileOp> tile = getPersistentQueryTile(op, "exists");
   if (failed(tile))
     return failure();
-  if ((*this)->getParentOp() != *tile)
-    return emitOpError() << "must be directly in the query tile's body";
+  if (op->getParentOp() != *tile)
+    return op->emitOpError() << "must be directly in the query tile's body";
   return success();
 }
+
+LogicalResult TileCarriedOp::verify() { return verifyInPersistentBody(*this); }
+
+LogicalResult TileCarryOp::verify() { return verifyInPersistentBody(*this); }
+
+LogicalResult RingEndOp::verify() { return verifyInPersistentBody(*this); }
 LogicalResult WaitKVOp::verify() { return getEnclosingQueryTile(*this); }
 LogicalResult ReleaseKVOp::verify() { return getEnclosingQueryTile(*this); }
 

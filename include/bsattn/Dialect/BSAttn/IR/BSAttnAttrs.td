@@ -190,6 +190,11 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     rather than the previous tile loading it into a second buffer, so the
     shared memory of the second buffer is left to the K/V ring (three
     128-key slots at D = 128, as one CTA per tile has).
+    With `carry_schedule = true` (which needs `persistent`) each tile
+    evaluates the next tile's schedule (the index loads of its prologue)
+    at its start and hands the values over through the tile loop, so a
+    tile starts without waiting for its own index loads; only a CTA's
+    first tile loads its own.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -209,7 +214,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "0">:$value_stages,
     DefaultValuedParameter<"bool", "false">:$rescale_before_pv,
     DefaultValuedParameter<"bool", "false">:$descending_keys,
-    DefaultValuedParameter<"bool", "false">:$single_query_buffer
+    DefaultValuedParameter<"bool", "false">:$single_query_buffer,
+    DefaultValuedParameter<"bool", "false">:$carry_schedule
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

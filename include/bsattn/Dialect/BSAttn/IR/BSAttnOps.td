@@ -180,6 +180,8 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     int64_t getQueryTileSize() { return getTuning().getBlockQ(); }
   }];
   let hasVerifier = 1;
+  // The tile-level ops in its body verify first.
+  let hasRegionVerifier = 1;
 }
 
 def BSAttn_KeyBlockLoopOp : BSAttn_Op<"key_block_loop", [
@@ -313,6 +315,33 @@ def BSAttn_RingEndOp : BSAttn_TileLevelOp<"ring_end"> {
   }];
   let arguments = (ins Index:$step);
   let assemblyFormat = "$step attr-dict";
+}
+
+def BSAttn_CarriedScalar : AnyTypeOf<[Index, AnySignlessInteger, AnyFloat]>;
+
+def BSAttn_TileCarriedOp : BSAttn_TileLevelOp<"tile_carried", [Pure]> {
+  let summary = "Values the CTA's previous tile handed to this one";
+  let description = [{
+    In a persistent `bsattn.query_tile`: the values the previous tile of
+    the CTA passed to its `bsattn.tile_carry`, so that what a tile can
+    compute for its successor (the next tile's schedule, say) is not
+    computed again at the successor's start. In a CTA's first tile they
+    are zero. The body holds at most one, whose types are those of the
+    body's `bsattn.tile_carry`.
+  }];
+  let results = (outs Variadic<BSAttn_CarriedScalar>:$values);
+  let assemblyFormat = "attr-dict (`:` type($values)^)?";
+}
+
+def BSAttn_TileCarryOp : BSAttn_TileLevelOp<"tile_carry"> {
+  let summary = "Hand values to the next tile's bsattn.tile_carried";
+  let description = [{
+    In a persistent `bsattn.query_tile`, directly in its body and at most
+    once: the values the next tile of the CTA reads from its
+    `bsattn.tile_carried`.
+  }];
+  let arguments = (ins Variadic<BSAttn_CarriedScalar>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
 def BSAttn_QKOp : BSAttn_TileLevelOp<"qk", [Pure]> {
