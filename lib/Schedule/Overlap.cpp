@@ -21,6 +21,14 @@
 //   for j >= 1: issue S(j); O = alpha(j-1) O; issue O += P(j-1).V(j-1);
 //               wait S(j); softmax(S(j)); wait O; release slot j-1
 //
+// With the tuning's `pv_wait_columns = N` the wait for O moves into the
+// softmax, after the exponentials of S(j)'s first N columns, so that the
+// rest of them share their issue slots with O's rescale and P's packing:
+//
+//   for j >= 1: issue S(j); issue O += P(j-1).V(j-1); wait S(j);
+//               row max; exp columns [0, N); wait O; release slot j-1;
+//               exp the other columns; sum; O = alpha(j) O
+//
 //===----------------------------------------------------------------------===//
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
@@ -277,7 +285,59 @@ void yieldState(OpBuilder &b, Location loc, scf::YieldOp yield,
   scf::YieldOp::create(b, loc, state);
 }
 
-LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst) {
+/// The online softmax of S(j) split so that the wait for the previous P.V
+/// can sit among its exponentials: the row maxima and the first `columns`
+/// columns' exponentials before the wait (`emitBefore`), the rest and the
+/// row sums after it (`emitAfter`). Each maps the original op's results it
+/// makes.
+class SplitSoftmax {
+public:
+  SplitSoftmax(OnlineSoftmaxOp softmax, int64_t columns)
+      : softmax(softmax), columns(columns) {}
+
+  void emitBefore(OpBuilder &b, IRMapping &mapping) {
+    Location loc = softmax.getLoc();
+    Value scores = mapping.lookupOrDefault(softmax.getScores());
+    auto rowMax = RowMaxOp::create(b, loc, scores,
+                                   mapping.lookupOrDefault(softmax.getMax()),
+                                   softmax.getScaleLog2Attr());
+    Value zero =
+        arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+    auto first = ExpScoresOp::create(
+        b, loc, scores, rowMax.getMaxNew(),
+        SplatOp::create(b, loc, scores.getType(), zero),
+        SplatOp::create(b, loc, softmax.getSum().getType(), zero),
+        softmax.getScaleLog2Attr(), b.getI64IntegerAttr(0),
+        b.getI64IntegerAttr(columns));
+    mapping.map(softmax.getMaxNew(), rowMax.getMaxNew());
+    mapping.map(softmax.getAlpha(), rowMax.getAlpha());
+    firstProbs = first.getProbs();
+    firstRowSum = first.getRowSum();
+  }
+
+  void emitAfter(OpBuilder &b, IRMapping &mapping) {
+    Location loc = softmax.getLoc();
+    int64_t width = softmax.getScores().getType().getCols();
+    auto rest = ExpScoresOp::create(
+        b, loc, mapping.lookupOrDefault(softmax.getScores()),
+        mapping.lookup(softmax.getMaxNew()), firstProbs, firstRowSum,
+        softmax.getScaleLog2Attr(), b.getI64IntegerAttr(columns),
+        b.getI64IntegerAttr(width - columns));
+    mapping.map(softmax.getProbs(), rest.getProbs());
+    mapping.map(softmax.getSumNew(),
+                RowsFmaOp::create(b, loc, mapping.lookup(softmax.getAlpha()),
+                                  mapping.lookupOrDefault(softmax.getSum()),
+                                  rest.getRowSum()));
+  }
+
+private:
+  OnlineSoftmaxOp softmax;
+  int64_t columns;
+  Value firstProbs, firstRowSum;
+};
+
+LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst,
+                     int64_t pvWaitColumns) {
   FailureOr<LoopParts> matched = matchLoop(loop);
   if (failed(matched))
     return failure();
@@ -301,6 +361,27 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst) {
       continue;
     (op.isBeforeInBlock(parts.scoresWait) ? beforeWait : afterWait)
         .push_back(&op);
+  }
+
+  // With pv_wait_columns, the loop's softmax is split around the wait for
+  // the previous P.V; what reads its probabilities or sums must come after
+  // that wait.
+  std::optional<SplitSoftmax> split;
+  if (pvWaitColumns) {
+    auto softmaxes = llvm::to_vector(body->getOps<OnlineSoftmaxOp>());
+    if (softmaxes.size() != 1)
+      return loop.emitOpError()
+             << "cannot wait for P.V inside the softmax: the loop needs one "
+                "'bsattn.online_softmax', got "
+             << softmaxes.size();
+    OnlineSoftmaxOp softmax = softmaxes.front();
+    int64_t width = softmax.getScores().getType().getCols();
+    if (pvWaitColumns >= width)
+      return loop.emitOpError()
+             << "cannot wait for P.V inside the softmax: pv_wait_columns = "
+             << pvWaitColumns << " leaves none of the key tile's " << width
+             << " columns after the wait";
+    split.emplace(softmax, pvWaitColumns);
   }
 
   // The first landing the block waits for is the tile's Q: complete for
@@ -383,16 +464,32 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst) {
                return llvm::is_contained(stage.getCarried(), result);
              });
     };
-    for (Operation *op : afterWait)
-      if (!makesNextP(op))
-        lb.clone(*op, now);
+    for (Operation *op : afterWait) {
+      if (makesNextP(op))
+        continue;
+      if (split && isa<OnlineSoftmaxOp>(op)) {
+        split->emitBefore(lb, now);
+        continue;
+      }
+      if (split && llvm::any_of(op->getOperands(), [&](Value operand) {
+            return operand.getDefiningOp<OnlineSoftmaxOp>() &&
+                   !now.contains(operand);
+          }))
+        return op->emitOpError()
+               << "reads the softmax's probabilities or sums before the "
+                  "wait for P.V that pv_wait_columns puts among its "
+                  "exponentials";
+      lb.clone(*op, now);
+    }
     // ptxas moves a wgmma wait up to the last memory operation before it,
     // which would put the softmax after the wait for O: checking again the
     // tile's Q landing (complete until the tile ends) keeps the softmax
-    // between the two waits.
+    // (or its first exponentials) between the two waits.
     if (anchor)
       lb.clone(*anchor, now);
     Value output = stage.emitRetire(lb, previous);
+    if (split)
+      split->emitAfter(lb, now);
     for (Operation *op : afterWait)
       if (makesNextP(op))
         lb.clone(*op, now);
@@ -447,7 +544,8 @@ struct OverlapPass : public bsattn::impl::BSAttnOverlapBase<OverlapPass> {
       return signalPassFailure();
     }
     for (scf::ForOp loop : loops)
-      if (failed(rotate(loop, anchorSoftmax, tuning.getRescaleBeforePv())))
+      if (failed(rotate(loop, anchorSoftmax, tuning.getRescaleBeforePv(),
+                        tuning.getPvWaitColumns())))
         return signalPassFailure();
   }
 };

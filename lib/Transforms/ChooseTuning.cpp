@@ -102,7 +102,7 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*producer_convert=*/convertsV,
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
                          descendingKeys, /*single_query_buffer=*/false,
-                         /*carry_schedule=*/false);
+                         /*carry_schedule=*/false, /*pv_wait_columns=*/0);
 }
 
 struct ChooseTuningPass

@@ -21,7 +21,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "overlap": bool, "producer_convert": bool,
                      "dynamic_tiles": bool, "value_stages": int,
                      "rescale_before_pv": bool, "descending_keys": bool,
-                     "single_query_buffer": bool, "carry_schedule": bool}
+                     "single_query_buffer": bool, "carry_schedule": bool,
+                     "pv_wait_columns": int}
 
 
 def choose_pv(pv, dtype):

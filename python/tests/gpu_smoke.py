@@ -52,6 +52,11 @@ SINGLE_QUERY_BUFFER = {"stages": 3, "persistent": True, "dynamic_tiles": True,
                        "producer_convert": True}
 # The same with each tile's index loads issued by the tile before it.
 CARRIED_SCHEDULE = {**SINGLE_QUERY_BUFFER, "carry_schedule": True}
+# The challenge kernel's techniques with the wait for the previous P.V
+# after the exponentials of 48 of a block's 128 columns.
+PV_WAIT_INSIDE = {"stages": 3, "warp_specialize": True, "overlap": True,
+                  "pingpong": True, "producer_convert": True,
+                  "pv_wait_columns": 48}
 
 
 def retrieval(b, h, q, kv):
@@ -136,6 +141,8 @@ def tail_cases(device, seq):
          {"tuning": SINGLE_QUERY_BUFFER}, halves),
         (f"T={seq} csr, persistent, carried schedule", csr, retrieved,
          {"tuning": CARRIED_SCHEDULE}, halves),
+        (f"T={seq} csr, P.V waited among the exponentials", csr, retrieved,
+         {"tuning": PV_WAIT_INSIDE}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

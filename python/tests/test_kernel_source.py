@@ -111,7 +111,8 @@ def test_tuning_parameters_are_the_attributes():
     td = (Path(__file__).resolve().parents[2] / "include" / "bsattn" /
           "Dialect" / "BSAttn" / "IR" / "BSAttnAttrs.td").read_text()
     tuning = td[td.index('def BSAttn_TuningAttr'):]
-    tuning = tuning[tuning.index("let parameters"):tuning.index(");")]
+    start = tuning.index("let parameters")
+    tuning = tuning[start:tuning.index(");", start)]
     declared = re.findall(r'DefaultValuedParameter<"(\w+)", "[^"]*">:\$(\w+)',
                           tuning)
     kinds = {"int64_t": int, "bool": bool}
@@ -130,7 +131,8 @@ def test_tuning_attribute_and_its_errors():
                        r"'pingpong', 'overlap', 'producer_convert', "
                        r"'dynamic_tiles', 'value_stages', "
                        r"'rescale_before_pv', 'descending_keys', "
-                       r"'single_query_buffer', 'carry_schedule'\]"):
+                       r"'single_query_buffer', 'carry_schedule', "
+                       r"'pv_wait_columns'\]"):
         tuning_attr({"warps": 4})
     with pytest.raises(ValueError, match="tuning 'stages' must be int, got '2'"):
         tuning_attr({"stages": "2"})

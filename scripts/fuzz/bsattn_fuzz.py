@@ -279,13 +279,16 @@ class AttentionGen:
                                "#bsattn.tuning<single_query_buffer = true>",
                                "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true, dynamic_tiles = true, carry_schedule = true>",
                                "#bsattn.tuning<carry_schedule = true>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48>",
+                               "#bsattn.tuning<pv_wait_columns = 48>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
                     "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>",
                     "#bsattn.tuning<rescale_before_pv = true>",
                     "#bsattn.tuning<single_query_buffer = true>",
-                    "#bsattn.tuning<carry_schedule = true>"):
+                    "#bsattn.tuning<carry_schedule = true>",
+                    "#bsattn.tuning<pv_wait_columns = 48>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",
@@ -300,6 +303,7 @@ class AttentionGen:
                                 "#bsattn.tuning<warp_specialize = true, pingpong = true, persistent = true, dynamic_tiles = true>",
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true, dynamic_tiles = true, carry_schedule = true>",
+                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48>",
                                 "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
                                     tuning == "#bsattn.tuning<block_k = 128>" and D in (64, 128)):
                 # Valid, but the Hopper lowering refuses it.

@@ -82,3 +82,82 @@ gpu.module @kernels {
     llvm.return
   }
 }
+
+// -----
+
+// pv_wait_columns splits the loop's softmax round the wait for P.V: what
+// reads its probabilities (here a tile the loop carries beside P) must come
+// after that wait.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+!rows = !bsattn.rows<128, f32>
+gpu.module @kernels {
+  llvm.func @probs_before_wait(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true, pv_wait_columns = 48>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %r0 = bsattn.splat %zero : !rows
+      %o:4 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0, %max = %r0, %sum = %r0, %seen = %o0) -> (!tile, !rows, !rows, !tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %probs, %max_new, %sum_new, %alpha = bsattn.online_softmax %sw, %max, %sum scale_log2 = 0.5 : !tile, !rows
+        // expected-error @+1 {{'bsattn.rescale' op reads the softmax's probabilities or sums before the wait for P.V that pv_wait_columns puts among its exponentials}}
+        %kept = bsattn.rescale %probs, %alpha : !tile, !rows
+        %scaled = bsattn.rescale %acc, %alpha : !tile, !rows
+        %p = bsattn.truncf %probs : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done, %max_new, %sum_new, %kept : !tile, !rows, !rows, !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// The split must leave columns after the wait.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+!rows = !bsattn.rows<128, f32>
+gpu.module @kernels {
+  llvm.func @split_past_tile(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true, pv_wait_columns = 128>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %r0 = bsattn.splat %zero : !rows
+      // expected-error @+1 {{'scf.for' op cannot wait for P.V inside the softmax: pv_wait_columns = 128 leaves none of the key tile's 128 columns after the wait}}
+      %o:3 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0, %max = %r0, %sum = %r0) -> (!tile, !rows, !rows) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %probs, %max_new, %sum_new, %alpha = bsattn.online_softmax %sw, %max, %sum scale_log2 = 0.5 : !tile, !rows
+        %scaled = bsattn.rescale %acc, %alpha : !tile, !rows
+        %p = bsattn.truncf %probs : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done, %max_new, %sum_new : !tile, !rows, !rows
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}

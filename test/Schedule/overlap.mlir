@@ -3,6 +3,7 @@
 // RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap{anchor-softmax=false}), canonicalize))' | FileCheck %s --check-prefix=NOANCHOR
 // RUN: sed 's/overlap = true/overlap = true, rescale_before_pv = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s --check-prefix=RESCALE
 // RUN: sed 's/, overlap = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s --check-prefix=OFF
+// RUN: sed 's/overlap = true/overlap = true, pv_wait_columns = 48/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap), canonicalize))' | FileCheck %s --check-prefix=SPLIT
 
 // With the tuning's overlap, the consumers' key-block loop is pipelined by
 // one stage: the first block's S and softmax before the loop, the last
@@ -113,6 +114,29 @@
 // RESCALE: %[[LAST:.*]] = bsattn.rescale %[[LOOP]]#2, %[[LOOP]]#4
 // RESCALE-NEXT: nvvm.wgmma.fence.aligned
 // RESCALE-NEXT: bsattn.wgmma_rs %[[LAST]], %[[LOOP]]#5
+
+// With pv_wait_columns = 48 the loop's softmax is split round the wait for
+// P(j-1).V(j-1): the row maxima and the exponentials of columns 0-47
+// before it, those of columns 48-127, the sums, P's packing and O's
+// rescale after it. The first block's softmax stays whole.
+// SPLIT: bsattn.online_softmax
+// SPLIT: scf.for
+// SPLIT: %[[PV:.*]] = bsattn.wgmma_rs
+// SPLIT: %[[SW:.*]] = bsattn.wgmma_wait %{{.*}} pending = 1
+// SPLIT: %[[SM:.*]] = bsattn.mask %[[SW]]
+// SPLIT-NEXT: %[[MAX:.*]], %[[ALPHA:.*]] = bsattn.row_max %[[SM]], %[[OLDMAX:[^ ]*]] scale_log2
+// SPLIT: %[[P0:.*]], %[[R0:.*]] = bsattn.exp_scores %[[SM]], %[[MAX]], %{{.*}}, %{{.*}} first_column = 0 columns = 48
+// SPLIT: nvgpu.mbarrier.try_wait.parity
+// SPLIT-NEXT: nvgpu.mbarrier.try_wait.parity
+// SPLIT-NEXT: %[[OW:.*]] = bsattn.wgmma_wait %[[PV]] pending = 0
+// SPLIT: nvgpu.mbarrier.arrive
+// SPLIT-NEXT: %[[P:.*]], %[[R:.*]] = bsattn.exp_scores %[[SM]], %[[MAX]], %[[P0]], %[[R0]] first_column = 48 columns = 80
+// SPLIT-NEXT: %[[SUM:.*]] = bsattn.rows_fma %[[ALPHA]], %[[OLDSUM:[^ ]*]], %[[R]]
+// SPLIT-NEXT: %[[NEXTP:.*]] = bsattn.truncf %[[P]]
+// SPLIT-NEXT: %[[NEXTO:.*]] = bsattn.rescale %[[OW]], %[[ALPHA]]
+// SPLIT-NEXT: scf.yield %[[MAX]], %[[SUM]], %[[NEXTO]], %{{.*}}, %[[NEXTP]]
+// SPLIT-NOT: bsattn.online_softmax
+// SPLIT: } producer
 
 // NOANCHOR: scf.for
 // NOANCHOR: bsattn.online_softmax

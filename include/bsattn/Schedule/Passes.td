@@ -97,7 +97,12 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
     iteration, between the two issues (alpha is carried, the epilogue
     rescales before the last P.V), behind a `wgmma.wait_group 0` at the
     loop's top that waits for nothing but stops ptxas injecting a wait for
-    S(j) before the rescale (C7517).
+    S(j) before the rescale (C7517). With the tuning's `pv_wait_columns =
+    N` the loop's `bsattn.online_softmax` is split into `bsattn.row_max`,
+    `bsattn.exp_scores` of the first N columns, then (after the wait for O
+    and the slot's release) `bsattn.exp_scores` of the rest and
+    `bsattn.rows_fma` for the sum, so that the exponentials after the wait
+    share issue slots with O's rescale and P's packing.
 
     The loop carries the previous block's P (and any loaded index the P.V
     stage reads) to the next iteration; addresses are recomputed. A slot

@@ -584,63 +584,147 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
   }
 };
 
+/// The online softmax's new row maxima, rescale factors and exponent
+/// offsets (-max, see usedMaximum), per row half of the thread's fragment.
+struct RowMaxima {
+  SmallVector<Value, 2> maxNew, alpha, offset;
+};
+
+/// A row half's maximum as the exponentials subtract it: 0 while it is
+/// -inf (a row that has seen no key), so that exp2(-inf - -inf) never
+/// makes a NaN.
+Value usedMaximum(HopperBuilder &h, Value max) {
+  Value empty = arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OEQ,
+                                      max, h.f32(-INFINITY));
+  return arith::SelectOp::create(h.b, h.loc, empty, h.f32(0.0), max);
+}
+
+RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
+                        ArrayRef<Value> maxOld, Value scale) {
+  RowMaxima maxima;
+  for (int64_t half = 0; half < 2; ++half) {
+    // The lane's scores of the row half in kMaxChains interleaved chains
+    // (FlashAttention-4's form): each max waits on one issued
+    // kMaxChains * 2 instructions earlier instead of on the one before.
+    SmallVector<Value> chains(kMaxChains, h.f32(-INFINITY));
+    int64_t position = 0;
+    for (auto [i, score] : llvm::enumerate(scores))
+      if (rowHalf(i) == half) {
+        Value &chain = chains[position++ % kMaxChains];
+        chain = h.maxNum(chain, score);
+      }
+    Value local = h.maxNum(h.maxNum(chains[0], chains[1]),
+                           h.maxNum(chains[2], chains[3]));
+    // The scale is positive, so it commutes with the maximum.
+    local = arith::MulFOp::create(h.b, h.loc,
+                                  quadReduce(h, local, /*isMax=*/true), scale);
+    Value maxNew = h.maxNum(maxOld[half], local);
+    Value used = usedMaximum(h, maxNew);
+    maxima.maxNew.push_back(maxNew);
+    maxima.offset.push_back(arith::NegFOp::create(h.b, h.loc, used));
+    maxima.alpha.push_back(
+        h.exp2(arith::SubFOp::create(h.b, h.loc, maxOld[half], used)));
+  }
+  return maxima;
+}
+
+/// The exponent offsets of row maxima `max` (bsattn.row_max's results).
+SmallVector<Value, 2> exponentOffsets(HopperBuilder &h, ArrayRef<Value> max) {
+  return llvm::map_to_vector<2>(max, [&](Value rowMax) -> Value {
+    return arith::NegFOp::create(h.b, h.loc, usedMaximum(h, rowMax));
+  });
+}
+
+/// probs[i] = exp2(scale * scores[i] + offset) for the fragment elements
+/// in columns [firstColumn, endColumn), each added to its row half's
+/// rowSum.
+void emitExponentials(HopperBuilder &h, ArrayRef<Value> scores,
+                      ArrayRef<Value> offset, Value scale, int64_t firstColumn,
+                      int64_t endColumn, MutableArrayRef<Value> probs,
+                      MutableArrayRef<Value> rowSum) {
+  for (auto [i, score] : llvm::enumerate(scores)) {
+    int64_t column = fragmentColumn(i) - fragmentColumn(i) % 8;
+    if (column < firstColumn || column >= endColumn)
+      continue;
+    int64_t half = rowHalf(i);
+    probs[i] = h.exp2(h.fma(score, scale, offset[half]));
+    rowSum[half] = arith::AddFOp::create(h.b, h.loc, rowSum[half], probs[i]);
+  }
+}
+
 struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
   using SchedulePattern::SchedulePattern;
   LogicalResult
   matchAndRewrite(OnlineSoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    HopperBuilder h(rewriter, loc);
+    HopperBuilder h(rewriter, op.getLoc());
     SmallVector<Value> scores = h.unpack(adaptor.getScores());
-    SmallVector<Value> maxOld = h.unpack(adaptor.getMax());
     SmallVector<Value> sumOld = h.unpack(adaptor.getSum());
     Value scale = h.f32(op.getScaleLog2().convertToDouble());
-    Value minusInf = h.f32(-INFINITY);
-    Value zero = h.f32(0.0);
-
-    SmallVector<Value> maxNew(2), maxUsed(2), negMaxUsed(2), alpha(2);
-    for (int64_t half = 0; half < 2; ++half) {
-      // The lane's scores of the row half in kMaxChains interleaved chains
-      // (FlashAttention-4's form): each max waits on one issued
-      // kMaxChains * 2 instructions earlier instead of on the one before.
-      SmallVector<Value> chains(kMaxChains, minusInf);
-      int64_t position = 0;
-      for (auto [i, score] : llvm::enumerate(scores))
-        if (rowHalf(i) == half) {
-          Value &chain = chains[position++ % kMaxChains];
-          chain = h.maxNum(chain, score);
-        }
-      Value local = h.maxNum(h.maxNum(chains[0], chains[1]),
-                             h.maxNum(chains[2], chains[3]));
-      // The scale is positive, so it commutes with the maximum.
-      local = arith::MulFOp::create(
-          rewriter, loc, quadReduce(h, local, /*isMax=*/true), scale);
-      maxNew[half] = h.maxNum(maxOld[half], local);
-      // A row that has seen no key keeps max = -inf; exponents use 0 there
-      // so that exp2(-inf - -inf) never makes a NaN.
-      Value empty = arith::CmpFOp::create(
-          rewriter, loc, arith::CmpFPredicate::OEQ, maxNew[half], minusInf);
-      maxUsed[half] =
-          arith::SelectOp::create(rewriter, loc, empty, zero, maxNew[half]);
-      negMaxUsed[half] = arith::NegFOp::create(rewriter, loc, maxUsed[half]);
-      alpha[half] = h.exp2(
-          arith::SubFOp::create(rewriter, loc, maxOld[half], maxUsed[half]));
-    }
-    SmallVector<Value> probs, rowSum = {zero, zero};
-    for (auto [i, score] : llvm::enumerate(scores)) {
-      int64_t half = rowHalf(i);
-      Value p = h.exp2(h.fma(score, scale, negMaxUsed[half]));
-      probs.push_back(p);
-      rowSum[half] = arith::AddFOp::create(rewriter, loc, rowSum[half], p);
-    }
+    RowMaxima maxima =
+        emitRowMaxima(h, scores, h.unpack(adaptor.getMax()), scale);
+    SmallVector<Value> probs(scores.size());
+    SmallVector<Value, 2> rowSum(2, h.f32(0.0));
+    emitExponentials(h, scores, maxima.offset, scale, 0,
+                     op.getScores().getType().getCols(), probs, rowSum);
     // The sum stays the lane's partial sum over its own columns (the
     // quad's four add up to the row's): alpha is the same in every lane of
     // the quad, and only bsattn.normalize needs the whole row's.
     SmallVector<Value> sumNew;
     for (int64_t half = 0; half < 2; ++half)
-      sumNew.push_back(h.fma(alpha[half], sumOld[half], rowSum[half]));
-    rewriter.replaceOp(
-        op, {h.pack(probs), h.pack(maxNew), h.pack(sumNew), h.pack(alpha)});
+      sumNew.push_back(h.fma(maxima.alpha[half], sumOld[half], rowSum[half]));
+    rewriter.replaceOp(op, {h.pack(probs), h.pack(maxima.maxNew),
+                            h.pack(sumNew), h.pack(maxima.alpha)});
+    return success();
+  }
+};
+
+struct RowMaxLowering : public SchedulePattern<RowMaxOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(RowMaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    HopperBuilder h(rewriter, op.getLoc());
+    SmallVector<Value> scores = h.unpack(adaptor.getScores());
+    SmallVector<Value> max = h.unpack(adaptor.getMax());
+    RowMaxima maxima = emitRowMaxima(
+        h, scores, max, h.f32(op.getScaleLog2().convertToDouble()));
+    rewriter.replaceOp(op, {h.pack(maxima.maxNew), h.pack(maxima.alpha)});
+    return success();
+  }
+};
+
+struct ExpScoresLowering : public SchedulePattern<ExpScoresOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(ExpScoresOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    HopperBuilder h(rewriter, op.getLoc());
+    SmallVector<Value> scores = h.unpack(adaptor.getScores());
+    SmallVector<Value> max = h.unpack(adaptor.getMax());
+    SmallVector<Value> probs = h.unpack(adaptor.getProbsIn());
+    SmallVector<Value> rowSum = h.unpack(adaptor.getRowSumIn());
+    int64_t first = op.getFirstColumn();
+    emitExponentials(h, scores, exponentOffsets(h, max),
+                     h.f32(op.getScaleLog2().convertToDouble()), first,
+                     first + op.getColumns(), probs, rowSum);
+    rewriter.replaceOp(op, {h.pack(probs), h.pack(rowSum)});
+    return success();
+  }
+};
+
+struct RowsFmaLowering : public SchedulePattern<RowsFmaOp> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(RowsFmaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    HopperBuilder h(rewriter, op.getLoc());
+    SmallVector<Value> a = h.unpack(adaptor.getA());
+    SmallVector<Value> b = h.unpack(adaptor.getB());
+    SmallVector<Value> c = h.unpack(adaptor.getC());
+    for (auto [ai, bi, ci] : llvm::zip(a, b, c))
+      ci = h.fma(ai, bi, ci);
+    rewriter.replaceOp(op, h.pack(c));
     return success();
   }
 };
@@ -756,6 +840,7 @@ struct ConvertBSAttnScheduleToNVVMPass
                  TruncFLowering, SplitBF16Lowering, RescaleLowering,
                  NormalizeLowering, StoreSwizzledLowering, StoreRowsLowering,
                  ConvertSharedLowering, MaskLowering, OnlineSoftmaxLowering,
+                 RowMaxLowering, ExpScoresLowering, RowsFmaLowering,
                  SplatLowering, WarpSpecializeLowering>(converter);
     populateNVGPUToNVVMConversionPatterns(converter, patterns);
     // Subviews become descriptor arithmetic, then LLVM.

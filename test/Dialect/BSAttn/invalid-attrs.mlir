@@ -124,3 +124,13 @@ func.func @f() attributes {t = #bsattn.tuning<single_query_buffer = true>} { ret
 
 // expected-error @+1 {{tuning carry_schedule needs persistent = true}}
 func.func @f() attributes {t = #bsattn.tuning<carry_schedule = true>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning pv_wait_columns needs overlap = true}}
+func.func @f() attributes {t = #bsattn.tuning<pv_wait_columns = 48>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning pv_wait_columns must be a multiple of 8 in [0, 248], got 20}}
+func.func @f() attributes {t = #bsattn.tuning<warp_specialize = true, overlap = true, pv_wait_columns = 20>} { return }

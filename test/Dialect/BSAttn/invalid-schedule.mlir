@@ -229,3 +229,35 @@ func.func @f(%q: !smem) {
   %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
   return
 }
+
+// -----
+
+func.func @f(%s: !bsattn.tile<64 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.row_max' op needs one maximum per row}}
+  %m, %a = bsattn.row_max %s, %r scale_log2 = 0.5 : <64 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.exp_scores' op needs a range of whole 8-column chunks in the tile's 128 columns, got 40 from 96}}
+  %p, %sum = bsattn.exp_scores %s, %r, %s, %r first_column = 96 columns = 40 scale_log2 = 0.5 : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.exp_scores' op needs a range of whole 8-column chunks in the tile's 128 columns, got 16 from 4}}
+  %p, %sum = bsattn.exp_scores %s, %r, %s, %r first_column = 4 columns = 16 scale_log2 = 0.5 : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<64 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.exp_scores' op needs one maximum per row}}
+  %p, %sum = bsattn.exp_scores %s, %r, %s, %r first_column = 0 columns = 16 scale_log2 = 0.5 : <64 x 128, f32>, <128, f32>
+  return
+}

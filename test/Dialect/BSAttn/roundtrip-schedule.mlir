@@ -21,6 +21,12 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   %max = bsattn.splat %zero : !bsattn.rows<128, f32>
   // CHECK: bsattn.rescale
   %r = bsattn.rescale %sw, %max : !tile, !bsattn.rows<128, f32>
+  // CHECK: %[[MAX:.*]], %[[ALPHA:.*]] = bsattn.row_max %[[SW:.*]], %{{.*}} scale_log2 = 5.000000e-01 : <128 x 128, f32>, <128, f32>
+  %mx, %alpha = bsattn.row_max %sw, %max scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
+  // CHECK: %[[P:.*]], %[[RS:.*]] = bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 16 columns = 32 scale_log2 = 5.000000e-01 : <128 x 128, f32>, <128, f32>
+  %pe, %rs = bsattn.exp_scores %sw, %mx, %sw, %alpha first_column = 16 columns = 32 scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.rows_fma %[[ALPHA]], %[[MAX]], %[[RS]] : <128, f32>
+  %sum = bsattn.rows_fma %alpha, %mx, %rs : !bsattn.rows<128, f32>
   // CHECK: bsattn.truncf %{{.*}} : <128 x 128, f32> to <128 x 128, f16>
   %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, f16>
   // CHECK: bsattn.split_bf16

@@ -49,7 +49,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool overlap, bool producerConvert,
                                  bool dynamicTiles, int64_t valueStages,
                                  bool rescaleBeforePv, bool descendingKeys,
-                                 bool singleQueryBuffer, bool carrySchedule) {
+                                 bool singleQueryBuffer, bool carrySchedule,
+                                 int64_t pvWaitColumns) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -87,5 +88,11 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "tuning single_query_buffer needs persistent = true";
   if (carrySchedule && !persistent)
     return emitError() << "tuning carry_schedule needs persistent = true";
+  if (pvWaitColumns < 0 || pvWaitColumns > 248 || pvWaitColumns % 8)
+    return emitError() << "tuning pv_wait_columns must be a multiple of 8 in "
+                          "[0, 248], got "
+                       << pvWaitColumns;
+  if (pvWaitColumns && !overlap)
+    return emitError() << "tuning pv_wait_columns needs overlap = true";
   return success();
 }

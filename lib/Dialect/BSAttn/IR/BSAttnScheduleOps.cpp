@@ -225,6 +225,27 @@ LogicalResult RescaleOp::verify() {
   return success();
 }
 
+LogicalResult RowMaxOp::verify() {
+  if (getScores().getType().getRows() != getMax().getType().getRows())
+    return emitOpError() << "needs one maximum per row";
+  return success();
+}
+
+LogicalResult ExpScoresOp::verify() {
+  TileType scores = getScores().getType();
+  if (scores.getRows() != getMax().getType().getRows())
+    return emitOpError() << "needs one maximum per row";
+  int64_t first = getFirstColumn(), columns = getColumns();
+  // The accumulator fragment holds columns in chunks of 8.
+  if (first < 0 || columns <= 0 || first % 8 || columns % 8 ||
+      first + columns > scores.getCols())
+    return emitOpError() << "needs a range of whole 8-column chunks in the "
+                            "tile's "
+                         << scores.getCols() << " columns, got " << columns
+                         << " from " << first;
+  return success();
+}
+
 LogicalResult NormalizeOp::verify() {
   TileType acc = getAcc().getType(), output = getOutput().getType();
   if (!acc.getElementType().isF32() || acc.getRows() != output.getRows() ||

@@ -195,6 +195,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     at its start and hands the values over through the tile loop, so a
     tile starts without waiting for its own index loads; only a CTA's
     first tile loads its own.
+    With `pv_wait_columns = N` (which needs `overlap`; a multiple of 8
+    below the key tile's width) the overlapped loop computes the
+    exponentials of a block's first N key columns, then waits for the
+    previous block's P.V, then computes the rest, among which ptxas
+    places O's rescale and P's packing (FlashAttention-4's order); 0, the
+    default, waits after the whole softmax.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -215,7 +221,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$rescale_before_pv,
     DefaultValuedParameter<"bool", "false">:$descending_keys,
     DefaultValuedParameter<"bool", "false">:$single_query_buffer,
-    DefaultValuedParameter<"bool", "false">:$carry_schedule
+    DefaultValuedParameter<"bool", "false">:$carry_schedule,
+    DefaultValuedParameter<"int64_t", "0">:$pv_wait_columns
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -242,6 +242,63 @@ def BSAttn_RescaleOp : BSAttn_ScheduleOp<"rescale", [Pure,
   }];
 }
 
+def BSAttn_RowMaxOp : BSAttn_ScheduleOp<"row_max", [Pure,
+    AllTypesMatch<["max", "max_new", "alpha"]>]> {
+  let summary = "The online softmax's new row maxima and rescale factors";
+  let description = [{
+    The first part of `bsattn.online_softmax` (`c = scale_log2`):
+    `max_new = max(max, rowmax(c * scores))` and
+    `alpha = exp2(max - max_new)`, 1 for rows whose maximum is still -inf.
+    `bsattn-overlap` splits the online softmax into this,
+    `bsattn.exp_scores` over column ranges and `bsattn.rows_fma`, so that
+    other work can sit between its exponentials.
+  }];
+  let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
+                       F32Attr:$scale_log2);
+  let results = (outs BSAttn_RowsType:$max_new, BSAttn_RowsType:$alpha);
+  let assemblyFormat = [{
+    $scores `,` $max `scale_log2` `=` $scale_log2 attr-dict `:`
+    type($scores) `,` type($max)
+  }];
+}
+
+def BSAttn_ExpScoresOp : BSAttn_ScheduleOp<"exp_scores", [Pure,
+    AllTypesMatch<["scores", "probs_in", "probs"]>,
+    AllTypesMatch<["max", "row_sum_in", "row_sum"]>]> {
+  let summary = "The online softmax's exponentials of a range of columns";
+  let description = [{
+    For the `columns` columns from `first_column`:
+    `probs = exp2(c * scores - max)` (`c = scale_log2`, `max` taken as 0 in
+    rows whose maximum is -inf) and `row_sum = row_sum_in +` the row sums
+    of those probabilities (each thread's own columns, as the online
+    softmax's sums are); the other columns of `probs` are `probs_in`'s.
+  }];
+  let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
+                       BSAttn_TileType:$probs_in, BSAttn_RowsType:$row_sum_in,
+                       F32Attr:$scale_log2, I64Attr:$first_column,
+                       I64Attr:$columns);
+  let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$row_sum);
+  let assemblyFormat = [{
+    $scores `,` $max `,` $probs_in `,` $row_sum_in `first_column` `=`
+    $first_column `columns` `=` $columns `scale_log2` `=` $scale_log2
+    attr-dict `:` type($scores) `,` type($max)
+  }];
+}
+
+def BSAttn_RowsFmaOp : BSAttn_ScheduleOp<"rows_fma", [Pure,
+    AllTypesMatch<["a", "b", "c", "result"]>]> {
+  let summary = "a * b + c, row by row";
+  let description = [{
+    The online softmax's `sum_new = alpha * sum + rowsum(probs)` once its
+    exponentials are split (`bsattn.exp_scores`).
+  }];
+  let arguments = (ins BSAttn_RowsType:$a, BSAttn_RowsType:$b,
+                       BSAttn_RowsType:$c);
+  let results = (outs BSAttn_RowsType:$result);
+  let assemblyFormat = "$a `,` $b `,` $c attr-dict `:` type($a)";
+  let hasVerifier = 0;
+}
+
 def BSAttn_NormalizeOp : BSAttn_ScheduleOp<"normalize", [Pure,
     AllTypesMatch<["max", "sum", "lse"]>]> {
   let summary = "o = acc / sum and lse = ln(2) * (max + log2(sum)) per row";
