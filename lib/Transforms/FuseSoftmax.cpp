@@ -128,15 +128,15 @@ FailureOr<Schedule> emitNextSchedule(OpBuilder &b, QueryTileOp tile,
   return schedule;
 }
 
-/// Makes the index loads of a persistent tile's schedule ones its
-/// predecessor in the CTA issued: each load of the `prologue` (the ops
-/// that compute the schedule) runs only in a CTA's first tile, every later
-/// tile takes its value from `bsattn.tile_carried`, and the body hands
-/// `next`'s loads (issued at its top, so they have a tile's time to land)
-/// to the next tile. The arithmetic on the loaded values stays, for every
-/// tile: it is cheaper than carrying its results.
+/// Makes the index loads of a persistent tile's schedule ones the CTA
+/// issued before the tile: each load of the `prologue` (the ops that
+/// compute the schedule) becomes a value of `bsattn.tile_carried` (the
+/// tile loop evaluates the CTA's first tile's before it starts), and the
+/// body hands `next`'s loads to the next tile. The arithmetic on the
+/// loaded values stays, for every tile: it is cheaper than carrying its
+/// results.
 LogicalResult carrySchedule(OpBuilder &b, ArrayRef<Operation *> prologue,
-                            RingStartOp start, const Schedule &next) {
+                            NextTileOp nextTile, const Schedule &next) {
   SmallVector<memref::LoadOp> loads;
   for (Operation *op : prologue) {
     auto load = dyn_cast<memref::LoadOp>(op);
@@ -149,31 +149,24 @@ LogicalResult carrySchedule(OpBuilder &b, ArrayRef<Operation *> prologue,
                 "(carry_schedule carries integers, indices and floats)";
     loads.push_back(load);
   }
-  Block *body = start->getBlock();
-  Location loc = start.getLoc();
+  SmallVector<Value> handed =
+      llvm::map_to_vector(loads, [&](memref::LoadOp load) {
+        return next.mapping.lookup(load.getResult());
+      });
+  Block *body = nextTile->getBlock();
+  Location loc = nextTile.getLoc();
   OpBuilder::InsertionGuard guard(b);
-  start->moveBefore(&body->front());
-  b.setInsertionPointAfter(start);
+  b.setInsertionPointToStart(body);
   auto carried = TileCarriedOp::create(
       b, loc, llvm::map_to_vector(loads, [](memref::LoadOp load) -> Type {
         return load.getType();
       }));
   for (auto [load, value] : llvm::zip(loads, carried.getResults())) {
-    b.setInsertionPoint(load);
-    auto own = scf::IfOp::create(b, loc, load.getType(), start.getFirst(),
-                                 /*withElseRegion=*/true);
-    load.getResult().replaceAllUsesWith(own.getResult(0));
-    b.setInsertionPointToStart(own.thenBlock());
-    scf::YieldOp::create(b, loc, load.getResult());
-    load->moveBefore(own.thenBlock(), own.thenBlock()->begin());
-    b.setInsertionPointToStart(own.elseBlock());
-    scf::YieldOp::create(b, loc, value);
+    load.getResult().replaceAllUsesWith(value);
+    load.erase();
   }
   b.setInsertionPointToEnd(body);
-  TileCarryOp::create(b, loc,
-                      llvm::map_to_vector(loads, [&](memref::LoadOp load) {
-                        return next.mapping.lookup(load.getResult());
-                      }));
+  TileCarryOp::create(b, loc, handed);
   return success();
 }
 
@@ -213,15 +206,14 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
 
   Schedule current{loop, {}, {}, tile.getTuning().getOverlap()};
   std::optional<Schedule> next;
-  RingStartOp start;
+  NextTileOp nextTile;
   Value hasNext, firstStep = zero;
   if (persistent) {
     // The previous tile of the CTA loaded this one's Q and first K/V block;
     // this one loads the next tile's.
     Type index = b.getIndexType();
-    start = RingStartOp::create(b, loc, b.getI1Type(), index);
-    auto nextTile =
-        NextTileOp::create(b, loc, index, index, index, b.getI1Type());
+    auto start = RingStartOp::create(b, loc, b.getI1Type(), index);
+    nextTile = NextTileOp::create(b, loc, index, index, index, b.getI1Type());
     firstStep = start.getStep();
     hasNext = nextTile.getHasNext();
     FailureOr<Schedule> schedule =
@@ -328,13 +320,25 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
                          ValueRange{ifValid.getResult(0), ifValid.getResult(1),
                                     ifValid.getResult(2), nextStep});
   }
+  // The next tile's schedule as carry_schedule hands it over: evaluated
+  // again after the key-block loop (the epilogue then covers its loads'
+  // latency), so that the loaded values do not hold the consumers'
+  // registers through the loop, as the clone at the top would.
+  std::optional<Schedule> handedOver;
+  if (tile.getTuning().getCarrySchedule()) {
+    FailureOr<Schedule> late =
+        emitNextSchedule(b, tile, loop, prologue, nextTile);
+    if (failed(late))
+      return failure();
+    handedOver = std::move(*late);
+  }
   StoreOutputOp::create(b, loc, forOp.getResult(2), forOp.getResult(0),
                         forOp.getResult(1), loop.getSeqLen());
   if (persistent)
     RingEndOp::create(b, loc, forOp.getResult(3));
   loop.erase();
-  if (tile.getTuning().getCarrySchedule())
-    return carrySchedule(b, prologue, start, *next);
+  if (handedOver)
+    return carrySchedule(b, prologue, nextTile, *handedOver);
   return success();
 }
 

@@ -710,6 +710,14 @@ private:
   /// tile coordinates of `s`.
   TileHandOver cloneBody(OpBuilder &builder, const Schedule &s,
                          IRMapping &mapping);
+  /// The tile body's `bsattn.tile_carry` operands evaluated at the
+  /// builder for a tile that the values of `next` (a `bsattn.next_tile`'s
+  /// results) describe, with `mapping` holding the captures: what a tile
+  /// before it would have handed over.
+  FailureOr<SmallVector<Value>> evaluateHandOver(OpBuilder &builder,
+                                                 TileCarryOp carry,
+                                                 IRMapping mapping,
+                                                 ValueRange next);
   /// A persistent kernel: each CTA starts at tile blockIdx.x and loops
   /// over the tiles it claims from `module`'s tile counter (or, without
   /// dynamic tiles, blockIdx.x + gridDim.x, ...), filling in the tile
@@ -809,6 +817,42 @@ KernelBuilder::TileHandOver KernelBuilder::cloneBody(OpBuilder &builder,
       builder.clone(op, mapping); // The others are mapped by the tile loop.
   }
   return handOver;
+}
+
+FailureOr<SmallVector<Value>>
+KernelBuilder::evaluateHandOver(OpBuilder &builder, TileCarryOp carry,
+                                IRMapping mapping, ValueRange next) {
+  // The ops the operands need, from the next tile's coordinates, the
+  // captures and constants: pure ops and loads (bsattn-fuse-softmax's
+  // clone of the schedule's prologue).
+  SetVector<Operation *> slice;
+  SmallVector<Value> worklist(carry.getValues());
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (mapping.contains(value))
+      continue;
+    Operation *def = value.getDefiningOp();
+    if (auto nextTile = dyn_cast_or_null<NextTileOp>(def)) {
+      mapping.map(nextTile.getResults(), next);
+      continue;
+    }
+    if (!def || def->getBlock() != carry->getBlock() || def->getNumRegions() ||
+        !(isMemoryEffectFree(def) || isa<memref::LoadOp>(def)))
+      return carry.emitOpError()
+             << "hands over a value that is not computed from the next "
+                "tile's coordinates, the captures and constants by pure ops "
+                "and loads, so the CTA's first tile cannot have it evaluated "
+                "before the tile loop";
+    if (slice.insert(def))
+      llvm::append_range(worklist, def->getOperands());
+  }
+  SmallVector<Operation *> ordered = slice.takeVector();
+  llvm::sort(ordered,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  for (Operation *op : ordered)
+    builder.clone(*op, mapping);
+  return llvm::map_to_vector(
+      carry.getValues(), [&](Value value) { return mapping.lookup(value); });
 }
 
 /// The (b, h, qb) of linear tile `index` (i32) of `tiles` = B * H * QB
@@ -913,11 +957,31 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   TileCarriedOp tileCarried =
       carriedOps.empty() ? TileCarriedOp() : *carriedOps.begin();
   if (tileCarried) {
-    for (Type type : tileCarried.getResultTypes()) {
-      carriedTypes.push_back(type);
-      initial.push_back(arith::ConstantOp::create(
-          builder, loc, cast<TypedAttr>(builder.getZeroAttr(type))));
-    }
+    // The CTA's first tile's, evaluated here (if it has one) as a tile
+    // before it would have.
+    llvm::append_range(carriedTypes, tileCarried.getResultTypes());
+    Value exists = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, firstTile, tiles);
+    auto first = scf::IfOp::create(builder, loc, tileCarried.getResultTypes(),
+                                   exists, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(first.thenBlock());
+    auto [batch, head, queryBlock] =
+        tileCoordinates(sb, firstTile, heads, queryBlocks);
+    FailureOr<SmallVector<Value>> handOver = evaluateHandOver(
+        builder, *tile.getBody().front().getOps<TileCarryOp>().begin(), mapping,
+        ValueRange{batch, head, queryBlock, exists});
+    if (failed(handOver))
+      return failure();
+    scf::YieldOp::create(builder, loc, *handOver);
+    builder.setInsertionPointToStart(first.elseBlock());
+    scf::YieldOp::create(
+        builder, loc,
+        llvm::map_to_vector(tileCarried.getResultTypes(), [&](Type type) {
+          return Value(arith::ConstantOp::create(
+              builder, loc, cast<TypedAttr>(builder.getZeroAttr(type))));
+        }));
+    llvm::append_range(initial, first.getResults());
   }
   auto loop = scf::WhileOp::create(builder, loc, carriedTypes, initial);
   if (dynamicTiles) {

@@ -182,20 +182,28 @@ func.func @single(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
 // -----
 
 // carry_schedule: the tile loop carries the tile_carried values after its
-// own three (zero into the first tile); each tile yields its tile_carry
-// operands, the next tile's seq_lens entry loaded at its top.
+// own three; the CTA's first tile gets them evaluated before the loop (the
+// tile_carry operands for the coordinates of tile blockIdx.x, if it
+// exists); each tile yields its tile_carry operands, the next tile's
+// seq_lens entry, loaded after its key-block loop.
 
 // CHECK-LABEL: llvm.func @carried(
-// CHECK: scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %c0_i32{{[_0-9]*}}) : (i32, index, i32, i32)
-// CHECK: } do {
-// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %[[DONE:.*]]: i32, %[[CARRIED:.*]]: i32):
-// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[DONE]]
-// CHECK: %[[LEN:.*]] = scf.if %[[FIRST]] -> (i32) {
-// CHECK:   memref.load
+// CHECK: %[[FIRSTTILE:.*]] = nvvm.read.ptx.sreg.ctaid.x
+// CHECK: %[[EXISTS:.*]] = arith.cmpi ult, %[[FIRSTTILE]], %[[TILES:.*]] : i32
+// CHECK-NEXT: %[[FIRSTLEN:.*]] = scf.if %[[EXISTS]] -> (i32) {
+// CHECK: arith.divui %[[FIRSTTILE]]
+// CHECK: %[[LEN0:.*]] = memref.load
+// CHECK-NEXT: scf.yield %[[LEN0]] : i32
 // CHECK: } else {
-// CHECK:   scf.yield %[[CARRIED]] : i32
-// CHECK: %[[NEXTLEN:.*]] = memref.load
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: scf.yield %[[ZERO]] : i32
+// CHECK: scf.while (%{{.*}} = %[[FIRSTTILE]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %[[FIRSTLEN]]) : (i32, index, i32, i32)
+// CHECK: } do {
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %{{.*}}: i32, %[[LEN:.*]]: i32):
+// CHECK-NOT: memref.load
+// CHECK: arith.index_cast %[[LEN]] : i32 to index
 // CHECK: scf.for
+// CHECK: %[[NEXTLEN:.*]] = memref.load
 // CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %[[NEXTLEN]] : i32, index, i32, i32
 !act = memref<1x2x512x128xbf16>
 func.func @carried(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,

@@ -157,3 +157,22 @@ func.func @f(%q: memref<1x2x256x64xf16>, %o: memref<1x2x256x64xf16>, %lse: memre
   }
   return
 }
+
+// -----
+
+// A CTA's first tile gets the handed-over values evaluated before the tile
+// loop, from the coordinates of the tile: one that reads the current
+// tile's cannot be.
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %first, %step = bsattn.ring_start
+    %c = bsattn.tile_carried : index
+    bsattn.ring_end %step
+    // expected-error @+1 {{'bsattn.tile_carry' op hands over a value that is not computed from the next tile's coordinates, the captures and constants by pure ops and loads, so the CTA's first tile cannot have it evaluated before the tile loop}}
+    bsattn.tile_carry %qb : index
+  }
+  return
+}

@@ -191,10 +191,10 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     shared memory of the second buffer is left to the K/V ring (three
     128-key slots at D = 128, as one CTA per tile has).
     With `carry_schedule = true` (which needs `persistent`) each tile
-    evaluates the next tile's schedule (the index loads of its prologue)
-    at its start and hands the values over through the tile loop, so a
-    tile starts without waiting for its own index loads; only a CTA's
-    first tile loads its own.
+    issues the next tile's schedule loads (those of its prologue) after
+    its key-block loop and hands the values over through the tile loop,
+    so a tile starts without waiting for its own index loads; a CTA's
+    first tile has them loaded before the tile loop.
     With `pv_wait_columns = N` (which needs `overlap`; a multiple of 8
     below the key tile's width) the overlapped loop computes the
     exponentials of a block's first N key columns, then waits for the

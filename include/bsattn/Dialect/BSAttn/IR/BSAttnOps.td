@@ -325,9 +325,11 @@ def BSAttn_TileCarriedOp : BSAttn_TileLevelOp<"tile_carried", [Pure]> {
     In a persistent `bsattn.query_tile`: the values the previous tile of
     the CTA passed to its `bsattn.tile_carry`, so that what a tile can
     compute for its successor (the next tile's schedule, say) is not
-    computed again at the successor's start. In a CTA's first tile they
-    are zero. The body holds at most one, whose types are those of the
-    body's `bsattn.tile_carry`.
+    computed again at the successor's start. A CTA's first tile gets the
+    `bsattn.tile_carry` operands evaluated for it before the tile loop,
+    so they must follow from `bsattn.next_tile`'s results, the captures
+    and constants through pure ops and loads in the body. The body holds
+    at most one, whose types are those of the body's `bsattn.tile_carry`.
   }];
   let results = (outs Variadic<BSAttn_CarriedScalar>:$values);
   let assemblyFormat = "attr-dict (`:` type($values)^)?";
