@@ -102,7 +102,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*producer_convert=*/convertsV,
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
                          descendingKeys, /*single_query_buffer=*/false,
-                         /*carry_schedule=*/false, /*pv_wait_columns=*/0);
+                         /*carry_schedule=*/false, /*pv_wait_columns=*/0,
+                         /*early_next_query=*/false);
 }
 
 struct ChooseTuningPass

@@ -208,11 +208,27 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   std::optional<Schedule> next;
   NextTileOp nextTile;
   Value hasNext, firstStep = zero;
+  bool earlyNextQuery = tile.getTuning().getEarlyNextQuery();
+  if (earlyNextQuery && tile.getKeyTileSize() != rows)
+    return tile.emitOpError()
+           << "has tuning early_next_query, which stages o in the K half of a "
+              "ring slot: its key tiles must be as tall as its query tile ("
+           << rows << " rows), got " << tile.getKeyTileSize();
   if (persistent) {
     // The previous tile of the CTA loaded this one's Q and first K/V block;
     // this one loads the next tile's.
     Type index = b.getIndexType();
-    auto start = RingStartOp::create(b, loc, b.getI1Type(), index);
+    RingStartOp start;
+    if (earlyNextQuery) {
+      // Only the CTA's first tile loads its own Q, first in the tile.
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&tile.getBody().front());
+      start = RingStartOp::create(b, loc, b.getI1Type(), index);
+      emitIf(b, loc, start.getFirst(),
+             [&] { LoadQOp::create(b, loc, ValueRange{}); });
+    } else {
+      start = RingStartOp::create(b, loc, b.getI1Type(), index);
+    }
     nextTile = NextTileOp::create(b, loc, index, index, index, b.getI1Type());
     firstStep = start.getStep();
     hasNext = nextTile.getHasNext();
@@ -225,8 +241,9 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
       // One Q buffer: each tile loads its own Q once the previous tile's o
       // has left it, from L2, where the previous tile had it prefetched.
       // The load comes first in the tile: its issue then does not wait for
-      // the schedule's index loads.
-      {
+      // the schedule's index loads. With early_next_query the previous
+      // tile loads it, after its loop.
+      if (!earlyNextQuery) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(&tile.getBody().front());
         LoadQOp::create(b, loc, ValueRange{});
@@ -279,10 +296,11 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
             b, loc, b.getIndexType(),
             arith::ExtUIOp::create(b, loc, b.getI64Type(), valid)));
     Value nextEntry = arith::AddIOp::create(b, loc, n, one);
+    Value inTile;
     if (persistent) {
       // After the last entry comes the next tile's first.
-      Value inTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                           nextEntry, loop.getCount());
+      inTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                     nextEntry, loop.getCount());
       auto ifInTile = scf::IfOp::create(b, loc, inTile, /*withElse=*/true);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(ifInTile.thenBlock());
@@ -308,7 +326,12 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
                                 rowsType, masked, max, sum, scaleLog2);
     Value newAcc = PVOp::create(b, loc, accType, acc, softmax.getAlpha(),
                                 softmax.getProbs(), step);
-    ReleaseKVOp::create(b, loc, step);
+    // With early_next_query the last entry's slot holds o until it is
+    // stored.
+    if (earlyNextQuery)
+      emitIf(b, loc, inTile, [&] { ReleaseKVOp::create(b, loc, step); });
+    else
+      ReleaseKVOp::create(b, loc, step);
     scf::YieldOp::create(b, loc,
                          ValueRange{Value(softmax.getMaxNew()),
                                     Value(softmax.getSumNew()), newAcc});
@@ -319,6 +342,22 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     scf::YieldOp::create(b, loc,
                          ValueRange{ifValid.getResult(0), ifValid.getResult(1),
                                     ifValid.getResult(2), nextStep});
+  }
+  // early_next_query: o goes through the last entry's ring slot, so the Q
+  // buffer is free after the loop and the producer loads the next Q into
+  // it while the epilogue runs. A tile without entries stages o in its Q
+  // buffer and frees it after the store.
+  Value ringEnd = forOp.getResult(3), anyEntry;
+  if (earlyNextQuery) {
+    anyEntry = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                     loop.getCount(), zero);
+    emitIf(b, loc, anyEntry, [&] { ReleaseQOp::create(b, loc); });
+    emitIf(b, loc, hasNext, [&] {
+      LoadQOp::create(b, loc,
+                      SmallVector<Value>{nextTile.getBatch(),
+                                         nextTile.getHead(),
+                                         nextTile.getQueryBlock()});
+    });
   }
   // The next tile's schedule as carry_schedule hands it over: evaluated
   // again after the key-block loop (the epilogue then covers its loads'
@@ -332,10 +371,21 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
       return failure();
     handedOver = std::move(*late);
   }
+  SmallVector<Value, 2> ringSteps;
+  if (earlyNextQuery)
+    ringSteps = {firstStep, ringEnd};
   StoreOutputOp::create(b, loc, forOp.getResult(2), forOp.getResult(0),
-                        forOp.getResult(1), loop.getSeqLen());
+                        forOp.getResult(1), loop.getSeqLen(), ringSteps);
+  if (earlyNextQuery) {
+    Value noEntry = arith::XOrIOp::create(
+        b, loc, anyEntry, arith::ConstantIntOp::create(b, loc, 1, 1));
+    emitIf(b, loc, noEntry, [&] { ReleaseQOp::create(b, loc); });
+    emitIf(b, loc, anyEntry, [&] {
+      ReleaseKVOp::create(b, loc, arith::SubIOp::create(b, loc, ringEnd, one));
+    });
+  }
   if (persistent)
-    RingEndOp::create(b, loc, forOp.getResult(3));
+    RingEndOp::create(b, loc, ringEnd);
   loop.erase();
   if (handedOver)
     return carrySchedule(b, prologue, nextTile, *handedOver);

@@ -57,6 +57,12 @@ CARRIED_SCHEDULE = {**SINGLE_QUERY_BUFFER, "carry_schedule": True}
 PV_WAIT_INSIDE = {"stages": 3, "warp_specialize": True, "overlap": True,
                   "pingpong": True, "producer_convert": True,
                   "pv_wait_columns": 48}
+# One Q buffer that each tile frees after its key-block loop, o staged in
+# its last key block's ring slot, the next tile's Q loaded meanwhile:
+# static tiles (no CTA barrier between tiles) and dynamic ones.
+EARLY_NEXT_QUERY = {**CARRIED_SCHEDULE, "dynamic_tiles": False,
+                    "early_next_query": True}
+EARLY_NEXT_QUERY_DYNAMIC = {**CARRIED_SCHEDULE, "early_next_query": True}
 
 
 def retrieval(b, h, q, kv):
@@ -143,6 +149,10 @@ def tail_cases(device, seq):
          {"tuning": CARRIED_SCHEDULE}, halves),
         (f"T={seq} csr, P.V waited among the exponentials", csr, retrieved,
          {"tuning": PV_WAIT_INSIDE}, halves),
+        (f"T={seq} csr, persistent, next Q during the epilogue", csr,
+         retrieved, {"tuning": EARLY_NEXT_QUERY}, halves),
+        (f"T={seq} csr, dynamic tiles, next Q during the epilogue", csr,
+         retrieved, {"tuning": EARLY_NEXT_QUERY_DYNAMIC}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

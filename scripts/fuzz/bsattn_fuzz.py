@@ -281,6 +281,8 @@ class AttentionGen:
                                "#bsattn.tuning<carry_schedule = true>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48>",
                                "#bsattn.tuning<pv_wait_columns = 48>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, persistent = true, single_query_buffer = true, early_next_query = true>",
+                               "#bsattn.tuning<early_next_query = true>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
@@ -288,7 +290,8 @@ class AttentionGen:
                     "#bsattn.tuning<rescale_before_pv = true>",
                     "#bsattn.tuning<single_query_buffer = true>",
                     "#bsattn.tuning<carry_schedule = true>",
-                    "#bsattn.tuning<pv_wait_columns = 48>"):
+                    "#bsattn.tuning<pv_wait_columns = 48>",
+                    "#bsattn.tuning<early_next_query = true>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",

@@ -288,3 +288,79 @@ func.func @carry_vector(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// early_next_query: only the CTA's first tile loads its own Q (first in the
+// tile); the loop releases every slot but the last entry's, where o is
+// staged; after the loop the tile releases its Q buffer (if it had entries:
+// otherwise after o has left it) and loads the next tile's Q into it, and
+// after the store releases the last slot.
+
+// CHECK-LABEL: func.func @early_next_query
+// CHECK: ^bb0(
+// CHECK-NEXT: %[[FIRST:.*]], %[[BASE:.*]] = bsattn.ring_start
+// CHECK-NEXT: scf.if %[[FIRST]] {
+// CHECK-NEXT: bsattn.load_q{{$}}
+// CHECK: %[[COUNT:.*]] = arith.addi
+// CHECK: %[[NB:.*]], %[[NH:.*]], %[[NQB:.*]], %[[HAS:.*]] = bsattn.next_tile
+// CHECK-NOT: bsattn.load_q
+// CHECK: %[[LOOP:.*]]:4 = scf.for %[[E:.*]] = %{{.*}} to %[[COUNT]]
+// CHECK: %[[NEXT:.*]] = arith.addi %[[E]], %{{.*}} : index
+// CHECK-NEXT: %[[IN_TILE:.*]] = arith.cmpi slt, %[[NEXT]], %[[COUNT]]
+// CHECK: bsattn.pv
+// CHECK-NEXT: scf.if %[[IN_TILE]] {
+// CHECK-NEXT: bsattn.release_kv step
+// CHECK: %[[ANY:.*]] = arith.cmpi sgt, %[[COUNT]], %{{.*}} : index
+// CHECK-NEXT: scf.if %[[ANY]] {
+// CHECK-NEXT: bsattn.release_q
+// CHECK: scf.if %[[HAS]] {
+// CHECK-NEXT: bsattn.load_q next(%[[NB]], %[[NH]], %[[NQB]])
+// CHECK: bsattn.store_output %[[LOOP]]#2, %[[LOOP]]#0, %[[LOOP]]#1, seq_len %{{.*}} ring_steps(%[[BASE]], %[[LOOP]]#3)
+// CHECK: %[[NONE:.*]] = arith.xori %[[ANY]], %{{.*}} : i1
+// CHECK-NEXT: scf.if %[[NONE]] {
+// CHECK-NEXT: bsattn.release_q
+// CHECK: scf.if %[[ANY]] {
+// CHECK-NEXT: %[[LAST:.*]] = arith.subi %[[LOOP]]#3, %{{.*}} : index
+// CHECK-NEXT: bsattn.release_kv step %[[LAST]]
+// CHECK: bsattn.ring_end %[[LOOP]]#3
+!act = memref<1x2x512x128xbf16>
+func.func @early_next_query(%q: !act, %o: !act, %lse: memref<1x2x512xf32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, warp_specialize = true, overlap = true, single_query_buffer = true, early_next_query = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c1 = arith.constant 1 : index
+    %n = arith.addi %qb, %c1 : index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}
+
+// -----
+
+// o fills the K half of a ring slot: key tiles narrower than the query tile
+// are refused.
+!act = memref<1x2x512x128xbf16>
+func.func @early_next_query_narrow_keys(%q: !act, %o: !act, %lse: memref<1x2x512xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op has tuning early_next_query, which stages o in the K half of a ring slot: its key tiles must be as tall as its query tile (128 rows), got 64}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<block_k = 64, persistent = true, warp_specialize = true, overlap = true, single_query_buffer = true, early_next_query = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    %c1 = arith.constant 1 : index
+    %n = arith.addi %qb, %c1 : index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}

@@ -134,6 +134,9 @@ struct Schedule {
   /// then count V's slots.
   Value queryLanded, keysLanded, valuesLanded, slotEmpty, valuesEmpty,
       slotConverted;
+  /// A single query buffer's "released by every thread" mbarrier, where the
+  /// tile has a `bsattn.release_q`.
+  Value queryEmpty;
   /// Whether P.V converts V (bf16 inputs, f16 products).
   bool convertValues = false;
   /// The depth of the K/V ring, and of V's own ring (0: none).
@@ -366,6 +369,21 @@ template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
   Schedule s;
 };
 
+/// `view` cast to the same shape with dynamic outer strides (rows of 64
+/// contiguous elements), so that views of different buffers share a type.
+static Value withDynamicStrides(ScheduleBuilder &sb, Value view) {
+  auto type = cast<MemRefType>(view.getType());
+  SmallVector<int64_t> strides(type.getRank() - 2, ShapedType::kDynamic);
+  strides.append({kChunkCols, 1});
+  auto layout =
+      StridedLayoutAttr::get(sb.b.getContext(), ShapedType::kDynamic, strides);
+  return memref::CastOp::create(sb.b, sb.loc,
+                                MemRefType::get(type.getShape(),
+                                                type.getElementType(), layout,
+                                                type.getMemorySpace()),
+                                view);
+}
+
 struct LoadQToSchedule : public TilePattern<LoadQOp> {
   using TilePattern::TilePattern;
   LogicalResult
@@ -375,21 +393,48 @@ struct LoadQToSchedule : public TilePattern<LoadQOp> {
     // The current tile's Q, or the next tile's into the other buffer.
     Value batch = s.batch, head = s.head, queryBlock = s.queryBlock,
           buffer = s.queryBuffer;
+    bool intoReleased = false;
     if (ValueRange next = adaptor.getNextTile(); !next.empty()) {
       batch = next[0];
       head = next[1];
       queryBlock = next[2];
-      buffer =
-          arith::XOrIOp::create(rewriter, op.getLoc(), buffer, sb.index(1));
+      // A single buffer is refilled once the tile's release_q freed it
+      // (the verifier asks for one); two alternate.
+      intoReleased = bool(s.queryEmpty);
+      if (!intoReleased)
+        buffer =
+            arith::XOrIOp::create(rewriter, op.getLoc(), buffer, sb.index(1));
     }
     Value row = sb.mul(queryBlock, sb.index(s.tileRows));
     onlyWhere(sb, s.isLeader, [&] {
+      if (intoReleased)
+        waitOn(sb, s.queryEmpty, buffer, s.queryParity);
       nvgpu::MBarrierArriveExpectTxOp::create(
           rewriter, op.getLoc(), s.queryLanded, sb.index(tileBytes(s.tileRows)),
           buffer, Value());
       loadTile(sb, s.tmapQ, s.queryBuffers, {buffer}, s.queryLanded, buffer,
                s.tileRows, row, head, batch);
     });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct ReleaseQToSchedule : public TilePattern<ReleaseQOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(ReleaseQOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ScheduleBuilder sb(rewriter, op.getLoc());
+    // A tile that used no key block never waited for its Q: the next one's
+    // must not be issued while it is landing. Every consumer thread then
+    // arrives and waits for the others, so that after this op no one reads
+    // Q or K of the tile's products any more (o may go to the last K).
+    waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
+    nvgpu::MBarrierArriveOp::create(rewriter, op.getLoc(),
+                                    nvgpu::MBarrierTokenType::get(getContext()),
+                                    s.queryEmpty, s.queryBuffer);
+    waitOn(sb, s.queryEmpty, s.queryBuffer, s.queryParity);
     rewriter.eraseOp(op);
     return success();
   }
@@ -630,12 +675,49 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
         rewriter, loc, outputType, adaptor.getMax().getType(), adaptor.getAcc(),
         adaptor.getMax(), adaptor.getSum(), s.queryBlock, adaptor.getSeqLen());
 
-    // o goes through the tile's query buffer (Q is read no more). A tile
+    // o goes through the tile's query buffer (Q is read no more), or with
+    // ring steps through the K half of the last key block's slot. A tile
     // that used no key block never waited for its Q, which may still be
-    // landing in the buffer about to be overwritten.
-    waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
-    StoreSwizzledOp::create(rewriter, loc, normalized.getOutput(),
-                            sb.chunksOf(s.queryBuffers, {s.queryBuffer}));
+    // landing in the buffer about to be overwritten; one that did may have
+    // the next tile's Q landing there already, so it must not wait for its
+    // own again (the barrier's phase may have moved on).
+    Value staging = sb.chunksOf(s.queryBuffers, {s.queryBuffer});
+    // With ring steps: whether o goes to the ring, and the slot.
+    Value inRing, slot;
+    if (ValueRange steps = adaptor.getRingSteps(); !steps.empty()) {
+      inRing = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt,
+                                     steps[1], steps[0]);
+      Value inQuery = arith::XOrIOp::create(
+          rewriter, loc, inRing,
+          arith::ConstantIntOp::create(rewriter, loc, 1, 1));
+      onlyWhere(sb, inQuery, [&] {
+        waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
+      });
+      Value last = arith::SelectOp::create(
+          rewriter, loc, inRing,
+          arith::SubIOp::create(rewriter, loc, steps[1], sb.index(1)),
+          steps[0]);
+      slot = slotAndParity(sb, last).first;
+      staging = arith::SelectOp::create(
+          rewriter, loc, inRing,
+          sb.chunksOf(s.ring, {slot, rewriter.getIndexAttr(0)}), staging);
+    } else {
+      waitOn(sb, s.queryLanded, s.queryBuffer, s.queryParity);
+    }
+    // The 64-row box of `chunk` that the TMA store reads. The ring's and
+    // the Q buffer's differ in their strides, which TMA does not read.
+    auto stagingBox = [&](int64_t chunk, Value groupRow) -> Value {
+      Value box =
+          sb.box(s.queryBuffers, {s.queryBuffer}, chunk, groupRow, kGroupRows);
+      if (!inRing)
+        return box;
+      Value ringBox = sb.box(s.ring, {slot, rewriter.getIndexAttr(0)}, chunk,
+                             groupRow, kGroupRows);
+      return arith::SelectOp::create(rewriter, loc, inRing,
+                                     withDynamicStrides(sb, ringBox),
+                                     withDynamicStrides(sb, box));
+    };
+    StoreSwizzledOp::create(rewriter, loc, normalized.getOutput(), staging);
     // The TMA engine reads the box: fence the generic writes, wait for the
     // warpgroup's 128 threads (its own named barrier), and let its first
     // thread store. It waits only until the box has been read out, and
@@ -660,10 +742,7 @@ struct StoreOutputToSchedule : public TilePattern<StoreOutputOp> {
           sb.add(sb.mul(s.queryBlock, sb.index(s.tileRows)), groupRow);
       for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
         nvgpu::TmaAsyncStoreOp::create(
-            rewriter, loc,
-            sb.box(s.queryBuffers, {s.queryBuffer}, chunk, groupRow,
-                   kGroupRows),
-            s.tmapO,
+            rewriter, loc, stagingBox(chunk, groupRow), s.tmapO,
             ValueRange{sb.index(chunk * kChunkCols), firstRow, s.head, s.batch},
             Value());
       NVVM::CpAsyncBulkCommitGroupOp::create(rewriter, loc);
@@ -1071,8 +1150,10 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   // tile's prologue refills with the next tile's Q, or with a single buffer
   // with its own (its store_output waited for that buffer's load and for
   // the TMA store that read o out of it).
-  // Dynamic tiles put this barrier between the claim and its read.
-  if (!dynamicTiles)
+  // Dynamic tiles put this barrier between the claim and its read. A
+  // tile that releases its query buffer to the previous tile's load
+  // (early_next_query) needs none: that load waits for the release.
+  if (!dynamicTiles && !s.queryEmpty)
     NVVM::Barrier0Op::create(builder, loc);
   for (Operation &op : tile.getBody().front()) {
     if (auto start = dyn_cast<RingStartOp>(op)) {
@@ -1267,6 +1348,10 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     s.valuesEmpty = createBarriers(sb, s.valueStages);
   if (s.convertValues)
     s.slotConverted = createBarriers(sb, valueSlots);
+  if (tile.getBody()
+          .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
+          .wasInterrupted())
+    s.queryEmpty = createBarriers(sb, queryBuffers);
 
   // Thread 0 fetches the tensor maps (rather than on each one's first TMA
   // instruction, which would wait for it) and sets up the mbarriers: the Q
@@ -1291,6 +1376,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
       init(s.valuesEmpty, s.valueStages, threads);
     if (s.convertValues)
       init(s.slotConverted, valueSlots, threads);
+    if (s.queryEmpty)
+      init(s.queryEmpty, queryBuffers, threads);
     NVVM::FenceMbarrierInitOp::create(builder, loc);
   }
   NVVM::Barrier0Op::create(builder, loc);
@@ -1327,12 +1414,14 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   // Tile ops -> the schedule level. `bsattn.mask` stays, with its query
   // block made explicit.
   RewritePatternSet patterns(ctx);
-  patterns.add<LoadQToSchedule, PrefetchQToSchedule, LoadKVToSchedule,
-               WaitKVToSchedule, ReleaseKVToSchedule, QKToSchedule,
-               MaskToSchedule, PVToSchedule, StoreOutputToSchedule>(ctx, s);
+  patterns
+      .add<LoadQToSchedule, ReleaseQToSchedule, PrefetchQToSchedule,
+           LoadKVToSchedule, WaitKVToSchedule, ReleaseKVToSchedule,
+           QKToSchedule, MaskToSchedule, PVToSchedule, StoreOutputToSchedule>(
+          ctx, s);
   ConversionTarget target(*ctx);
-  target.addIllegalOp<LoadQOp, PrefetchQOp, LoadKVOp, WaitKVOp, ReleaseKVOp,
-                      QKOp, PVOp, StoreOutputOp>();
+  target.addIllegalOp<LoadQOp, ReleaseQOp, PrefetchQOp, LoadKVOp, WaitKVOp,
+                      ReleaseKVOp, QKOp, PVOp, StoreOutputOp>();
   target.addDynamicallyLegalOp<MaskOp>(
       [](MaskOp op) { return op.getQueryBlock() != nullptr; });
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -12,6 +12,7 @@
 #include "bsattn/Conversion/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
 #include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
 #include "mlir/Conversion/LLVMCommon/Pattern.h"
@@ -847,11 +848,16 @@ struct ConvertBSAttnScheduleToNVVMPass
     memref::populateExpandStridedMetadataPatterns(patterns);
     populateAffineToStdConversionPatterns(patterns);
     populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
+    // A choice between two shared buffers (o's staging) needs their
+    // address space converted with them; other arith ops stay.
+    arith::populateArithToLLVMConversionPatterns(converter, patterns);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<BSAttnDialect, nvgpu::NVGPUDialect,
                              memref::MemRefDialect, affine::AffineDialect>();
     target.addLegalDialect<arith::ArithDialect, LLVM::LLVMDialect,
                            NVVM::NVVMDialect, gpu::GPUDialect>();
+    target.addDynamicallyLegalOp<arith::SelectOp>(
+        [](arith::SelectOp op) { return !isa<MemRefType>(op.getType()); });
     target.addLegalOp<UnrealizedConversionCastOp>();
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);

@@ -225,3 +225,71 @@ func.func @carried(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// early_next_query: one Q buffer and a "Q released" mbarrier that every
+// consumer thread arrives on and then waits for (after the key-block loop,
+// or after the store in a tile without entries, once its own Q has
+// landed); the next tile's Q load waits for it, so tiles start without a
+// CTA barrier. o is staged in the K half of the last entry's ring slot
+// (after the release: the other warpgroup may read K until then), chosen
+// at run time against the Q buffer (a tile without entries); that slot is
+// released after the store.
+
+// CHECK-LABEL: llvm.func @early(
+// CHECK: %[[QUERY:.*]] = bsattn.shared_alloc swizzle = 128 : memref<1x2x128x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[RING:.*]] = bsattn.shared_alloc swizzle = 128 : memref<2x2x2x128x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[LANDED:.*]] = nvgpu.mbarrier.create
+// CHECK-NEXT: nvgpu.mbarrier.create
+// CHECK-NEXT: nvgpu.mbarrier.create
+// CHECK-NEXT: %[[EMPTY:.*]] = nvgpu.mbarrier.create
+// CHECK-NEXT: nvgpu.mbarrier.create
+// CHECK-NEXT: %[[RELEASED:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>>
+// CHECK: nvgpu.mbarrier.init %[[RELEASED]][%{{.*}}], %{{.*}} :
+// CHECK: nvvm.barrier0
+// CHECK: scf.while
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %[[COUNT:.*]]: i32):
+// CHECK-NOT: nvvm.barrier0
+// CHECK: %[[PARITY:.*]] = arith.trunci %[[COUNT]] : i32 to i1
+// CHECK-NOT: nvvm.barrier0
+// CHECK: scf.for
+// CHECK: nvgpu.mbarrier.arrive %[[RELEASED]]
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[RELEASED]][%{{.*}}], %[[PARITY]]
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[RELEASED]][%{{.*}}], %[[PARITY]]
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[LANDED]]
+// CHECK: nvgpu.tma.async.load
+// CHECK: %[[Q_CHUNKS:.*]] = memref.subview %[[QUERY]][%{{.*}}, 0, 0, 0] [1, 2, 128, 64]
+// CHECK: %[[IN_RING:.*]] = arith.cmpi ugt, %{{.*}}, %{{.*}} : index
+// CHECK: scf.if %{{.*}} {
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[LANDED]][%{{.*}}], %[[PARITY]]
+// CHECK: %[[SLOT_CHUNKS:.*]] = memref.subview %[[RING]][%{{.*}}, 0, 0, 0, 0] [1, 1, 2, 128, 64]
+// CHECK: %[[STAGING:.*]] = arith.select %[[IN_RING]], %[[SLOT_CHUNKS]], %[[Q_CHUNKS]] : memref<2x128x64xbf16, strided<[8192, 64, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: bsattn.store_swizzled %{{.*}}, %[[STAGING]]
+// CHECK: %[[BOX:.*]] = arith.select %[[IN_RING]], %{{.*}}, %{{.*}} : memref<1x1x64x64xbf16, strided<[?, ?, 64, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.tma.async.store %[[BOX]]
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[LANDED]][%{{.*}}], %[[PARITY]]
+// CHECK-NEXT: nvgpu.mbarrier.arrive %[[RELEASED]]
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[RELEASED]][%{{.*}}], %[[PARITY]]
+// CHECK: nvgpu.mbarrier.arrive %[[EMPTY]]
+!act = memref<1x2x512x128xbf16>
+func.func @early(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                 %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, warp_specialize = true, overlap = true, single_query_buffer = true, early_next_query = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}

@@ -134,3 +134,13 @@ func.func @f() attributes {t = #bsattn.tuning<pv_wait_columns = 48>} { return }
 
 // expected-error @+1 {{tuning pv_wait_columns must be a multiple of 8 in [0, 248], got 20}}
 func.func @f() attributes {t = #bsattn.tuning<warp_specialize = true, overlap = true, pv_wait_columns = 20>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning early_next_query needs single_query_buffer = true, overlap = true and value_stages = 0}}
+func.func @f() attributes {t = #bsattn.tuning<persistent = true, warp_specialize = true, overlap = true, early_next_query = true>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning early_next_query needs single_query_buffer = true, overlap = true and value_stages = 0}}
+func.func @f() attributes {t = #bsattn.tuning<persistent = true, single_query_buffer = true, warp_specialize = true, overlap = true, value_stages = 2, early_next_query = true>} { return }

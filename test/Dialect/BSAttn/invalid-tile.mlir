@@ -605,3 +605,81 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true, single_query_buffer = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.load_q' op loads the next tile into the single query buffer only in a tile that frees it with 'bsattn.release_q'}}
+    bsattn.load_q next(%b, %h, %qb)
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.release_q' op releases the query buffer only with a single query buffer (tuning single_query_buffer = true)}}
+    bsattn.release_q
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.release_q' op releases the query buffer only in a 'bsattn.query_tile' with a persistent tuning}}
+    bsattn.release_q
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.store_output' op takes no ring steps or the tile's first and end ring steps, got 1 values}}
+    bsattn.store_output %t, %r, %r, seq_len %n ring_steps(%n) : <128 x 128, f32>, <128, f32>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true, block_k = 64>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.store_output' op stages o in a ring slot's K half, which needs key tiles of the query tile's 128 rows, got 64}}
+    bsattn.store_output %t, %r, %r, seq_len %n ring_steps(%n, %n) : <128 x 128, f32>, <128, f32>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %n: index, %t: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<persistent = true, single_query_buffer = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+    // expected-error @+1 {{'bsattn.store_output' op stages o in a ring slot only in a tile that releases its query buffer with 'bsattn.release_q' after its products}}
+    bsattn.store_output %t, %r, %r, seq_len %n ring_steps(%n, %n) : <128 x 128, f32>, <128, f32>
+  }
+  return
+}

@@ -50,7 +50,7 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool dynamicTiles, int64_t valueStages,
                                  bool rescaleBeforePv, bool descendingKeys,
                                  bool singleQueryBuffer, bool carrySchedule,
-                                 int64_t pvWaitColumns) {
+                                 int64_t pvWaitColumns, bool earlyNextQuery) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -94,5 +94,11 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << pvWaitColumns;
   if (pvWaitColumns && !overlap)
     return emitError() << "tuning pv_wait_columns needs overlap = true";
+  // The producer loads the next Q while the consumers finish, every entry
+  // of the overlapped loop takes a ring step (so the last slot is known
+  // before the loop), and K's slots are held until P.V is done.
+  if (earlyNextQuery && (!singleQueryBuffer || !overlap || valueStages))
+    return emitError() << "tuning early_next_query needs single_query_buffer "
+                          "= true, overlap = true and value_stages = 0";
   return success();
 }

@@ -523,7 +523,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
-                         false, false, 0, false, false, false, false, 0);
+                         false, false, 0, false, false, false, false, 0, false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -664,10 +664,33 @@ LogicalResult LoadQOp::verify() {
   if (count != 0 && count != 3)
     return emitOpError() << "takes no tile or the next tile's (b, h, qb), got "
                          << count << " values";
-  if (count == 3 &&
-      failed(getPersistentQueryTile(*this, "loads the next tile")))
+  if (count == 0)
+    return getEnclosingQueryTile(*this);
+  FailureOr<QueryTileOp> tile =
+      getPersistentQueryTile(*this, "loads the next tile");
+  if (failed(tile))
     return failure();
-  return getEnclosingQueryTile(*this);
+  // One buffer: the next Q overwrites the current one's, which the tile
+  // must say it is done with.
+  if (tile->getTuning().getSingleQueryBuffer() &&
+      !tile->getBody()
+           .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
+           .wasInterrupted())
+    return emitOpError() << "loads the next tile into the single query buffer "
+                            "only in a tile that frees it with "
+                            "'bsattn.release_q'";
+  return success();
+}
+
+LogicalResult ReleaseQOp::verify() {
+  FailureOr<QueryTileOp> tile =
+      getPersistentQueryTile(*this, "releases the query buffer");
+  if (failed(tile))
+    return failure();
+  if (!tile->getTuning().getSingleQueryBuffer())
+    return emitOpError() << "releases the query buffer only with a single "
+                            "query buffer (tuning single_query_buffer = true)";
+  return success();
 }
 
 LogicalResult PrefetchQOp::verify() {
@@ -773,7 +796,28 @@ LogicalResult StoreOutputOp::verify() {
   if (failed(checkTile(*this, getAcc().getType(), "accumulator", block,
                        tile->getHeadDim())))
     return failure();
-  return checkRows(*this, getMax().getType(), "row state", block);
+  if (failed(checkRows(*this, getMax().getType(), "row state", block)))
+    return failure();
+  size_t steps = getRingSteps().size();
+  if (steps != 0 && steps != 2)
+    return emitOpError() << "takes no ring steps or the tile's first and end "
+                            "ring steps, got "
+                         << steps << " values";
+  if (steps == 0)
+    return success();
+  // o fills the K half of a slot, after every thread has said it is done
+  // with Q (and so with its products).
+  if (tile->getKeyTileSize() != block)
+    return emitOpError() << "stages o in a ring slot's K half, which needs key "
+                            "tiles of the query tile's "
+                         << block << " rows, got " << tile->getKeyTileSize();
+  if (!tile->getBody()
+           .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
+           .wasInterrupted())
+    return emitOpError() << "stages o in a ring slot only in a tile that "
+                            "releases its query buffer with "
+                            "'bsattn.release_q' after its products";
+  return success();
 }
 
 LogicalResult SplatOp::verify() {

@@ -201,6 +201,15 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     previous block's P.V, then computes the rest, among which ptxas
     places O's rescale and P's packing (FlashAttention-4's order); 0, the
     default, waits after the whole softmax.
+    With `early_next_query = true` (which needs `single_query_buffer`,
+    `warp_specialize`, `overlap` and `value_stages = 0`) a tile stages o
+    in the K half of its last key block's ring slot (released once the
+    store has read it) instead of in its Q buffer, so its consumers
+    release the Q buffer after their key-block loop and the producer
+    loads the next tile's Q while the tile's epilogue runs instead of at
+    the next tile's start; without `dynamic_tiles` tiles then start
+    without a CTA barrier. Its key tiles must be as tall as its query
+    tile (o fills the K half).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -222,7 +231,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$descending_keys,
     DefaultValuedParameter<"bool", "false">:$single_query_buffer,
     DefaultValuedParameter<"bool", "false">:$carry_schedule,
-    DefaultValuedParameter<"int64_t", "0">:$pv_wait_columns
+    DefaultValuedParameter<"int64_t", "0">:$pv_wait_columns,
+    DefaultValuedParameter<"bool", "false">:$early_next_query
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -231,10 +231,24 @@ def BSAttn_LoadQOp : BSAttn_TileLevelOp<"load_q"> {
     Asynchronously loads the `block_q x D` query tile of the enclosing
     `bsattn.query_tile` instance; the first `bsattn.qk` waits for it. With
     `next(%b, %h, %qb)` (persistent query tiles only) it loads the tile the
-    CTA computes next, into the other query buffer.
+    CTA computes next, into the other query buffer, or with a single query
+    buffer into that one once the tile's `bsattn.release_q` has freed it.
   }];
   let arguments = (ins Variadic<Index>:$next_tile);
   let assemblyFormat = "(`next` `(` $next_tile^ `)`)? attr-dict";
+}
+
+def BSAttn_ReleaseQOp : BSAttn_TileLevelOp<"release_q"> {
+  let summary = "Every thread is done with the tile's query buffer";
+  let description = [{
+    In a persistent `bsattn.query_tile` with a single query buffer: after
+    this op the tile's `bsattn.load_q next(...)` may overwrite the buffer
+    with the next tile's Q. It waits for the tile's own Q to have landed
+    first (a tile without key blocks never waited for it), and returns
+    once every thread of the tile has reached it, so that a
+    `bsattn.store_output` after it may stage o where the products read K.
+  }];
+  let assemblyFormat = "attr-dict";
 }
 
 def BSAttn_PrefetchQOp : BSAttn_TileLevelOp<"prefetch_q"> {
@@ -419,13 +433,23 @@ def BSAttn_StoreOutputOp : BSAttn_TileLevelOp<"store_output", [
   let description = [{
     Writes the query tile's rows of `o` (in the input element type) and
     `lse`. Rows at or past `seq_len`, and rows that saw no key (sum = 0),
-    get `o = 0` and `lse = -inf`.
+    get `o = 0` and `lse = -inf`. `o` goes to global memory through
+    shared memory: the tile's query buffer, or with
+    `ring_steps(%first, %end)` (the ring steps the tile's key blocks
+    took) the K half of step `%end - 1`'s ring slot, if `%end > %first`
+    (its key tiles are as tall as the query tile), so that the query
+    buffer is free once the key-block loop is done. That slot must not be
+    released before this op, and it must come after the tile's
+    `bsattn.release_q`, itself after the tile's last `bsattn.qk` (the
+    other warpgroups may still be reading K until then).
   }];
   let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$max,
-                       BSAttn_RowsType:$sum, Index:$seq_len);
+                       BSAttn_RowsType:$sum, Index:$seq_len,
+                       Variadic<Index>:$ring_steps);
   let assemblyFormat = [{
-    $acc `,` $max `,` $sum `,` `seq_len` $seq_len attr-dict `:` type($acc)
-    `,` type($max)
+    $acc `,` $max `,` $sum `,` `seq_len` $seq_len
+    (`ring_steps` `(` $ring_steps^ `)`)? attr-dict `:` type($acc) `,`
+    type($max)
   }];
 }
 
