@@ -103,7 +103,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
                          descendingKeys, /*single_query_buffer=*/false,
                          /*carry_schedule=*/false, /*pv_wait_columns=*/0,
-                         /*early_next_query=*/false);
+                         /*early_next_query=*/false,
+                         /*padding_tiles_last=*/false);
 }
 
 struct ChooseTuningPass

@@ -22,7 +22,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "dynamic_tiles": bool, "value_stages": int,
                      "rescale_before_pv": bool, "descending_keys": bool,
                      "single_query_buffer": bool, "carry_schedule": bool,
-                     "pv_wait_columns": int, "early_next_query": bool}
+                     "pv_wait_columns": int, "early_next_query": bool,
+                     "padding_tiles_last": bool}
 
 
 def choose_pv(pv, dtype):

@@ -63,6 +63,14 @@ PV_WAIT_INSIDE = {"stages": 3, "warp_specialize": True, "overlap": True,
 EARLY_NEXT_QUERY = {**CARRIED_SCHEDULE, "dynamic_tiles": False,
                     "early_next_query": True}
 EARLY_NEXT_QUERY_DYNAMIC = {**CARRIED_SCHEDULE, "early_next_query": True}
+# The grid takes the tiles past seq_lens (padding) after the others: one
+# CTA per tile with the challenge kernel's techniques, and the persistent
+# kernel above.
+PADDING_LAST = {"stages": 3, "warp_specialize": True, "overlap": True,
+                "pingpong": True, "producer_convert": True,
+                "padding_tiles_last": True}
+PADDING_LAST_PERSISTENT = {**EARLY_NEXT_QUERY_DYNAMIC,
+                           "padding_tiles_last": True}
 
 
 def retrieval(b, h, q, kv):
@@ -153,6 +161,10 @@ def tail_cases(device, seq):
          retrieved, {"tuning": EARLY_NEXT_QUERY}, halves),
         (f"T={seq} csr, dynamic tiles, next Q during the epilogue", csr,
          retrieved, {"tuning": EARLY_NEXT_QUERY_DYNAMIC}, halves),
+        (f"T={seq} csr, padding tiles last", csr, retrieved,
+         {"tuning": PADDING_LAST}, halves),
+        (f"T={seq} csr, persistent, padding tiles last", csr, retrieved,
+         {"tuning": PADDING_LAST_PERSISTENT}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

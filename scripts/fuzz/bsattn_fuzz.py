@@ -283,6 +283,8 @@ class AttentionGen:
                                "#bsattn.tuning<pv_wait_columns = 48>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, persistent = true, single_query_buffer = true, early_next_query = true>",
                                "#bsattn.tuning<early_next_query = true>",
+                               "#bsattn.tuning<padding_tiles_last = true>",
+                               "#bsattn.tuning<persistent = true, dynamic_tiles = true, padding_tiles_last = true>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (

@@ -41,6 +41,14 @@ constexpr int64_t kChunkCols = 64;
 constexpr int64_t kMBarrierTicks = 10000000;
 
 /// Checks what this lowering supports; each limit gets its own message.
+/// The body argument of the query tile's `seq_lens` capture, or null.
+Value seqLensCapture(QueryTileOp tile) {
+  for (auto [i, name] : llvm::enumerate(tile.getCaptureNames()))
+    if (cast<StringAttr>(name).getValue() == "seq_lens")
+      return tile.getCaptureArgument(i);
+  return {};
+}
+
 LogicalResult checkSupported(QueryTileOp tile) {
   auto fail = [&](const Twine &what) {
     return tile.emitOpError()
@@ -76,6 +84,15 @@ LogicalResult checkSupported(QueryTileOp tile) {
   if (tuning.getStages() < 2)
     return fail("a K/V ring of " + Twine(tuning.getStages()) +
                 " stage (at least 2)");
+  if (tuning.getPaddingTilesLast()) {
+    if (!seqLensCapture(tile))
+      return tile.emitOpError()
+             << "has tuning padding_tiles_last but no 'seq_lens' capture to "
+                "tell the padding tiles by";
+    if (!tuning.getPersistent() && isa<CausalAttr>(tile.getSparsity()))
+      return fail("tuning padding_tiles_last for a causal pattern's one CTA "
+                  "per tile (its tiles go in sections)");
+  }
   // One CTA per tile puts heads and batch entries on the grid's y and z.
   if (!tuning.getPersistent()) {
     auto shape = cast<MemRefType>(tile.getLse().getType()).getShape();
@@ -137,6 +154,9 @@ struct Schedule {
   /// A single query buffer's "released by every thread" mbarrier, where the
   /// tile has a `bsattn.release_q`.
   Value queryEmpty;
+  /// seq_lens as a global memref where the tiles holding no valid row go
+  /// last (`padding_tiles_last`).
+  Value seqLens;
   /// Whether P.V converts V (bf16 inputs, f16 products).
   bool convertValues = false;
   /// The depth of the K/V ring, and of V's own ring (0: none).
@@ -218,6 +238,44 @@ private:
 /// MiB, FlashAttention-4's budget).
 constexpr int64_t kL2Bytes = 50 * 1024 * 1024;
 
+/// `padding_tiles_last`: the head and query block (i32) of the
+/// `position`-th tile of batch entry `batch` (i32) when the query tiles
+/// that hold a valid row (below ceil(seq_lens[batch] / rows)) come first
+/// and those of padding last, each group head by head, a head's query
+/// blocks last first.
+std::pair<Value, Value> paddingLastTile(ScheduleBuilder &sb, const Schedule &s,
+                                        Value batch, Value position,
+                                        Value heads, Value queryBlocks) {
+  OpBuilder &b = sb.b;
+  Location loc = sb.loc;
+  Type i32 = b.getI32Type();
+  Value length =
+      memref::LoadOp::create(b, loc, s.seqLens, ValueRange{sb.toIndex(batch)});
+  Value tokens = arith::IndexCastOp::create(
+      b, loc, i32, memref::DimOp::create(b, loc, s.lse, 2));
+  length = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, length, sb.i32(0)), tokens);
+  Value valid = arith::CeilDivUIOp::create(b, loc, length, sb.i32(s.tileRows));
+  Value validTiles = arith::MulIOp::create(b, loc, heads, valid);
+  Value inValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        position, validTiles);
+  auto pick = [&](Value ifValid, Value ifPadding) -> Value {
+    return arith::SelectOp::create(b, loc, inValid, ifValid, ifPadding);
+  };
+  // The group's tiles per head (never 0 for a tile in it) and the query
+  // block after its last.
+  Value width = pick(valid, arith::SubIOp::create(b, loc, queryBlocks, valid));
+  Value offset =
+      arith::SubIOp::create(b, loc, position, pick(sb.i32(0), validTiles));
+  width = arith::MaxUIOp::create(b, loc, width, sb.i32(1));
+  Value head = arith::DivUIOp::create(b, loc, offset, width);
+  Value fromLast = arith::RemUIOp::create(b, loc, offset, width);
+  Value end = pick(valid, queryBlocks);
+  Value queryBlock = arith::SubIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, end, sb.i32(1)), fromLast);
+  return {head, queryBlock};
+}
+
 /// Sets `s`'s batch, head and query block for a CTA of the one-per-tile
 /// grid (x: query tiles, y: heads, z: batch entries) of a causal pattern.
 /// The hardware starts CTAs in block index order, so the mapping
@@ -286,8 +344,21 @@ void assignTileHeadByHead(ScheduleBuilder &sb, Schedule &s) {
   OpBuilder &b = sb.b;
   Location loc = sb.loc;
   Type i32 = b.getI32Type();
-  Value lastTile = arith::SubIOp::create(
-      b, loc, NVVM::GridDimXOp::create(b, loc, i32), sb.i32(1));
+  Value queryBlocks = NVVM::GridDimXOp::create(b, loc, i32);
+  if (s.seqLens) {
+    Value x = NVVM::BlockIdXOp::create(b, loc, i32);
+    Value y = NVVM::BlockIdYOp::create(b, loc, i32);
+    Value z = NVVM::BlockIdZOp::create(b, loc, i32);
+    Value position = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, y, queryBlocks), x);
+    auto [head, queryBlock] = paddingLastTile(
+        sb, s, z, position, NVVM::GridDimYOp::create(b, loc, i32), queryBlocks);
+    s.head = sb.toIndex(head);
+    s.queryBlock = sb.toIndex(queryBlock);
+    s.batch = sb.toIndex(z);
+    return;
+  }
+  Value lastTile = arith::SubIOp::create(b, loc, queryBlocks, sb.i32(1));
   Value x = NVVM::BlockIdXOp::create(b, loc, i32);
   s.queryBlock = sb.toIndex(arith::SubIOp::create(b, loc, lastTile, x));
   s.head = sb.toIndex(NVVM::BlockIdYOp::create(b, loc, i32));
@@ -937,9 +1008,18 @@ KernelBuilder::evaluateHandOver(OpBuilder &builder, TileCarryOp carry,
 /// The (b, h, qb) of linear tile `index` (i32) of `tiles` = B * H * QB
 /// tiles: query blocks vary fastest, last block first, so that the longest
 /// rows of causal schedules start early.
-static std::array<Value, 3> tileCoordinates(ScheduleBuilder &sb, Value index,
+static std::array<Value, 3> tileCoordinates(ScheduleBuilder &sb,
+                                            const Schedule &s, Value index,
                                             Value heads, Value queryBlocks) {
   OpBuilder &b = sb.b;
+  if (s.seqLens) {
+    Value perBatch = arith::MulIOp::create(b, sb.loc, heads, queryBlocks);
+    Value batch = arith::DivUIOp::create(b, sb.loc, index, perBatch);
+    auto [head, queryBlock] = paddingLastTile(
+        sb, s, batch, arith::RemUIOp::create(b, sb.loc, index, perBatch), heads,
+        queryBlocks);
+    return {sb.toIndex(batch), sb.toIndex(head), sb.toIndex(queryBlock)};
+  }
   Value row = arith::DivUIOp::create(b, sb.loc, index, queryBlocks);
   Value fromLast = arith::RemUIOp::create(b, sb.loc, index, queryBlocks);
   Value queryBlock = arith::SubIOp::create(
@@ -1046,7 +1126,7 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(first.thenBlock());
     auto [batch, head, queryBlock] =
-        tileCoordinates(sb, firstTile, heads, queryBlocks);
+        tileCoordinates(sb, s, firstTile, heads, queryBlocks);
     FailureOr<SmallVector<Value>> handOver = evaluateHandOver(
         builder, *tile.getBody().front().getOps<TileCarryOp>().begin(), mapping,
         ValueRange{batch, head, queryBlock, exists});
@@ -1097,7 +1177,7 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   Value current = body->getArgument(0), ringStep = body->getArgument(1),
         count = body->getArgument(2);
   std::array<Value, 3> coordinates =
-      tileCoordinates(sb, current, heads, queryBlocks);
+      tileCoordinates(sb, s, current, heads, queryBlocks);
   s.batch = coordinates[0];
   s.head = coordinates[1];
   s.queryBlock = coordinates[2];
@@ -1141,7 +1221,7 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   // Without a next tile, the current one's coordinates keep the body's
   // reads in bounds.
   auto [nextBatch, nextHead, nextQueryBlock] = tileCoordinates(
-      sb, arith::SelectOp::create(builder, loc, hasNext, following, current),
+      sb, s, arith::SelectOp::create(builder, loc, hasNext, following, current),
       heads, queryBlocks);
   Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
                                       count, zero);
@@ -1397,6 +1477,8 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                            builder, loc, index,
                            entry->getArgument(firstArg.lookup(capture))));
   }
+  if (tile.getTuning().getPaddingTilesLast())
+    s.seqLens = mapping.lookup(seqLensCapture(tile));
   if (persistent) {
     if (failed(buildTileLoop(builder, module, s, mapping)))
       return failure();

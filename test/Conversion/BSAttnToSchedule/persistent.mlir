@@ -293,3 +293,40 @@ func.func @early(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
   }
   return
 }
+
+// -----
+
+// padding_tiles_last in a persistent grid: tile t is position t % (H * QB)
+// of batch entry t / (H * QB), the entry's tiles with a valid row first.
+
+// CHECK-LABEL: llvm.func @padding_last(
+// CHECK: scf.while
+// CHECK: ^bb0(%[[TILE:.*]]: i32, %{{.*}}: index, %{{.*}}: i32):
+// CHECK-NEXT: %[[PER_BATCH:.*]] = arith.muli %[[HEADS:.*]], %[[BLOCKS:.*]] : i32
+// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[TILE]], %[[PER_BATCH]] : i32
+// CHECK-NEXT: %[[POS:.*]] = arith.remui %[[TILE]], %[[PER_BATCH]] : i32
+// CHECK-NEXT: %[[BATCH_INDEX:.*]] = arith.index_cast %[[BATCH]] : i32 to index
+// CHECK-NEXT: %[[LEN:.*]] = memref.load %{{.*}}[%[[BATCH_INDEX]]] : memref<?xi32, #gpu.address_space<global>>
+// CHECK: %[[VALID:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : i32
+// CHECK-NEXT: %[[VALID_TILES:.*]] = arith.muli %[[HEADS]], %[[VALID]] : i32
+// CHECK-NEXT: arith.cmpi ult, %[[POS]], %[[VALID_TILES]] : i32
+!act = memref<1x2x512x128xbf16>
+func.func @padding_last(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                        %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<persistent = true, padding_tiles_last = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<?xi32>):
+    %len32 = memref.load %l[%b] : memref<?xi32>
+    %n = arith.index_cast %len32 : i32 to index
+    bsattn.key_block_loop count(%n) seq_len(%n) {
+    ^bb0(%e: index):
+      %used = arith.cmpi sle, %e, %qb : index
+      bsattn.yield_key_block %e, %used
+    }
+  }
+  return
+}

@@ -68,3 +68,35 @@
 // CSR-NEXT: %[[Z:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
 // CSR-NEXT: arith.index_cast %[[Z]] : i32 to index
 // CSR-NOT: llvm.intr.ctlz
+
+// With padding_tiles_last a batch entry's tiles that hold a valid row (below
+// ceil(min(max(seq_lens[b], 0), T) / 128)) go first, head by head, then its
+// padding tiles; block (x, y) is position y * gridDim.x + x of batch entry z.
+// RUN: sed 's/producer_convert = true>/producer_convert = true, padding_tiles_last = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s --check-prefix=PADDING
+// PADDING: llvm.func
+// PADDING: %[[NX:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
+// PADDING-NEXT: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// PADDING-NEXT: %[[Y:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
+// PADDING-NEXT: %[[Z:.*]] = nvvm.read.ptx.sreg.ctaid.z : i32
+// PADDING: %[[YX:.*]] = arith.muli %[[Y]], %[[NX]] : i32
+// PADDING-NEXT: %[[POS:.*]] = arith.addi %[[YX]], %[[X]] : i32
+// PADDING-NEXT: %[[NY:.*]] = nvvm.read.ptx.sreg.nctaid.y : i32
+// PADDING: %[[LEN:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<?xi32, #gpu.address_space<global>>
+// PADDING: %[[T:.*]] = arith.index_cast %{{.*}} : index to i32
+// PADDING: %[[POSITIVE:.*]] = arith.maxsi %[[LEN]], %{{.*}} : i32
+// PADDING-NEXT: %[[CLAMPED:.*]] = arith.minsi %[[POSITIVE]], %[[T]] : i32
+// PADDING: %[[VALID:.*]] = arith.ceildivui %[[CLAMPED]], %{{.*}} : i32
+// PADDING-NEXT: %[[VALIDTILES:.*]] = arith.muli %[[NY]], %[[VALID]] : i32
+// PADDING-NEXT: %[[INVALID:.*]] = arith.cmpi ult, %[[POS]], %[[VALIDTILES]] : i32
+// PADDING-NEXT: %[[PADDING:.*]] = arith.subi %[[NX]], %[[VALID]] : i32
+// PADDING-NEXT: %[[WIDTH:.*]] = arith.select %[[INVALID]], %[[VALID]], %[[PADDING]] : i32
+// PADDING: %[[START:.*]] = arith.select %[[INVALID]], %{{.*}}, %[[VALIDTILES]] : i32
+// PADDING-NEXT: %[[OFFSET:.*]] = arith.subi %[[POS]], %[[START]] : i32
+// PADDING: %[[WIDTH1:.*]] = arith.maxui %[[WIDTH]], %{{.*}} : i32
+// PADDING-NEXT: %[[HEAD:.*]] = arith.divui %[[OFFSET]], %[[WIDTH1]] : i32
+// PADDING-NEXT: %[[FROMLAST:.*]] = arith.remui %[[OFFSET]], %[[WIDTH1]] : i32
+// PADDING-NEXT: %[[END:.*]] = arith.select %[[INVALID]], %[[VALID]], %[[NX]] : i32
+// PADDING: %[[LASTBLOCK:.*]] = arith.subi %[[END]], %{{.*}} : i32
+// PADDING-NEXT: %[[QB:.*]] = arith.subi %[[LASTBLOCK]], %[[FROMLAST]] : i32
+// PADDING-NEXT: arith.index_cast %[[HEAD]] : i32 to index
+// PADDING-NEXT: arith.index_cast %[[QB]] : i32 to index

@@ -176,3 +176,29 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+// Padding tiles are told by seq_lens.
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{'bsattn.query_tile' op has tuning padding_tiles_last but no 'seq_lens' capture to tell the padding tiles by}}
+  bsattn.query_tile #bsattn.full pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<padding_tiles_last = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}
+
+// -----
+
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>, %lens: memref<1xi32>) {
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning padding_tiles_last for a causal pattern's one CTA per tile (its tiles go in sections) yet}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      captures(%lens : memref<1xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"], scale = 0.5 : f32, tuning = #bsattn.tuning<padding_tiles_last = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %l: memref<1xi32>):
+  }
+  return
+}

@@ -50,7 +50,8 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  bool dynamicTiles, int64_t valueStages,
                                  bool rescaleBeforePv, bool descendingKeys,
                                  bool singleQueryBuffer, bool carrySchedule,
-                                 int64_t pvWaitColumns, bool earlyNextQuery) {
+                                 int64_t pvWaitColumns, bool earlyNextQuery,
+                                 bool paddingTilesLast) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;

@@ -523,7 +523,8 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
-                         false, false, 0, false, false, false, false, 0, false);
+                         false, false, 0, false, false, false, false, 0, false,
+                         false);
 }
 
 //===----------------------------------------------------------------------===//

@@ -210,6 +210,13 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     the next tile's start; without `dynamic_tiles` tiles then start
     without a CTA barrier. Its key tiles must be as tall as its query
     tile (o fills the K half).
+    With `padding_tiles_last = true` the grid takes the query tiles of
+    each batch entry that hold a valid row (below its `seq_lens`) before
+    those that hold none (padding, which only write o = 0 and lse = -inf),
+    so that the cheap ones fill the grid's tail; within each group, head
+    by head, each head's query blocks last first. The op must have
+    `seq_lens`; one CTA per tile takes this order only for the
+    head-by-head grids (not causal patterns' sections).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -232,7 +239,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$single_query_buffer,
     DefaultValuedParameter<"bool", "false">:$carry_schedule,
     DefaultValuedParameter<"int64_t", "0">:$pv_wait_columns,
-    DefaultValuedParameter<"bool", "false">:$early_next_query
+    DefaultValuedParameter<"bool", "false">:$early_next_query,
+    DefaultValuedParameter<"bool", "false">:$padding_tiles_last
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
