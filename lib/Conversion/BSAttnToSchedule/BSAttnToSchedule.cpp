@@ -1428,9 +1428,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     s.valuesEmpty = createBarriers(sb, s.valueStages);
   if (s.convertValues)
     s.slotConverted = createBarriers(sb, valueSlots);
-  if (tile.getBody()
-          .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
-          .wasInterrupted())
+  if (tile.releasesQueryBuffer())
     s.queryEmpty = createBarriers(sb, queryBuffers);
 
   // Thread 0 fetches the tensor maps (rather than on each one's first TMA

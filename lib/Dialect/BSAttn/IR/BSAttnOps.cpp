@@ -673,14 +673,17 @@ LogicalResult LoadQOp::verify() {
     return failure();
   // One buffer: the next Q overwrites the current one's, which the tile
   // must say it is done with.
-  if (tile->getTuning().getSingleQueryBuffer() &&
-      !tile->getBody()
-           .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
-           .wasInterrupted())
+  if (tile->getTuning().getSingleQueryBuffer() && !tile->releasesQueryBuffer())
     return emitOpError() << "loads the next tile into the single query buffer "
                             "only in a tile that frees it with "
                             "'bsattn.release_q'";
   return success();
+}
+
+bool QueryTileOp::releasesQueryBuffer() {
+  return getBody()
+      .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
+      .wasInterrupted();
 }
 
 LogicalResult ReleaseQOp::verify() {
@@ -812,9 +815,7 @@ LogicalResult StoreOutputOp::verify() {
     return emitOpError() << "stages o in a ring slot's K half, which needs key "
                             "tiles of the query tile's "
                          << block << " rows, got " << tile->getKeyTileSize();
-  if (!tile->getBody()
-           .walk([](ReleaseQOp) { return WalkResult::interrupt(); })
-           .wasInterrupted())
+  if (!tile->releasesQueryBuffer())
     return emitOpError() << "stages o in a ring slot only in a tile that "
                             "releases its query buffer with "
                             "'bsattn.release_q' after its products";

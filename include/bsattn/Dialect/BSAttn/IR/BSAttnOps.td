@@ -178,6 +178,8 @@ def BSAttn_QueryTileOp : BSAttn_Op<"query_tile", [
     }
     /// Query rows per tile: the tuning's `block_q`.
     int64_t getQueryTileSize() { return getTuning().getBlockQ(); }
+    /// Whether the body frees its query buffer with `bsattn.release_q`.
+    bool releasesQueryBuffer();
   }];
   let hasVerifier = 1;
   // The tile-level ops in its body verify first.
