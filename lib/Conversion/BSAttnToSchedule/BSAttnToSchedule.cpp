@@ -1142,6 +1142,32 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
         }));
     llvm::append_range(initial, first.getResults());
   }
+  // With padding_tiles_last a tile's coordinates follow from a load of
+  // seq_lens: the loop carries them from the tile before (the CTA's first
+  // tile's are computed here), so that a tile does not start with a load.
+  // In 32 bits, as the tile index: the key-block loop keeps them live.
+  bool carryCoordinates = bool(s.seqLens);
+  auto narrow = [&](ArrayRef<Value> coordinates) {
+    return llvm::map_to_vector(coordinates, [&](Value value) -> Value {
+      return arith::IndexCastOp::create(builder, loc, i32, value);
+    });
+  };
+  if (carryCoordinates) {
+    Value exists = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, firstTile, tiles);
+    SmallVector<Type> types(3, i32);
+    auto first = scf::IfOp::create(builder, loc, types, exists,
+                                   /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(first.thenBlock());
+    scf::YieldOp::create(
+        builder, loc,
+        narrow(tileCoordinates(sb, s, firstTile, heads, queryBlocks)));
+    builder.setInsertionPointToStart(first.elseBlock());
+    scf::YieldOp::create(builder, loc, SmallVector<Value>(3, zero));
+    llvm::append_range(carriedTypes, types);
+    llvm::append_range(initial, first.getResults());
+  }
   auto loop = scf::WhileOp::create(builder, loc, carriedTypes, initial);
   if (dynamicTiles) {
     OpBuilder::InsertionGuard guard(builder);
@@ -1176,8 +1202,13 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
   Block *body = builder.createBlock(&loop.getAfter(), {}, carriedTypes, locs);
   Value current = body->getArgument(0), ringStep = body->getArgument(1),
         count = body->getArgument(2);
-  std::array<Value, 3> coordinates =
-      tileCoordinates(sb, s, current, heads, queryBlocks);
+  std::array<Value, 3> coordinates;
+  if (carryCoordinates)
+    for (auto [coordinate, carried] :
+         llvm::zip(coordinates, body->getArguments().take_back(3)))
+      coordinate = sb.toIndex(carried);
+  else
+    coordinates = tileCoordinates(sb, s, current, heads, queryBlocks);
   s.batch = coordinates[0];
   s.head = coordinates[1];
   s.queryBlock = coordinates[2];
@@ -1247,7 +1278,8 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
     }
   }
   if (tileCarried)
-    mapping.map(tileCarried.getResults(), body->getArguments().drop_front(3));
+    mapping.map(tileCarried.getResults(),
+                body->getArguments().slice(3, tileCarried.getNumResults()));
   TileHandOver handOver = cloneBody(builder, s, mapping);
   if (!handOver.ringStep)
     return tile.emitOpError()
@@ -1265,6 +1297,8 @@ LogicalResult KernelBuilder::buildTileLoop(OpBuilder &builder,
       following, handOver.ringStep,
       arith::AddIOp::create(builder, loc, count, sb.i32(1))};
   llvm::append_range(yielded, handOver.carried);
+  if (carryCoordinates)
+    llvm::append_range(yielded, narrow({nextBatch, nextHead, nextQueryBlock}));
   scf::YieldOp::create(builder, loc, yielded);
   return success();
 }

@@ -298,18 +298,27 @@ func.func @early(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
 
 // padding_tiles_last in a persistent grid: tile t is position t % (H * QB)
 // of batch entry t / (H * QB), the entry's tiles with a valid row first.
+// Mapping a tile loads seq_lens, so the loop carries the coordinates (i32):
+// the CTA's first tile's are computed before it (if it exists), each tile
+// yields its successor's.
 
 // CHECK-LABEL: llvm.func @padding_last(
-// CHECK: scf.while
-// CHECK: ^bb0(%[[TILE:.*]]: i32, %{{.*}}: index, %{{.*}}: i32):
-// CHECK-NEXT: %[[PER_BATCH:.*]] = arith.muli %[[HEADS:.*]], %[[BLOCKS:.*]] : i32
-// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[TILE]], %[[PER_BATCH]] : i32
-// CHECK-NEXT: %[[POS:.*]] = arith.remui %[[TILE]], %[[PER_BATCH]] : i32
+// CHECK: %[[FIRST:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// CHECK: %[[EXISTS:.*]] = arith.cmpi ult, %[[FIRST]], %{{.*}} : i32
+// CHECK-NEXT: %[[COORDS:.*]]:3 = scf.if %[[EXISTS]] -> (i32, i32, i32) {
+// CHECK-NEXT: %[[PER_BATCH:.*]] = arith.muli %[[HEADS:.*]], %{{.*}} : i32
+// CHECK-NEXT: %[[BATCH:.*]] = arith.divui %[[FIRST]], %[[PER_BATCH]] : i32
+// CHECK-NEXT: %[[POS:.*]] = arith.remui %[[FIRST]], %[[PER_BATCH]] : i32
 // CHECK-NEXT: %[[BATCH_INDEX:.*]] = arith.index_cast %[[BATCH]] : i32 to index
 // CHECK-NEXT: %[[LEN:.*]] = memref.load %{{.*}}[%[[BATCH_INDEX]]] : memref<?xi32, #gpu.address_space<global>>
 // CHECK: %[[VALID:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : i32
 // CHECK-NEXT: %[[VALID_TILES:.*]] = arith.muli %[[HEADS]], %[[VALID]] : i32
 // CHECK-NEXT: arith.cmpi ult, %[[POS]], %[[VALID_TILES]] : i32
+// CHECK: scf.while (%{{.*}} = %[[FIRST]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %[[COORDS]]#0, %{{.*}} = %[[COORDS]]#1, %{{.*}} = %[[COORDS]]#2)
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: index, %{{.*}}: i32, %[[B:.*]]: i32, %{{.*}}: i32, %{{.*}}: i32):
+// CHECK-NEXT: %[[B_INDEX:.*]] = arith.index_cast %[[B]] : i32 to index
+// CHECK: memref.load %{{.*}}[%[[B_INDEX]]] : memref<?xi32, #gpu.address_space<global>>
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : i32, index, i32, i32, i32, i32
 !act = memref<1x2x512x128xbf16>
 func.func @padding_last(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
                         %lens: memref<?xi32>) {
