@@ -42,16 +42,13 @@ int64_t TuningAttr::getKeyTileSize(int64_t headDim) const {
   return headDim > 128 ? 64 : 128;
 }
 
-LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 int64_t blockQ, int64_t blockK, int64_t stages,
-                                 int64_t warpgroups, bool persistent,
-                                 bool warpSpecialize, bool pingpong,
-                                 bool overlap, bool producerConvert,
-                                 bool dynamicTiles, int64_t valueStages,
-                                 bool rescaleBeforePv, bool descendingKeys,
-                                 bool singleQueryBuffer, bool carrySchedule,
-                                 int64_t pvWaitColumns, bool earlyNextQuery,
-                                 bool paddingTilesLast) {
+LogicalResult TuningAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, int64_t blockQ,
+    int64_t blockK, int64_t stages, int64_t warpgroups, bool persistent,
+    bool warpSpecialize, bool pingpong, bool overlap, bool producerConvert,
+    bool dynamicTiles, int64_t valueStages, bool rescaleBeforePv,
+    bool descendingKeys, bool singleQueryBuffer, bool carrySchedule,
+    int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -95,9 +92,12 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << pvWaitColumns;
   if (pvWaitColumns && !overlap)
     return emitError() << "tuning pv_wait_columns needs overlap = true";
-  // The producer loads the next Q while the consumers finish, every entry
-  // of the overlapped loop takes a ring step (so the last slot is known
-  // before the loop), and K's slots are held until P.V is done.
+  // The producer loads the next Q while the consumers finish (a load
+  // issuer among the consumers, without warp_specialize, which overlap
+  // needs, would wait for a release it makes only after the store in a
+  // tile without entries), every entry of the overlapped loop takes a ring
+  // step (so the last slot is known before the loop), and K's slots are
+  // held until P.V is done.
   if (earlyNextQuery && (!singleQueryBuffer || !overlap || valueStages))
     return emitError() << "tuning early_next_query needs single_query_buffer "
                           "= true, overlap = true and value_stages = 0";
