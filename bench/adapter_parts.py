@@ -28,7 +28,7 @@ seq_lens = torch.full((B,), T, dtype=torch.int32, device=dev)
 submission.setup()
 submission.block_sparse_attn_fwd(q, k, v, row_ptr, col_idx, seq_lens)
 torch.cuda.synchronize()
-L = submission._launcher
+L = submission._by_shape[q.shape]
 kern = L._kernel
 
 
@@ -47,6 +47,7 @@ t("empty_lse", lambda: torch.empty((B, H, T), dtype=torch.float32, device=q.devi
 t("new_empty_lse", lambda: q.new_empty((B, H, T), dtype=torch.float32))
 t("empty_lse_devobj", lambda: torch.empty((B, H, T), dtype=torch.float32, device=dev))
 t("shape", lambda: q.shape)
+t("variant_lookup", lambda: submission._by_shape.get(q.shape))
 t("stride", lambda: q.stride())
 t("is_contiguous", lambda: q.is_contiguous())
 t("data_ptr", lambda: q.data_ptr())
@@ -54,7 +55,7 @@ t("device_index", lambda: q.device.index)
 t("raw_stream", lambda: torch._C._cuda_getCurrentRawStream(0))
 o = torch.empty_like(q); lse = torch.empty((B, H, T), dtype=torch.float32, device=dev)
 given = (q, k, v, row_ptr, col_idx, seq_lens, o, lse)
-tensors = [given[i] for i in L._order]
+tensors = list(L._pick(given))
 shapes = [x.shape for x in tensors]
 addrs = [x.data_ptr() for x in tensors]
 t("kernel.launch", lambda: kern.launch(addrs, shapes, 0))

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
 #include "bsattn/Target/Emitters.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -54,23 +55,69 @@ LogicalResult checkChallengeContract(const llvm::json::Object &manifest,
   return success();
 }
 
-/// `[{"name": "default"}]`, narrowed to the kernel's static B, H and T.
-std::string variantManifest(const llvm::json::Object &manifest) {
-  llvm::json::Object variant{{"name", "default"}};
+/// A kernel of the submission: the variant it compiles (null for an op
+/// without variants), under its name.
+struct SubmissionVariant {
+  std::string name;
+  VariantAttr variant;
+};
+
+/// The kernels to compile: every variant of the module's op, the one
+/// `options.variant` names, or the op as it is, named "default".
+FailureOr<SmallVector<SubmissionVariant>>
+submissionVariants(ModuleOp module, const TargetOptions &options) {
+  ArrayAttr variants;
+  module.walk([&](AttentionOp op) { variants = op.getVariantsAttr(); });
+  if (!variants || !options.variant.empty())
+    return SmallVector<SubmissionVariant>{
+        {options.variant.empty() ? "default" : options.variant, nullptr}};
+  // The harness's limit (MAX_VARIANT_COUNT).
+  if (variants.size() > 16)
+    return emitError(module.getLoc())
+           << "a challenge submission carries at most 16 variants, the "
+              "kernel has "
+           << variants.size();
+  SmallVector<SubmissionVariant> result;
+  for (VariantAttr variant : variants.getAsRange<VariantAttr>())
+    result.push_back({variant.getName().str(), variant});
+  return result;
+}
+
+/// The kernel's VARIANT_MANIFEST entry: its name, narrowed to the kernel's
+/// static B, H and T and to the variant's ranges of the others.
+llvm::json::Object variantEntry(const SubmissionVariant &kernel,
+                                const llvm::json::Object &manifest) {
+  llvm::json::Object entry{{"name", kernel.name}};
+  SmallVector<int64_t, 3> sizes;
   for (const llvm::json::Value &arg : *manifest.getArray("arguments")) {
     const llvm::json::Object &object = *arg.getAsObject();
     if (*object.getString("role") != "q")
       continue;
     const llvm::json::Array &shape = *object.getArray("shape");
-    const char *keys[] = {"batch_size", "num_heads", "t_max"};
     for (int i = 0; i < 3; ++i)
-      if (int64_t size = *shape[i].getAsInteger(); size >= 0)
-        variant[keys[i]] = size;
+      sizes.push_back(*shape[i].getAsInteger());
   }
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::json::Value(llvm::json::Array{std::move(variant)});
-  return text;
+  const char *keys[] = {"batch_size", "num_heads", "t_max"};
+  for (auto [key, size] : llvm::zip(keys, sizes))
+    if (size >= 0)
+      entry[key] = size;
+  if (!kernel.variant)
+    return entry;
+  // A static size already pins its axis (the op verifier checked that the
+  // variant serves it); the harness takes an exact value or bounds.
+  auto bound = [&](StringRef key, std::optional<int64_t> value) {
+    if (value)
+      entry[key] = *value;
+  };
+  if (sizes[2] < 0) {
+    bound("min_t_max", kernel.variant.getMinTMax());
+    bound("max_t_max", kernel.variant.getMaxTMax());
+  }
+  if (sizes[0] < 0 || sizes[1] < 0) {
+    bound("min_batch_heads", kernel.variant.getMinBatchHeads());
+    bound("max_batch_heads", kernel.variant.getMaxBatchHeads());
+  }
+  return entry;
 }
 
 std::string replaceAll(std::string text, StringRef from, StringRef to) {
@@ -100,17 +147,33 @@ LogicalResult bsattn::emitChallengeSubmission(ModuleOp module,
                                               StringRef directory,
                                               llvm::raw_ostream &os) {
   Location loc = module.getLoc();
-  std::string manifestText, cubin;
-  llvm::raw_string_ostream manifestStream(manifestText), cubinStream(cubin);
-  if (failed(emitManifest(module, options, manifestStream)) ||
-      failed(emitCubin(module, options, cubinStream)))
+  FailureOr<SmallVector<SubmissionVariant>> kernels =
+      submissionVariants(module, options);
+  if (failed(kernels))
     return failure();
-  llvm::Expected<llvm::json::Value> manifest = llvm::json::parse(manifestText);
-  if (!manifest)
-    return emitError(loc) << "the emitted manifest is not JSON: "
-                          << llvm::toString(manifest.takeError());
-  if (failed(checkChallengeContract(*manifest->getAsObject(), loc)))
-    return failure();
+  llvm::json::Array entries;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const SubmissionVariant &kernel : *kernels) {
+    TargetOptions kernelOptions = options;
+    if (kernel.variant)
+      kernelOptions.variant = kernel.name;
+    std::string manifestText, cubin;
+    llvm::raw_string_ostream manifestStream(manifestText), cubinStream(cubin);
+    if (failed(emitManifest(module, kernelOptions, manifestStream)) ||
+        failed(emitCubin(module, kernelOptions, cubinStream)))
+      return failure();
+    llvm::Expected<llvm::json::Value> manifest =
+        llvm::json::parse(manifestText);
+    if (!manifest)
+      return emitError(loc) << "the emitted manifest is not JSON: "
+                            << llvm::toString(manifest.takeError());
+    if (failed(checkChallengeContract(*manifest->getAsObject(), loc)))
+      return failure();
+    entries.push_back(variantEntry(kernel, *manifest->getAsObject()));
+    files.emplace_back("bsattn_kernel_" + kernel.name + ".json", manifestText);
+    files.emplace_back("bsattn_kernel_" + kernel.name + "_cubin.txt",
+                       llvm::encodeBase64(cubin) + "\n");
+  }
 
   if (std::error_code error = llvm::sys::fs::create_directories(directory))
     return emitError(loc) << "cannot create " << directory << ": "
@@ -118,16 +181,16 @@ LogicalResult bsattn::emitChallengeSubmission(ModuleOp module,
   std::string source;
   if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
     source = llvm::sys::path::filename(fileLoc.getFilename()).str();
-  std::string submission = replaceAll(
-      replaceAll(k_challenge_submission_py_in.str(), "@VARIANT_MANIFEST@",
-                 variantManifest(*manifest->getAsObject())),
-      "@SOURCE@", source.empty() ? "a bsattn program" : source);
-  const std::pair<StringRef, std::string> files[] = {
-      {"submission.py", submission},
-      {"bsattn_cuda.py", k_bsattn_cuda_py.str()},
-      {"bsattn_torch.py", k_bsattn_torch_py.str()},
-      {"bsattn_kernel.json", manifestText},
-      {"bsattn_kernel_cubin.txt", llvm::encodeBase64(cubin) + "\n"}};
+  std::string variantManifest;
+  llvm::raw_string_ostream(variantManifest)
+      << llvm::json::Value(std::move(entries));
+  std::string submission =
+      replaceAll(replaceAll(k_challenge_submission_py_in.str(),
+                            "@VARIANT_MANIFEST@", variantManifest),
+                 "@SOURCE@", source.empty() ? "a bsattn program" : source);
+  files.insert(files.begin(), {{"submission.py", submission},
+                               {"bsattn_cuda.py", k_bsattn_cuda_py.str()},
+                               {"bsattn_torch.py", k_bsattn_torch_py.str()}});
   for (const auto &[name, text] : files)
     if (failed(writeFile(directory, name, text, loc, os)))
       return failure();

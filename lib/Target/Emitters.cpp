@@ -2,7 +2,9 @@
 
 #include "bsattn/Target/Emitters.h"
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
+#include "bsattn/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/InitAllDialects.h"
@@ -32,6 +34,15 @@ runPipeline(ModuleOp module, function_ref<void(OpPassManager &)> build) {
   if (failed(pm.run(*clone)))
     return failure();
   return clone;
+}
+
+/// The kernel pipeline, after the selection of `options.variant` where
+/// one is named.
+void buildEmitterPipeline(OpPassManager &pm, const TargetOptions &options) {
+  if (!options.variant.empty())
+    pm.addNestedPass<func::FuncOp>(
+        createBSAttnSelectVariant({options.variant}));
+  buildBSAttnToKernelPipeline(pm);
 }
 
 /// Checks that `module` is at a level the emitters take (bsattn.attention,
@@ -261,7 +272,7 @@ LogicalResult emitBinary(ModuleOp module, TargetOptions options,
     return failure();
   options.format = format.str();
   auto lowered = runPipeline(
-      module, [&](OpPassManager &pm) { buildBSAttnToKernelPipeline(pm); });
+      module, [&](OpPassManager &pm) { buildEmitterPipeline(pm, options); });
   if (failed(lowered) || failed(getKernel(**lowered, module.getLoc())))
     return failure();
   PassManager pm(module.getContext());
@@ -316,7 +327,7 @@ LogicalResult bsattn::emitManifest(ModuleOp module,
   if (failed(checkEmitterInput(module)))
     return failure();
   auto lowered = runPipeline(
-      module, [](OpPassManager &pm) { buildBSAttnToKernelPipeline(pm); });
+      module, [&](OpPassManager &pm) { buildEmitterPipeline(pm, options); });
   if (failed(lowered))
     return failure();
   FailureOr<LLVM::LLVMFuncOp> kernel = getKernel(**lowered, module.getLoc());
@@ -412,10 +423,16 @@ void bsattn::registerBSAttnTranslations() {
   static llvm::cl::opt<std::string> toolkit(
       "bsattn-toolkit", llvm::cl::desc("CUDA toolkit holding bin/ptxas"),
       llvm::cl::init("/usr/local/cuda"));
+  static llvm::cl::opt<std::string> variant(
+      "bsattn-variant",
+      llvm::cl::desc("The variant to compile of an op with variants (a "
+                     "challenge submission carries every one without it)"),
+      llvm::cl::init(""));
   auto options = [] {
     TargetOptions result;
     result.chip = chip;
     result.toolkit = toolkit;
+    result.variant = variant;
     return result;
   };
   auto dialects = [](DialectRegistry &registry) {

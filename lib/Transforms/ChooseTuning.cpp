@@ -110,10 +110,15 @@ TuningAttr chooseTuning(AttentionOp op) {
 struct ChooseTuningPass
     : public bsattn::impl::BSAttnChooseTuningBase<ChooseTuningPass> {
   void runOnOperation() override {
-    getOperation().walk([](AttentionOp op) {
+    WalkResult result = getOperation().walk([](AttentionOp op) {
+      if (failed(op.verifyNoVariants()))
+        return WalkResult::interrupt();
       if (!op.getTuningAttr())
         op.setTuningAttr(chooseTuning(op));
+      return WalkResult::advance();
     });
+    if (result.wasInterrupted())
+      signalPassFailure();
   }
 };
 

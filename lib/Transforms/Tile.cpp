@@ -361,7 +361,7 @@ struct BSAttnTilePass : public bsattn::impl::BSAttnTileBase<BSAttnTilePass> {
     SmallVector<AttentionOp> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
     for (AttentionOp op : ops)
-      if (failed(tileAttention(op)))
+      if (failed(op.verifyNoVariants()) || failed(tileAttention(op)))
         return signalPassFailure();
   }
 };

@@ -32,6 +32,26 @@ def _stream_getter():
     return lambda device: torch.cuda.current_stream(device).cuda_stream
 
 
+def select_variant(variants, batch_size, num_heads, t_max):
+    """The name of the one entry of `variants` (a challenge submission's
+    VARIANT_MANIFEST) that serves a call of q's shape [B, H, T, D]: each
+    entry bounds t_max, batch_heads (B * H), batch_size and num_heads by an
+    exact value or by min_/max_ bounds, as the harness matches its cases."""
+    values = {"t_max": t_max, "batch_heads": batch_size * num_heads,
+              "batch_size": batch_size, "num_heads": num_heads}
+    names = [variant["name"] for variant in variants
+             if all(variant.get("min_" + axis, variant.get(axis, value))
+                    <= value <=
+                    variant.get("max_" + axis, variant.get(axis, value))
+                    for axis, value in values.items())]
+    if len(names) != 1:
+        raise bsattn_cuda.ArgumentError(
+            f"q of B = {batch_size}, H = {num_heads}, T = {t_max} is served "
+            f"by {len(names)} variants ({', '.join(names) or 'none'}); "
+            "exactly one must serve it")
+    return names[0]
+
+
 class AttentionLauncher:
     def __init__(self, kernel):
         self._kernel = kernel

@@ -24,6 +24,7 @@ Exit status: 0 when every run passed, 1 otherwise.
 
 import argparse
 import base64
+import glob
 import concurrent.futures
 import json
 import os
@@ -84,7 +85,10 @@ class Case:
         # "ok": every tool must accept it; "reject": every tool must refuse
         # it with a diagnostic; "reject-pipelines": the lowering pipelines
         # and emitters must refuse it; "many": the emitters must refuse it;
-        # "any": either, without a crash.
+        # "variants": bsattn-opt must accept it, the pipelines and the
+        # emitters but the challenge submission's refuse it (an op with
+        # variants compiles only one at a time); "any": either, without a
+        # crash.
         self.expect = expect
         # Function argument of each operand role (checked in manifests).
         self.roles = roles
@@ -327,6 +331,14 @@ class AttentionGen:
         if any(size is not None and size > 65535 for size in (B, H)) and \
                 expect_base == "ok":
             expect_base = "any"  # over the grid's y/z unless persistent
+        if r.random() < 0.05 and not any(a.startswith("tuning") for a in attrs):
+            variants, valid = self.variants(shapes["q"])
+            attrs.append("variants = [%s]" % ", ".join(variants))
+            if not valid:
+                expect_base = "reject"
+                bad.append("variants")
+            elif expect_base == "ok":
+                expect_base = "variants"
 
         alias = r.random() < 0.2
         args, roles = [], {}
@@ -338,6 +350,61 @@ class AttentionGen:
             args.append((n, types[n]))
         return self.host(sparsity, pv, names, types, roles, args, attrs,
                          expect_base, ",".join(bad))
+
+    def variants(self, q_shape):
+        """A `variants` list with bounds up to 12 (half of them a partition
+        of the shapes, then perhaps one bound moved), and whether it gives
+        every shape q's static sizes allow exactly one variant. Checked
+        point by point: past 12 every value is served as 13 is."""
+        r = self.rng
+        keys = ("min_t_max", "max_t_max", "min_batch_heads", "max_batch_heads")
+        if r.random() < 0.5:
+            cut = r.randint(2, 12)
+            axis = r.choice(["t_max", "batch_heads"])
+            lists = r.choice([[{}], [{"max_" + axis: cut - 1}, {"min_" + axis: cut}],
+                              [{"max_t_max": cut - 1}, {"min_t_max": cut, "max_batch_heads": 4},
+                               {"min_t_max": cut, "min_batch_heads": 5}]])
+            if r.random() < 0.3:
+                bounds = r.choice(lists)
+                key = r.choice(keys)
+                bounds[key] = bounds.get(key, 6) + r.choice([-1, 1])
+        else:
+            lists = [{key: r.choice(list(range(1, 13)) + [0, -4])
+                      for key in keys if r.random() < 0.45}
+                     for _ in range(r.randint(1, 4))]
+        texts, served = [], []
+        valid = True
+        names = set()
+        for bounds in lists:
+            name = r.choice(["few", "many", "long_grids", "v2"] * 4 + ["2v", "a-b"])
+            while name in names and r.random() < 0.9:
+                name += "x"
+            valid &= bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name)) and name not in names
+            names.add(name)
+            fields = ['"%s"' % name, "tuning = " + r.choice(
+                ["#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
+                 "#bsattn.tuning<warp_specialize = true>"])]
+            fields += ["%s = %d" % (key, bounds[key]) for key in keys if key in bounds]
+            valid &= all(value >= 1 for value in bounds.values())
+            for axis in ("t_max", "batch_heads"):
+                valid &= bounds.get("min_" + axis, 1) <= bounds.get("max_" + axis, 13)
+            served.append(lambda t, bh, b=bounds: (
+                b.get("min_t_max", 1) <= t <= b.get("max_t_max", t) and
+                b.get("min_batch_heads", 1) <= bh <= b.get("max_batch_heads", bh)))
+            texts.append("#bsattn.variant<%s>" % ", ".join(fields))
+        # Sizes a contradiction made odd (not ints) leave the op invalid
+        # anyway; they count as dynamic here.
+        B, H, T = (size if isinstance(size, int) else None for size in q_shape[:3])
+        ts = [min(T, 13)] if T is not None else range(1, 14)
+        bhs = [min(B * H, 13)] if B is not None and H is not None else range(1, 14)
+        used = [False] * len(served)
+        for t in ts:
+            for bh in bhs:
+                serving = [i for i, serves in enumerate(served) if serves(t, bh)]
+                valid &= len(serving) == 1
+                for i in serving:
+                    used[i] = True
+        return texts, valid and all(used)
 
     def op_text(self, sparsity, pv, names, types, attrs, generic, argname):
         r = self.rng
@@ -746,15 +813,22 @@ class Runner:
         return None
 
     def check_submission(self, case, out, stdout):
-        names = ["submission.py", "bsattn_cuda.py", "bsattn_torch.py",
-                 "bsattn_kernel.json", "bsattn_kernel_cubin.txt"]
-        for name in names:
+        for name in ["submission.py", "bsattn_cuda.py", "bsattn_torch.py"]:
             if not os.path.isfile(os.path.join(out, name)):
                 return "exit 0 but the submission has no %s" % name
-        cubin = base64.b64decode(read(os.path.join(out, "bsattn_kernel_cubin.txt")))
-        if not cubin.startswith(b"\x7fELF"):
-            return "exit 0 but the submission's cubin is not an ELF file"
-        return self.check_manifest(case, os.path.join(out, "bsattn_kernel.json"), stdout)
+        manifests = glob.glob(os.path.join(out, "bsattn_kernel_*.json"))
+        if not manifests:
+            return "exit 0 but the submission has no kernel manifest"
+        for manifest in manifests:
+            cubin_path = manifest[:-len(".json")] + "_cubin.txt"
+            if not os.path.isfile(cubin_path):
+                return "exit 0 but %s has no cubin" % os.path.basename(manifest)
+            if not base64.b64decode(read(cubin_path)).startswith(b"\x7fELF"):
+                return "exit 0 but the submission's cubin is not an ELF file"
+            reason = self.check_manifest(case, manifest, stdout)
+            if reason:
+                return reason
+        return None
 
     def run(self, case, index, tool):
         name, argv, check = tool
@@ -787,7 +861,8 @@ class Runner:
                     return name, "silent", "exit 1 without a diagnostic: %s" % tail(stderr), cmd
                 # The challenge's contract is narrower (bf16 CSR kernels with
                 # D = 128 and every tensor passed separately).
-                if case.expect == "ok" and name != "emit-challenge-submission":
+                if (case.expect == "ok" and name != "emit-challenge-submission") or \
+                        (case.expect == "variants" and name == "opt-parse"):
                     return name, "refused", tail(stderr), cmd
                 return name, "ok", None, cmd
             # Exit 0.
@@ -798,7 +873,9 @@ class Runner:
             pipeline = emitter or name in ("opt-to-kernel", "opt-to-ptx")
             if (case.expect == "reject" and (emitter or case.level != "binary")) or \
                     (case.expect == "reject-pipelines" and pipeline) or \
-                    (case.expect == "many" and emitter):
+                    (case.expect == "many" and emitter) or \
+                    (case.expect == "variants" and name not in (
+                        "opt-parse", "emit-challenge-submission")):
                 return name, "silent", "exit 0 on an input it must refuse (%s)" % case.note, cmd
             if elapsed > self.timeout / 2:
                 return name, "hang", "took %.1f s" % elapsed, cmd

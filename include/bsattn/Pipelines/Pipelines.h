@@ -20,6 +20,8 @@ struct TargetOptions {
   std::string toolkit = "/usr/local/cuda";
   /// gpu-module-to-binary format: isa (PTX) or bin (cubin).
   std::string format = "isa";
+  /// For an op with variants, the one to compile (bsattn-select-variant).
+  std::string variant;
 };
 
 /// Command-line options of the `bsattn-to-ptx` pipeline.

@@ -25,8 +25,11 @@ LogicalResult emitManifest(ModuleOp module, const TargetOptions &options,
                            llvm::raw_ostream &os);
 
 /// Writes an Attention Kernel Challenge submission for the one kernel in
-/// `module` into `directory`: submission.py (generated from the manifest),
-/// the Python runtime, the manifest and the cubin as base64 text. Lists the
+/// `module` into `directory`: submission.py (generated from the manifests),
+/// the Python runtime, and per variant of the op (every one, or the one
+/// `options.variant` names; "default" for an op without variants) its
+/// manifest and its cubin as base64 text; submission.py's VARIANT_MANIFEST
+/// gives each the shapes it serves, and picks by them per call. Lists the
 /// files written on `os`.
 LogicalResult emitChallengeSubmission(ModuleOp module,
                                       const TargetOptions &options,

@@ -21,6 +21,24 @@ def BSAttnCheckHost : Pass<"bsattn-check-host", "ModuleOp"> {
   }];
 }
 
+def BSAttnSelectVariant : Pass<"bsattn-select-variant", "func::FuncOp"> {
+  let summary = "Compile one of a bsattn.attention's variants";
+  let description = [{
+    Replaces the `variants` of each `bsattn.attention` by the `tuning` of
+    the variant named `name`, so that the op lowers to that variant's
+    kernel. An op without variants, or without one of that name, is an
+    error (which lists the names it has): naming a variant that is not
+    there is a mistake, not a request for the default. The lowering
+    pipelines refuse ops that still carry variants (`bsattn-choose-tuning`
+    says so); `bsattn-translate --bsattn-variant=NAME` runs this pass
+    first, and `--emit-challenge-submission` runs it once per variant.
+  }];
+  let options = [
+    Option<"variantName", "name", "std::string", /*default=*/"",
+           "The variant to compile">,
+  ];
+}
+
 def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
   let summary = "Give each bsattn.attention without tuning hints the "
                 "compiler's choice";
@@ -44,7 +62,8 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     specialization; up to D = 128 the intra-warpgroup overlap (with the
     third ring stage it needs) and ping-pong gain on top, while at D = 192
     they lost and at D = 256 a third stage does not fit. It runs first in the
-    pipelines, after `bsattn-check-host`.
+    pipelines, after `bsattn-check-host`, and refuses an op that still
+    lists `variants` (`bsattn-select-variant` picks one).
   }];
 }
 

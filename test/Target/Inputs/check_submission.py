@@ -1,13 +1,18 @@
 """Checks an emitted challenge submission against the harness's rules
 without a GPU (and without PyTorch): file types, count and size, the import
 allowlist, the ctypes library allowlist, VARIANT_MANIFEST's shape, and that
-submission.py imports, loading no CUDA library, up to its first CUDA use.
+submission.py imports, loading no CUDA library, up to its first CUDA use;
+every variant's manifest and cubin; and for each shape BxHxT given, the
+variant a call of that shape runs, which must be the one the harness's
+matching rules pick.
 
-  python3 check_submission.py DIR
+  python3 check_submission.py DIR [BxHxT ...]
 """
 
 import ast
+import base64
 import importlib
+import json
 import os
 import sys
 import types
@@ -99,13 +104,55 @@ def check_module(root):
         if isinstance(v, dict) and set(v) - VARIANT_KEYS:
             fail(f"unknown variant keys {set(v) - VARIANT_KEYS}")
     print(f"VARIANT_MANIFEST: {variants}")
+    for name in names:
+        base = os.path.join(root, f"bsattn_kernel_{name}")
+        try:
+            manifest = json.load(open(base + ".json"))
+            cubin = base64.b64decode(open(base + "_cubin.txt").read())
+        except (OSError, ValueError) as error:
+            fail(f"variant '{name}': {error}")
+        if manifest.get("format") != "bsattn-kernel-manifest":
+            fail(f"variant '{name}': its manifest has no format")
+        if not cubin.startswith(b"\x7fELF"):
+            fail(f"variant '{name}': its cubin is not an ELF file")
+        print(f"variant {name}: {manifest['entry']}, persistent "
+              f"{manifest['persistent']}")
+    return submission
+
+
+def harness_matches(variant, batch_size, num_heads, t_max):
+    """The harness's VariantSpec.matches on the shape axes (exact value or
+    min_/max_ bounds, 0 to 2^30 by default)."""
+    values = {"t_max": t_max, "batch_heads": batch_size * num_heads,
+              "batch_size": batch_size, "num_heads": num_heads}
+    for axis, value in values.items():
+        low = variant.get(axis, variant.get(f"min_{axis}", 0))
+        high = variant.get(axis, variant.get(f"max_{axis}", 1 << 30))
+        if not low <= value <= high:
+            return False
+    return True
+
+
+def check_dispatch(submission, shapes):
+    torch_side = importlib.import_module("bsattn_torch")
+    for shape in shapes:
+        batch_size, num_heads, t_max = map(int, shape.split("x"))
+        chosen = torch_side.select_variant(submission.VARIANT_MANIFEST,
+                                           batch_size, num_heads, t_max)
+        harness = [v["name"] for v in submission.VARIANT_MANIFEST
+                   if harness_matches(v, batch_size, num_heads, t_max)]
+        if harness != [chosen]:
+            fail(f"{shape}: the submission runs '{chosen}', the harness "
+                 f"matches {harness}")
+        print(f"{shape}: {chosen}")
 
 
 def main():
     root = os.path.abspath(sys.argv[1])
     sources = check_files(root)
     check_imports(root, sources)
-    check_module(root)
+    submission = check_module(root)
+    check_dispatch(submission, sys.argv[2:])
     print("submission OK")
 
 

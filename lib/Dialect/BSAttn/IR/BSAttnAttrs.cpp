@@ -2,6 +2,8 @@
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 using namespace mlir;
 using namespace mlir::bsattn;
 
@@ -102,4 +104,46 @@ LogicalResult TuningAttr::verify(
     return emitError() << "tuning early_next_query needs single_query_buffer "
                           "= true, overlap = true and value_stages = 0";
   return success();
+}
+
+LogicalResult VariantAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  StringRef name, TuningAttr tuning,
+                                  std::optional<int64_t> minTMax,
+                                  std::optional<int64_t> maxTMax,
+                                  std::optional<int64_t> minBatchHeads,
+                                  std::optional<int64_t> maxBatchHeads) {
+  // The name becomes part of file names and of Python identifiers.
+  if (name.empty() || !llvm::isAlpha(name.front()) ||
+      !llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; }))
+    return emitError() << "variant name must match [A-Za-z][A-Za-z0-9_]*, got '"
+                       << name << "'";
+  if (!tuning)
+    return emitError() << "variant '" << name << "' needs a tuning";
+  struct Range {
+    StringRef axis;
+    std::optional<int64_t> min, max;
+  };
+  for (const Range &range :
+       {Range{"t_max", minTMax, maxTMax},
+        Range{"batch_heads", minBatchHeads, maxBatchHeads}}) {
+    for (auto [bound, value] :
+         {std::pair{"min_", range.min}, std::pair{"max_", range.max}})
+      if (value && *value < 1)
+        return emitError() << "variant '" << name << "' " << bound << range.axis
+                           << " must be at least 1, got " << *value;
+    if (range.min && range.max && *range.min > *range.max)
+      return emitError() << "variant '" << name << "' has min_" << range.axis
+                         << " = " << *range.min << " above max_" << range.axis
+                         << " = " << *range.max;
+  }
+  return success();
+}
+
+bool VariantAttr::covers(int64_t tMax, int64_t batchHeads) const {
+  auto within = [](int64_t value, std::optional<int64_t> min,
+                   std::optional<int64_t> max) {
+    return value >= min.value_or(1) && (!max || value <= *max);
+  };
+  return within(tMax, getMinTMax(), getMaxTMax()) &&
+         within(batchHeads, getMinBatchHeads(), getMaxBatchHeads());
 }

@@ -7,6 +7,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 #include <limits>
@@ -456,6 +457,95 @@ static LogicalResult verifyTilesAcrossBlocks(Operation *op, Attribute sparsity,
   return success();
 }
 
+/// The values at which the variants' ranges on one axis start or end,
+/// within [lo, hi]: every point between two consecutive ones is served by
+/// the same variants.
+static SmallVector<int64_t> rangeStarts(int64_t lo, int64_t hi,
+                                        ArrayRef<std::optional<int64_t>> mins,
+                                        ArrayRef<std::optional<int64_t>> maxs) {
+  SmallVector<int64_t> starts{lo};
+  for (std::optional<int64_t> min : mins)
+    if (min && *min > lo && *min <= hi)
+      starts.push_back(*min);
+  for (std::optional<int64_t> max : maxs)
+    if (max && *max >= lo && *max < hi)
+      starts.push_back(*max + 1);
+  llvm::sort(starts);
+  starts.erase(llvm::unique(starts), starts.end());
+  return starts;
+}
+
+/// Every shape `op` accepts (its static T and B * H, or any) is served by
+/// exactly one variant, and every variant serves one.
+static LogicalResult verifyVariants(AttentionOp op, ArrayAttr variants) {
+  if (variants.empty())
+    return op.emitOpError() << "'variants' must list at least one variant";
+  if (op.getTuningAttr())
+    return op.emitOpError() << "takes either 'tuning' or 'variants' (each "
+                               "variant carries its tuning), not both";
+  auto list = llvm::to_vector(variants.getAsRange<VariantAttr>());
+  llvm::StringSet<> names;
+  for (VariantAttr variant : list)
+    if (!names.insert(variant.getName()).second)
+      return op.emitOpError()
+             << "has two variants named '" << variant.getName() << "'";
+
+  // The harness's bounds (2^30) are far beyond any tensor.
+  constexpr int64_t unbounded = int64_t(1) << 62;
+  ArrayRef<int64_t> shape = cast<MemRefType>(op.getQ().getType()).getShape();
+  bool staticT = !ShapedType::isDynamic(shape[2]);
+  bool staticBH =
+      !ShapedType::isDynamic(shape[0]) && !ShapedType::isDynamic(shape[1]);
+  int64_t tLo = staticT ? shape[2] : 1, tHi = staticT ? shape[2] : unbounded;
+  int64_t bhLo = staticBH ? shape[0] * shape[1] : 1,
+          bhHi = staticBH ? bhLo : unbounded;
+  SmallVector<std::optional<int64_t>> minT, maxT, minBH, maxBH;
+  for (VariantAttr variant : list) {
+    minT.push_back(variant.getMinTMax());
+    maxT.push_back(variant.getMaxTMax());
+    minBH.push_back(variant.getMinBatchHeads());
+    maxBH.push_back(variant.getMaxBatchHeads());
+  }
+  SmallVector<bool> used(list.size(), false);
+  for (int64_t t : rangeStarts(tLo, tHi, minT, maxT)) {
+    for (int64_t bh : rangeStarts(bhLo, bhHi, minBH, maxBH)) {
+      std::optional<size_t> server;
+      for (auto [i, variant] : llvm::enumerate(list)) {
+        if (!variant.covers(t, bh))
+          continue;
+        if (server)
+          return op.emitOpError()
+                 << "variants '" << list[*server].getName() << "' and '"
+                 << variant.getName() << "' both serve t_max = " << t
+                 << ", batch_heads = " << bh;
+        server = i;
+        used[i] = true;
+      }
+      if (!server)
+        return op.emitOpError()
+               << "no variant serves t_max = " << t << ", batch_heads = " << bh;
+    }
+  }
+  for (auto [variant, isUsed] : llvm::zip(list, used)) {
+    if (isUsed)
+      continue;
+    InFlightDiagnostic diag = op.emitOpError()
+                              << "variant '" << variant.getName()
+                              << "' serves no shape of this op (";
+    if (staticT)
+      diag << "t_max = " << tLo;
+    else
+      diag << "any t_max";
+    diag << ", ";
+    if (staticBH)
+      diag << "batch_heads = " << bhLo;
+    else
+      diag << "any batch_heads";
+    return diag << ")";
+  }
+  return success();
+}
+
 LogicalResult AttentionOp::verify() {
   // The accessors below read the segments: check them first.
   if (failed(verifyOperandSegments(*this)) ||
@@ -497,6 +587,14 @@ LogicalResult AttentionOp::verify() {
       tuning && failed(verifyTilesAcrossBlocks(*this, sparsity, tuning,
                                                getBlockSize(), getHeadDim())))
     return failure();
+  if (ArrayAttr variants = getVariantsAttr()) {
+    if (failed(verifyVariants(*this, variants)))
+      return failure();
+    for (VariantAttr variant : variants.getAsRange<VariantAttr>())
+      if (failed(verifyTilesAcrossBlocks(*this, sparsity, variant.getTuning(),
+                                         getBlockSize(), getHeadDim())))
+        return failure();
+  }
 
   PVPrecision pv = getPv();
   if (elementType->isF16() && pv != PVPrecision::f16)
@@ -525,6 +623,19 @@ TuningAttr AttentionOp::getTuningOrDefault() {
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
                          false, false, 0, false, false, false, false, 0, false,
                          false);
+}
+
+LogicalResult AttentionOp::verifyNoVariants() {
+  ArrayAttr variants = getVariantsAttr();
+  if (!variants)
+    return success();
+  InFlightDiagnostic diag = emitOpError() << "has variants (";
+  llvm::interleaveComma(
+      variants.getAsRange<VariantAttr>(), diag,
+      [&](VariantAttr variant) { diag << "'" << variant.getName() << "'"; });
+  return diag << "): compile one with bsattn-select-variant "
+                 "(bsattn-translate --bsattn-variant=NAME), or emit a "
+                 "challenge submission, which carries them all";
 }
 
 //===----------------------------------------------------------------------===//

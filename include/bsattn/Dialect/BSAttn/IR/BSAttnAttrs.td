@@ -251,4 +251,54 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Variants
+//===----------------------------------------------------------------------===//
+
+// Printed in full (`#bsattn.tuning<...>`), as it is written.
+def BSAttn_TuningParameter : AttrParameter<"TuningAttr", "the variant's tuning"> {
+  let printer = "$_printer.printAttribute($_self)";
+}
+
+def BSAttn_VariantAttr : BSAttn_Attr<"Variant", "variant"> {
+  let summary = "A tuning of a bsattn.attention for a range of shapes";
+  let description = [{
+    One kernel of an op that is compiled several times, each tuned for the
+    shapes it serves: the query tiles' sequence length `t_max` (q's T) and
+    the number of (batch entry, head) pairs `batch_heads` (B * H), each in
+    an inclusive range (`min_*` defaults to 1, `max_*` to no bound). Those
+    are what a caller sees of a call before it launches (the CSR pattern
+    lives on the device), and what a grid's size depends on: a persistent
+    grid pays where there are many tiles per SM, one CTA per tile where
+    there are few. The op's variants must give every shape it accepts
+    exactly one variant.
+
+    ```mlir
+    #bsattn.variant<"long", tuning = #bsattn.tuning<persistent = true>,
+                    min_t_max = 8192>
+    ```
+
+    `name` ([A-Za-z][A-Za-z0-9_]*) names the variant's kernel: in file
+    names, in `bsattn-select-variant` and in a challenge submission's
+    `VARIANT_MANIFEST`.
+  }];
+  let parameters = (ins
+    StringRefParameter<"the variant's name">:$name,
+    BSAttn_TuningParameter:$tuning,
+    OptionalParameter<"std::optional<int64_t>">:$min_t_max,
+    OptionalParameter<"std::optional<int64_t>">:$max_t_max,
+    OptionalParameter<"std::optional<int64_t>">:$min_batch_heads,
+    OptionalParameter<"std::optional<int64_t>">:$max_batch_heads
+  );
+  let assemblyFormat = [{
+    `<` $name `,` struct($tuning, $min_t_max, $max_t_max, $min_batch_heads,
+                         $max_batch_heads) `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Whether the variant serves `tMax` and `batchHeads`.
+    bool covers(int64_t tMax, int64_t batchHeads) const;
+  }];
+}
+
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTNATTRS_TD

@@ -56,6 +56,12 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     must fit the kernel's 32-bit tile indices (at most 2^31 - 1); static B
     and H are at least 1. Dynamic sizes are checked by the runtimes.
 
+    Variants: instead of one `tuning`, an op may list `variants`
+    (`#bsattn.variant`), each a tuning for a range of `t_max` (T) and
+    `batch_heads` (B * H); every shape the op accepts must fall in exactly
+    one. The lowering compiles one of them (`bsattn-select-variant`); a
+    challenge submission carries every one and picks per call.
+
     Example:
 
     ```mlir
@@ -75,6 +81,8 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     DefaultValuedAttr<I64Attr, "128">:$block_size,
     DefaultValuedAttr<I64Attr, "1">:$kv_group,
     OptionalAttr<BSAttn_TuningAttr>:$tuning,
+    OptionalAttr<TypedArrayAttrBase<BSAttn_VariantAttr,
+                                    "tunings for ranges of shapes">>:$variants,
     Arg<AnyRankedOrUnrankedMemRef, "queries [B, H, T, D]", [MemRead]>:$q,
     Arg<AnyRankedOrUnrankedMemRef, "keys [B, H / kv_group, T, D]",
         [MemRead]>:$k,
@@ -109,6 +117,9 @@ def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     ::mlir::Type getElementType();
     /// The tuning hints, with defaults for those not given.
     TuningAttr getTuningOrDefault();
+    /// Fails, naming the variants, if the op lists `variants`: a lowering
+    /// compiles one variant at a time.
+    ::mlir::LogicalResult verifyNoVariants();
   }];
 
   let hasVerifier = 1;
