@@ -104,7 +104,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          descendingKeys, /*single_query_buffer=*/false,
                          /*carry_schedule=*/false, /*pv_wait_columns=*/0,
                          /*early_next_query=*/false,
-                         /*padding_tiles_last=*/false);
+                         /*padding_tiles_last=*/false,
+                         /*prefetch_indices=*/false);
 }
 
 struct ChooseTuningPass

@@ -289,6 +289,8 @@ class AttentionGen:
                                "#bsattn.tuning<early_next_query = true>",
                                "#bsattn.tuning<padding_tiles_last = true>",
                                "#bsattn.tuning<persistent = true, dynamic_tiles = true, padding_tiles_last = true>",
+                               "#bsattn.tuning<prefetch_indices = true>",
+                               "#bsattn.tuning<persistent = true, prefetch_indices = true>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
@@ -297,7 +299,8 @@ class AttentionGen:
                     "#bsattn.tuning<single_query_buffer = true>",
                     "#bsattn.tuning<carry_schedule = true>",
                     "#bsattn.tuning<pv_wait_columns = 48>",
-                    "#bsattn.tuning<early_next_query = true>"):
+                    "#bsattn.tuning<early_next_query = true>",
+                    "#bsattn.tuning<persistent = true, prefetch_indices = true>"):
                 expect_base = "reject"
             elif tuning not in ("#bsattn.tuning<>", "#bsattn.tuning<persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true>",

@@ -40,15 +40,15 @@ constexpr int64_t kWarpgroupThreads = 128;
 constexpr int64_t kChunkCols = 64;
 constexpr int64_t kMBarrierTicks = 10000000;
 
-/// Checks what this lowering supports; each limit gets its own message.
-/// The body argument of the query tile's `seq_lens` capture, or null.
-Value seqLensCapture(QueryTileOp tile) {
-  for (auto [i, name] : llvm::enumerate(tile.getCaptureNames()))
-    if (cast<StringAttr>(name).getValue() == "seq_lens")
+/// The body argument of the query tile's capture named `name`, or null.
+Value captureNamed(QueryTileOp tile, StringRef name) {
+  for (auto [i, captureName] : llvm::enumerate(tile.getCaptureNames()))
+    if (cast<StringAttr>(captureName).getValue() == name)
       return tile.getCaptureArgument(i);
   return {};
 }
 
+/// Checks what this lowering supports; each limit gets its own message.
 LogicalResult checkSupported(QueryTileOp tile) {
   auto fail = [&](const Twine &what) {
     return tile.emitOpError()
@@ -85,7 +85,7 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return fail("a K/V ring of " + Twine(tuning.getStages()) +
                 " stage (at least 2)");
   if (tuning.getPaddingTilesLast()) {
-    if (!seqLensCapture(tile))
+    if (!captureNamed(tile, "seq_lens"))
       return tile.emitOpError()
              << "has tuning padding_tiles_last but no 'seq_lens' capture to "
                 "tell the padding tiles by";
@@ -93,6 +93,11 @@ LogicalResult checkSupported(QueryTileOp tile) {
       return fail("tuning padding_tiles_last for a causal pattern's one CTA "
                   "per tile (its tiles go in sections)");
   }
+  if (tuning.getPrefetchIndices() &&
+      !(captureNamed(tile, "row_ptr") && captureNamed(tile, "col_idx")))
+    return tile.emitOpError()
+           << "has tuning prefetch_indices but no 'row_ptr' and 'col_idx' "
+              "captures (a #bsattn.csr pattern's) to prefetch";
   // One CTA per tile puts heads and batch entries on the grid's y and z.
   if (!tuning.getPersistent()) {
     auto shape = cast<MemRefType>(tile.getLse().getType()).getShape();
@@ -363,6 +368,70 @@ void assignTileHeadByHead(ScheduleBuilder &sb, Schedule &s) {
   s.queryBlock = sb.toIndex(arith::SubIOp::create(b, loc, lastTile, x));
   s.head = sb.toIndex(NVVM::BlockIdYOp::create(b, loc, i32));
   s.batch = sb.toIndex(NVVM::BlockIdZOp::create(b, loc, i32));
+}
+
+/// prefetch_indices: brings into L2 this tile's share of the `row_ptr`
+/// and `col_idx` lines of the index lists after its own, as many lists as
+/// a wave of the grid (one CTA per SM) holds tiles of, plus one. The grid
+/// runs list after list, so those are the lists of the next wave, whose
+/// tiles then find their two dependent index loads in L2, not DRAM. The
+/// tiles of a list (one per query block) take the lines in turn, at most
+/// `kLinesPerTile` of each array.
+void prefetchIndexLines(ScheduleBuilder &sb, const Schedule &s, Value rowPtr,
+                        Value colIdx, bool perKvHead) {
+  constexpr int64_t kLinesPerTile = 4;
+  constexpr int64_t kIndicesPerLine = 128 / 4;
+  OpBuilder &b = sb.b;
+  Location loc = sb.loc;
+  auto dim = [&](Value memref, int64_t i) -> Value {
+    return memref::DimOp::create(b, loc, memref, i);
+  };
+  auto min = [&](Value lhs, Value rhs) -> Value {
+    return arith::MinUIOp::create(b, loc, lhs, rhs);
+  };
+  Value rowLength = dim(rowPtr, 2);
+  Value blocks = arith::SubIOp::create(b, loc, rowLength, sb.index(1));
+  Value lists = sb.mul(dim(rowPtr, 0), dim(rowPtr, 1));
+  Value listHead =
+      perKvHead ? arith::DivUIOp::create(b, loc, s.head, sb.index(s.kvGroup))
+                      .getResult()
+                : s.head;
+  Value nextList =
+      sb.add(sb.add(sb.mul(s.batch, dim(rowPtr, 1)), listHead), sb.index(1));
+  Value sms = sb.toIndex(NVVM::SmDimOp::create(b, loc, b.getI32Type()));
+  Value ahead = sb.add(
+      arith::DivUIOp::create(
+          b, loc, sms, arith::MaxUIOp::create(b, loc, blocks, sb.index(1))),
+      sb.index(1));
+  Value lastList = min(sb.add(nextList, ahead), lists);
+  Value firstList = min(nextList, lists);
+  auto prefetchArray = [&](Value array, Value listLength) {
+    Value firstLine = arith::DivUIOp::create(
+        b, loc, sb.mul(firstList, listLength), sb.index(kIndicesPerLine));
+    Value endLine = arith::CeilDivUIOp::create(
+        b, loc, sb.mul(lastList, listLength), sb.index(kIndicesPerLine));
+    auto flat = MemRefType::get(
+        {ShapedType::kDynamic}, b.getI32Type(), MemRefLayoutAttrInterface(),
+        cast<MemRefType>(array.getType()).getMemorySpace());
+    Value flatArray = memref::CollapseShapeOp::create(
+        b, loc, flat, array, ArrayRef<ReassociationIndices>{{0, 1, 2}});
+    for (int64_t k = 0; k < kLinesPerTile; ++k) {
+      Value line =
+          sb.add(sb.add(firstLine, s.queryBlock), sb.mul(sb.index(k), blocks));
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           line, endLine);
+      auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      PrefetchL2Op::create(b, loc, flatArray,
+                           sb.mul(line, sb.index(kIndicesPerLine)));
+    }
+  };
+  auto leader = scf::IfOp::create(b, loc, s.isLeader, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(leader.thenBlock());
+  prefetchArray(rowPtr, rowLength);
+  prefetchArray(colIdx, dim(colIdx, 2));
 }
 
 template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
@@ -1510,7 +1579,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
                            entry->getArgument(firstArg.lookup(capture))));
   }
   if (tile.getTuning().getPaddingTilesLast())
-    s.seqLens = mapping.lookup(seqLensCapture(tile));
+    s.seqLens = mapping.lookup(captureNamed(tile, "seq_lens"));
   if (persistent) {
     if (failed(buildTileLoop(builder, module, s, mapping)))
       return failure();
@@ -1519,6 +1588,12 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
       assignTileInSections(sb, s);
     else
       assignTileHeadByHead(sb, s);
+    if (tile.getTuning().getPrefetchIndices()) {
+      auto csr = dyn_cast<CSRAttr>(tile.getSparsity());
+      prefetchIndexLines(sb, s, mapping.lookup(captureNamed(tile, "row_ptr")),
+                         mapping.lookup(captureNamed(tile, "col_idx")),
+                         csr && csr.getPerKvHead());
+    }
     s.queryBuffer = sb.index(0);
     s.queryParity = arith::ConstantIntOp::create(builder, loc, 0, 1);
     cloneBody(builder, s, mapping);

@@ -431,6 +431,28 @@ struct StoreSwizzledLowering : public SchedulePattern<StoreSwizzledOp> {
   }
 };
 
+struct PrefetchL2Lowering : public SchedulePattern<PrefetchL2Op> {
+  using SchedulePattern::SchedulePattern;
+  LogicalResult
+  matchAndRewrite(PrefetchL2Op op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<MemRefType>(op.getSource().getType());
+    Value base = MemRefDescriptor(adaptor.getSource())
+                     .bufferPtr(rewriter, loc, *getTypeConverter(), type);
+    Type element = getTypeConverter()->convertType(type.getElementType());
+    Value address = LLVM::GEPOp::create(rewriter, loc, base.getType(), element,
+                                        base, adaptor.getIndex());
+    NVVM::PrefetchOp::create(rewriter, loc,
+                             NVVM::PrefetchCacheLevelAttr::get(
+                                 getContext(), NVVM::PrefetchCacheLevel::L2),
+                             /*evictPriority=*/nullptr, address,
+                             /*predicate=*/Value());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct StoreRowsLowering : public SchedulePattern<StoreRowsOp> {
   using SchedulePattern::SchedulePattern;
   LogicalResult
@@ -839,10 +861,11 @@ struct ConvertBSAttnScheduleToNVVMPass
     patterns.add<SharedAllocLowering, TensorMapLowering, GlobalMemRefLowering,
                  WgmmaSharedLowering, WgmmaRegisterLowering, WgmmaWaitLowering,
                  TruncFLowering, SplitBF16Lowering, RescaleLowering,
-                 NormalizeLowering, StoreSwizzledLowering, StoreRowsLowering,
-                 ConvertSharedLowering, MaskLowering, OnlineSoftmaxLowering,
-                 RowMaxLowering, ExpScoresLowering, RowsFmaLowering,
-                 SplatLowering, WarpSpecializeLowering>(converter);
+                 NormalizeLowering, PrefetchL2Lowering, StoreSwizzledLowering,
+                 StoreRowsLowering, ConvertSharedLowering, MaskLowering,
+                 OnlineSoftmaxLowering, RowMaxLowering, ExpScoresLowering,
+                 RowsFmaLowering, SplatLowering, WarpSpecializeLowering>(
+        converter);
     populateNVGPUToNVVMConversionPatterns(converter, patterns);
     // Subviews become descriptor arithmetic, then LLVM.
     memref::populateExpandStridedMetadataPatterns(patterns);

@@ -127,6 +127,11 @@ func.func @f() attributes {t = #bsattn.tuning<carry_schedule = true>} { return }
 
 // -----
 
+// expected-error @+1 {{tuning prefetch_indices is for one CTA per tile (persistent = false)}}
+func.func @f() attributes {t = #bsattn.tuning<persistent = true, prefetch_indices = true>} { return }
+
+// -----
+
 // expected-error @+1 {{tuning pv_wait_columns needs overlap = true}}
 func.func @f() attributes {t = #bsattn.tuning<pv_wait_columns = 48>} { return }
 

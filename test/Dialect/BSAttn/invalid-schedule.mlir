@@ -48,6 +48,14 @@ func.func @f(%p: !llvm.ptr<1>) {
 
 // -----
 
+func.func @f(%a: memref<4xi32, #gpu.address_space<workgroup>>, %i: index) {
+  // expected-error @+1 {{source must be a contiguous memref in #gpu.address_space<global>, got 'memref<4xi32, #gpu.address_space<workgroup>>'}}
+  bsattn.prefetch_l2 %a[%i] : memref<4xi32, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
 !smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
 func.func @f(%q: !smem, %r: !bsattn.rows<128, f32>) {
   // expected-error @+1 {{result must have exactly one use, by 'bsattn.wgmma_wait' or as the accumulator of the next 'bsattn.wgmma_rs'}}

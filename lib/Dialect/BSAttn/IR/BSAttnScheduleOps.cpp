@@ -53,6 +53,17 @@ LogicalResult TensorMapOp::verify() {
   return success();
 }
 
+LogicalResult PrefetchL2Op::verify() {
+  auto type = cast<MemRefType>(getSource().getType());
+  auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
+  if (!space || space.getValue() != gpu::AddressSpace::Global ||
+      !type.getLayout().isIdentity())
+    return emitOpError() << "source must be a contiguous memref in "
+                            "#gpu.address_space<global>, got "
+                         << type;
+  return success();
+}
+
 LogicalResult GlobalMemRefOp::verify() {
   MemRefType type = getType();
   auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());

@@ -93,6 +93,27 @@ def BSAttn_GlobalMemRefOp : BSAttn_ScheduleOp<"global_memref", [Pure]> {
   }];
 }
 
+def BSAttn_PrefetchL2Op : BSAttn_ScheduleOp<"prefetch_l2"> {
+  let summary = "Bring the L2 line that holds one element of a global memref "
+                "into L2";
+  let description = [{
+    Asks for the 128-byte line that holds element `index` of `source`
+    (counted in its row-major order; `source` is contiguous) in L2; a hint
+    that reads nothing into registers and that no other op waits for.
+    `index` must be inside `source`.
+
+    Own op: `memref.prefetch` becomes `llvm.prefetch`, which the NVPTX
+    backend drops; this one becomes `nvvm.prefetch level = L2`. It declares
+    no memory effects, so that it is neither dropped as dead nor kept by
+    `bsattn-warp-specialize`'s producer (which keeps reads and pure values):
+    the consumers issue it.
+  }];
+  let arguments = (ins AnyMemRef:$source, Index:$index);
+  let assemblyFormat = [{
+    $source `[` $index `]` attr-dict `:` type($source)
+  }];
+}
+
 def BSAttn_WarpSpecializeOp : BSAttn_ScheduleOp<"warp_specialize", [
     NoTerminator]> {
   let summary = "Split the CTA into consumer warpgroups and a producer";
