@@ -105,7 +105,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*carry_schedule=*/false, /*pv_wait_columns=*/0,
                          /*early_next_query=*/false,
                          /*padding_tiles_last=*/false,
-                         /*prefetch_indices=*/false);
+                         /*prefetch_indices=*/false,
+                         /*prefetch_blocks=*/false);
 }
 
 struct ChooseTuningPass

@@ -23,7 +23,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "rescale_before_pv": bool, "descending_keys": bool,
                      "single_query_buffer": bool, "carry_schedule": bool,
                      "pv_wait_columns": int, "early_next_query": bool,
-                     "padding_tiles_last": bool, "prefetch_indices": bool}
+                     "padding_tiles_last": bool, "prefetch_indices": bool,
+                     "prefetch_blocks": bool}
 
 
 def choose_pv(pv, dtype):

@@ -71,11 +71,11 @@ PADDING_LAST = {"stages": 3, "warp_specialize": True, "overlap": True,
                 "padding_tiles_last": True}
 PADDING_LAST_PERSISTENT = {**EARLY_NEXT_QUERY_DYNAMIC,
                            "padding_tiles_last": True}
-# The challenge kernel's techniques with each tile bringing the index lines
-# of the lists after its own into L2.
-PREFETCHED_INDICES = {"stages": 3, "warp_specialize": True, "overlap": True,
-                      "pingpong": True, "producer_convert": True,
-                      "prefetch_indices": True}
+# The challenge kernel's techniques with each tile bringing its share of
+# the index lines, Q, K and V of the head a wave later into L2.
+PREFETCHED = {"stages": 3, "warp_specialize": True, "overlap": True,
+              "pingpong": True, "producer_convert": True,
+              "prefetch_indices": True, "prefetch_blocks": True}
 
 
 def retrieval(b, h, q, kv):
@@ -170,8 +170,8 @@ def tail_cases(device, seq):
          {"tuning": PADDING_LAST}, halves),
         (f"T={seq} csr, persistent, padding tiles last", csr, retrieved,
          {"tuning": PADDING_LAST_PERSISTENT}, halves),
-        (f"T={seq} csr, prefetched indices", csr, retrieved,
-         {"tuning": PREFETCHED_INDICES}, halves),
+        (f"T={seq} csr, prefetched indices and blocks", csr, retrieved,
+         {"tuning": PREFETCHED}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

@@ -397,7 +397,8 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             f"T={seq} csr, padding tiles last: attention_csr_bf16_d128",
             f"T={seq} csr, persistent, padding tiles last: "
             "attention_csr_bf16_d128",
-            f"T={seq} csr, prefetched indices: attention_csr_bf16_d128",
+            f"T={seq} csr, prefetched indices and blocks: "
+            "attention_csr_bf16_d128",
             f"T={seq} D=256 causal: attention_causal_bf16_d256",
             f"T={seq} D=192 full f16: attention_full_f16_d192",
             f"T={seq} D=256 full f16: attention_full_f16_d256",
@@ -414,5 +415,6 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
     # and with the carried schedule, and with the next Q loaded during the
     # epilogue, of static and dynamic tiles, csr waiting for P.V among the
     # exponentials, csr with padding tiles last, one CTA per tile and
-    # persistent, csr with prefetched indices), the head dims three each.
+    # persistent, csr with prefetched indices and blocks), the head dims
+    # three each.
     assert len(list(isolated_cache.iterdir())) == 42

@@ -133,7 +133,8 @@ def test_tuning_attribute_and_its_errors():
                        r"'rescale_before_pv', 'descending_keys', "
                        r"'single_query_buffer', 'carry_schedule', "
                        r"'pv_wait_columns', 'early_next_query', "
-                       r"'padding_tiles_last', 'prefetch_indices'\]"):
+                       r"'padding_tiles_last', 'prefetch_indices', "
+                       r"'prefetch_blocks'\]"):
         tuning_attr({"warps": 4})
     with pytest.raises(ValueError, match="tuning 'stages' must be int, got '2'"):
         tuning_attr({"stages": "2"})

@@ -291,6 +291,7 @@ class AttentionGen:
                                "#bsattn.tuning<persistent = true, dynamic_tiles = true, padding_tiles_last = true>",
                                "#bsattn.tuning<prefetch_indices = true>",
                                "#bsattn.tuning<persistent = true, prefetch_indices = true>",
+                               "#bsattn.tuning<prefetch_blocks = true>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (

@@ -98,6 +98,11 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return tile.emitOpError()
            << "has tuning prefetch_indices but no 'row_ptr' and 'col_idx' "
               "captures (a #bsattn.csr pattern's) to prefetch";
+  if ((tuning.getPrefetchIndices() || tuning.getPrefetchBlocks()) &&
+      isa<CausalAttr>(tile.getSparsity()))
+    return fail("tuning prefetch_indices or prefetch_blocks for a causal "
+                "pattern's one CTA per tile (its tiles go in sections, not "
+                "head after head)");
   // One CTA per tile puts heads and batch entries on the grid's y and z.
   if (!tuning.getPersistent()) {
     auto shape = cast<MemRefType>(tile.getLse().getType()).getShape();
@@ -370,46 +375,56 @@ void assignTileHeadByHead(ScheduleBuilder &sb, Schedule &s) {
   s.batch = sb.toIndex(NVVM::BlockIdZOp::create(b, loc, i32));
 }
 
-/// prefetch_indices: brings into L2 this tile's share of the `row_ptr`
-/// and `col_idx` lines of the index lists after its own, as many lists as
-/// a wave of the grid (one CTA per SM) holds tiles of, plus one. The grid
-/// runs list after list, so those are the lists of the next wave, whose
-/// tiles then find their two dependent index loads in L2, not DRAM. The
-/// tiles of a list (one per query block) take the lines in turn, at most
-/// `kLinesPerTile` of each array.
-void prefetchIndexLines(ScheduleBuilder &sb, const Schedule &s, Value rowPtr,
-                        Value colIdx, bool perKvHead) {
+/// The (batch entry, head) whose tiles a one-CTA-per-tile grid starts
+/// about a wave after this tile's, and whether there is one: the grid runs
+/// head after head, `gridDim.x` tiles each, and a wave is one CTA per SM,
+/// so it is `%nsmid / gridDim.x + 1` heads on.
+struct HeadAhead {
+  Value batch, head, exists;
+};
+
+HeadAhead headAWaveAhead(ScheduleBuilder &sb, const Schedule &s) {
+  OpBuilder &b = sb.b;
+  Location loc = sb.loc;
+  Type i32 = b.getI32Type();
+  Value tiles = sb.toIndex(NVVM::GridDimXOp::create(b, loc, i32));
+  Value heads = sb.toIndex(NVVM::GridDimYOp::create(b, loc, i32));
+  Value batches = sb.toIndex(NVVM::GridDimZOp::create(b, loc, i32));
+  Value sms = sb.toIndex(NVVM::SmDimOp::create(b, loc, i32));
+  Value ahead = sb.add(arith::DivUIOp::create(b, loc, sms, tiles), sb.index(1));
+  Value position = sb.add(sb.add(sb.mul(s.batch, heads), s.head), ahead);
+  Value exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       position, sb.mul(heads, batches));
+  return {arith::DivUIOp::create(b, loc, position, heads),
+          arith::RemUIOp::create(b, loc, position, heads), exists};
+}
+
+/// prefetch_indices: brings into L2 this tile's share of the `row_ptr` and
+/// `col_idx` lines of the index list of `ahead`, whose tiles then find
+/// their two dependent index loads in L2, not DRAM: the tiles of a head
+/// take lines `qb, qb + gridDim.x, ...` of each array, at most
+/// `kLinesPerTile`.
+void prefetchIndexLines(ScheduleBuilder &sb, const Schedule &s,
+                        const HeadAhead &ahead, Value rowPtr, Value colIdx,
+                        bool perKvHead) {
   constexpr int64_t kLinesPerTile = 4;
   constexpr int64_t kIndicesPerLine = 128 / 4;
   OpBuilder &b = sb.b;
   Location loc = sb.loc;
-  auto dim = [&](Value memref, int64_t i) -> Value {
-    return memref::DimOp::create(b, loc, memref, i);
-  };
-  auto min = [&](Value lhs, Value rhs) -> Value {
-    return arith::MinUIOp::create(b, loc, lhs, rhs);
-  };
-  Value rowLength = dim(rowPtr, 2);
-  Value blocks = arith::SubIOp::create(b, loc, rowLength, sb.index(1));
-  Value lists = sb.mul(dim(rowPtr, 0), dim(rowPtr, 1));
-  Value listHead =
-      perKvHead ? arith::DivUIOp::create(b, loc, s.head, sb.index(s.kvGroup))
-                      .getResult()
-                : s.head;
-  Value nextList =
-      sb.add(sb.add(sb.mul(s.batch, dim(rowPtr, 1)), listHead), sb.index(1));
-  Value sms = sb.toIndex(NVVM::SmDimOp::create(b, loc, b.getI32Type()));
-  Value ahead = sb.add(
-      arith::DivUIOp::create(
-          b, loc, sms, arith::MaxUIOp::create(b, loc, blocks, sb.index(1))),
-      sb.index(1));
-  Value lastList = min(sb.add(nextList, ahead), lists);
-  Value firstList = min(nextList, lists);
-  auto prefetchArray = [&](Value array, Value listLength) {
-    Value firstLine = arith::DivUIOp::create(
-        b, loc, sb.mul(firstList, listLength), sb.index(kIndicesPerLine));
-    Value endLine = arith::CeilDivUIOp::create(
-        b, loc, sb.mul(lastList, listLength), sb.index(kIndicesPerLine));
+  Value tiles = sb.toIndex(NVVM::GridDimXOp::create(b, loc, b.getI32Type()));
+  Value listHead = perKvHead ? arith::DivUIOp::create(b, loc, ahead.head,
+                                                      sb.index(s.kvGroup))
+                                   .getResult()
+                             : ahead.head;
+  Value list = sb.add(
+      sb.mul(ahead.batch, memref::DimOp::create(b, loc, rowPtr, 1)), listHead);
+  auto prefetchList = [&](Value array) {
+    Value length = memref::DimOp::create(b, loc, array, 2);
+    Value first = sb.mul(list, length);
+    Value firstLine =
+        arith::DivUIOp::create(b, loc, first, sb.index(kIndicesPerLine));
+    Value endLine = arith::CeilDivUIOp::create(b, loc, sb.add(first, length),
+                                               sb.index(kIndicesPerLine));
     auto flat = MemRefType::get(
         {ShapedType::kDynamic}, b.getI32Type(), MemRefLayoutAttrInterface(),
         cast<MemRefType>(array.getType()).getMemorySpace());
@@ -417,7 +432,7 @@ void prefetchIndexLines(ScheduleBuilder &sb, const Schedule &s, Value rowPtr,
         b, loc, flat, array, ArrayRef<ReassociationIndices>{{0, 1, 2}});
     for (int64_t k = 0; k < kLinesPerTile; ++k) {
       Value line =
-          sb.add(sb.add(firstLine, s.queryBlock), sb.mul(sb.index(k), blocks));
+          sb.add(sb.add(firstLine, s.queryBlock), sb.mul(sb.index(k), tiles));
       Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                            line, endLine);
       auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
@@ -427,11 +442,40 @@ void prefetchIndexLines(ScheduleBuilder &sb, const Schedule &s, Value rowPtr,
                            sb.mul(line, sb.index(kIndicesPerLine)));
     }
   };
-  auto leader = scf::IfOp::create(b, loc, s.isLeader, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(leader.thenBlock());
-  prefetchArray(rowPtr, rowLength);
-  prefetchArray(colIdx, dim(colIdx, 2));
+  prefetchList(rowPtr);
+  prefetchList(colIdx);
+}
+
+/// prefetch_blocks: brings into L2 the rows of Q, K and V that the tile
+/// of query block qb of `ahead` starts with (its Q, and K and V at the
+/// same tokens), by TMA: a head's tiles together prefetch its Q, K and V.
+void prefetchBlocks(ScheduleBuilder &sb, const Schedule &s,
+                    const HeadAhead &ahead) {
+  OpBuilder &b = sb.b;
+  Location loc = sb.loc;
+  auto i32 = [&](Value index) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+  };
+  Value kvHead = s.kvGroup == 1 ? ahead.head
+                                : arith::DivUIOp::create(b, loc, ahead.head,
+                                                         sb.index(s.kvGroup))
+                                      .getResult();
+  Value firstRow = sb.mul(s.queryBlock, sb.index(s.tileRows));
+  auto prefetch = [&](Value tmap, Value row, Value head) {
+    Value descriptor = tmap.getDefiningOp<TensorMapOp>().getParameter();
+    for (int64_t chunk = 0; chunk < s.chunks; ++chunk)
+      NVVM::CpAsyncBulkTensorPrefetchOp::create(
+          b, loc, descriptor,
+          ValueRange{sb.i32(chunk * kChunkCols), i32(row), i32(head),
+                     i32(ahead.batch)},
+          ValueRange{}, NVVM::TMALoadMode::TILE, Value());
+  };
+  prefetch(s.tmapQ, firstRow, ahead.head);
+  for (int64_t rows = 0; rows < s.tileRows; rows += s.keyRows) {
+    Value row = sb.add(firstRow, sb.index(rows));
+    prefetch(s.tmapK, row, kvHead);
+    prefetch(s.tmapV, row, kvHead);
+  }
 }
 
 template <typename Op> struct TilePattern : public OpConversionPattern<Op> {
@@ -1588,11 +1632,24 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
       assignTileInSections(sb, s);
     else
       assignTileHeadByHead(sb, s);
-    if (tile.getTuning().getPrefetchIndices()) {
-      auto csr = dyn_cast<CSRAttr>(tile.getSparsity());
-      prefetchIndexLines(sb, s, mapping.lookup(captureNamed(tile, "row_ptr")),
-                         mapping.lookup(captureNamed(tile, "col_idx")),
-                         csr && csr.getPerKvHead());
+    TuningAttr tuning = tile.getTuning();
+    if (tuning.getPrefetchIndices() || tuning.getPrefetchBlocks()) {
+      HeadAhead ahead = headAWaveAhead(sb, s);
+      auto leader = scf::IfOp::create(
+          builder, loc,
+          arith::AndIOp::create(builder, loc, s.isLeader, ahead.exists),
+          /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(leader.thenBlock());
+      if (tuning.getPrefetchIndices()) {
+        auto csr = dyn_cast<CSRAttr>(tile.getSparsity());
+        prefetchIndexLines(sb, s, ahead,
+                           mapping.lookup(captureNamed(tile, "row_ptr")),
+                           mapping.lookup(captureNamed(tile, "col_idx")),
+                           csr && csr.getPerKvHead());
+      }
+      if (tuning.getPrefetchBlocks())
+        prefetchBlocks(sb, s, ahead);
     }
     s.queryBuffer = sb.index(0);
     s.queryParity = arith::ConstantIntOp::create(builder, loc, 0, 1);

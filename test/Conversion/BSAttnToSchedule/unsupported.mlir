@@ -215,3 +215,16 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+// A wave later is a head later only where the grid runs head after head.
+func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning prefetch_indices or prefetch_blocks for a causal pattern's one CTA per tile (its tiles go in sections, not head after head) yet}}
+  bsattn.query_tile #bsattn.causal pv = f16
+      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<prefetch_blocks = true>} {
+  ^bb0(%b: index, %h: index, %qb: index):
+  }
+  return
+}

@@ -127,7 +127,7 @@ func.func @f() attributes {t = #bsattn.tuning<carry_schedule = true>} { return }
 
 // -----
 
-// expected-error @+1 {{tuning prefetch_indices is for one CTA per tile (persistent = false)}}
+// expected-error @+1 {{tuning prefetch_indices and prefetch_blocks are for one CTA per tile (persistent = false)}}
 func.func @f() attributes {t = #bsattn.tuning<persistent = true, prefetch_indices = true>} { return }
 
 // -----

@@ -44,16 +44,14 @@ int64_t TuningAttr::getKeyTileSize(int64_t headDim) const {
   return headDim > 128 ? 64 : 128;
 }
 
-LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 int64_t blockQ, int64_t blockK, int64_t stages,
-                                 int64_t warpgroups, bool persistent,
-                                 bool warpSpecialize, bool pingpong,
-                                 bool overlap, bool producerConvert,
-                                 bool dynamicTiles, int64_t valueStages,
-                                 bool rescaleBeforePv, bool descendingKeys,
-                                 bool singleQueryBuffer, bool carrySchedule,
-                                 int64_t pvWaitColumns, bool earlyNextQuery,
-                                 bool paddingTilesLast, bool prefetchIndices) {
+LogicalResult TuningAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, int64_t blockQ,
+    int64_t blockK, int64_t stages, int64_t warpgroups, bool persistent,
+    bool warpSpecialize, bool pingpong, bool overlap, bool producerConvert,
+    bool dynamicTiles, int64_t valueStages, bool rescaleBeforePv,
+    bool descendingKeys, bool singleQueryBuffer, bool carrySchedule,
+    int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast,
+    bool prefetchIndices, bool prefetchBlocks) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -107,9 +105,9 @@ LogicalResult TuningAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "tuning early_next_query needs single_query_buffer "
                           "= true, overlap = true and value_stages = 0";
   // Persistent grids carry the next tile's index loads (carry_schedule).
-  if (prefetchIndices && persistent)
-    return emitError() << "tuning prefetch_indices is for one CTA per tile "
-                          "(persistent = false)";
+  if ((prefetchIndices || prefetchBlocks) && persistent)
+    return emitError() << "tuning prefetch_indices and prefetch_blocks are "
+                          "for one CTA per tile (persistent = false)";
   return success();
 }
 

@@ -217,11 +217,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     by head, each head's query blocks last first. The op must have
     `seq_lens`; one CTA per tile takes this order only for the
     head-by-head grids (not causal patterns' sections).
-    With `prefetch_indices = true` (one CTA per tile, CSR patterns) each
-    tile brings into L2 a share of the `row_ptr` and `col_idx` lines of
-    the heads after its own, as many as the SMs run in a wave, so that the
-    tiles of later waves find their index loads (two dependent ones before
-    their first K can load) in L2 instead of DRAM.
+    With `prefetch_indices = true` (one CTA per tile, CSR patterns, not
+    causal sections) each tile brings into L2 its share of the `row_ptr`
+    and `col_idx` lines of the head the grid starts a wave later, so that
+    its tiles find their index loads (two dependent ones before their
+    first K can load) in L2 instead of DRAM; with `prefetch_blocks = true`
+    its share of that head's Q, K and V (the rows of its own query block).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -246,7 +247,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "0">:$pv_wait_columns,
     DefaultValuedParameter<"bool", "false">:$early_next_query,
     DefaultValuedParameter<"bool", "false">:$padding_tiles_last,
-    DefaultValuedParameter<"bool", "false">:$prefetch_indices
+    DefaultValuedParameter<"bool", "false">:$prefetch_indices,
+    DefaultValuedParameter<"bool", "false">:$prefetch_blocks
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
