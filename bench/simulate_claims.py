@@ -21,7 +21,8 @@ the first product and its epilogue's store and the gap to the next CTA;
 persistent, a tile switch and a CTA's first tile's start.
 
   PYTHONPATH=.harness python3 bench/simulate_claims.py [--suites quick,full]
-      [--switch 1.3] [--leads 2,1,0] [--out F.json]
+      [--start 2.0] [--later-start 1.0] [--switch 1.3] [--leads 2,1,0]
+      [--out F.json]
 
 Prints per case and order the simulated time (us) of each grid and the
 persistent grids' idle share (1 - work / (SMs x makespan)).
@@ -63,10 +64,14 @@ def ordered(entries, order):
                   reverse=True)
 
 
-def one_cta_per_tile(entries, sms, block_us, start_us, end_us):
+def one_cta_per_tile(entries, sms, block_us, start_us, end_us,
+                     later_start_us):
+    """Tiles after the first wave start in `later_start_us` (what L2
+    prefetches of their indices and blocks would leave of `start_us`)."""
     free = [0.0] * sms
-    for count in entries:
-        heapq.heappush(free, heapq.heappop(free) + start_us + end_us +
+    for i, count in enumerate(entries):
+        start = start_us if i < sms else later_start_us
+        heapq.heappush(free, heapq.heappop(free) + start + end_us +
                        count * block_us)
     return max(free)
 
@@ -110,6 +115,9 @@ def main():
                         help="us per key block in the loop")
     parser.add_argument("--start", type=float, default=2.0,
                         help="one CTA per tile: us from start to first product")
+    parser.add_argument("--later-start", type=float,
+                        help="one CTA per tile: the same for tiles after the "
+                        "first wave (default: --start)")
     parser.add_argument("--end", type=float, default=1.0,
                         help="one CTA per tile: epilogue store read + CTA gap")
     parser.add_argument("--switch", type=float, default=1.3,
@@ -122,6 +130,8 @@ def main():
     parser.add_argument("--out", help="write the rows as JSON")
     a = parser.parse_args()
     leads = [int(x) for x in a.leads.split(",")]
+    if a.later_start is None:
+        a.later_start = a.start
     rows = []
     for suite in a.suites.split(","):
         for spec in build_suite(suite):
@@ -132,7 +142,8 @@ def main():
                 row = {"case": spec.case_id, "order": order,
                        "tiles": len(costs), "entries": sum(costs),
                        "one_cta_us": one_cta_per_tile(
-                           costs, a.sms, a.block, a.start, a.end),
+                           costs, a.sms, a.block, a.start, a.end,
+                           a.later_start),
                        "persistent_us": {}, "persistent_idle": {}}
                 for lead in leads:
                     span = persistent(costs, a.sms, a.block, a.switch,
@@ -156,6 +167,7 @@ def main():
                                   " ".join(f"--{k} {v}" for k, v in
                                            vars(a).items() if k != "out"),
                        "parameters_us": {"block": a.block, "start": a.start,
+                                         "later_start": a.later_start,
                                          "end": a.end, "switch": a.switch,
                                          "first": a.first},
                        "sms": a.sms, "rows": rows}, f, indent=1)
