@@ -12,6 +12,10 @@
 // warps converting V together take another 1-7% off every quick and full
 // case, where each alone gains at most half of that
 // (bench/results/2026-12-02-h200-ablation-overlap-producer-convert.json).
+// Waiting for the previous block's P.V after the first 64 of the 128
+// exponentials (pv_wait_columns, FlashAttention-4's order) instead of before
+// them takes 0.935-0.997x the time on every quick, full and broad case
+// (median 0.984, bench/results/2026-12-05-h200-pv-wait-columns.json).
 func.func @challenge(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>,
                      %v: memref<?x?x?x128xbf16>, %seq_lens: memref<?xi32>,
                      %row_ptr: memref<?x?x?xi32>, %col_idx: memref<?x?x?xi32>,
@@ -22,6 +26,6 @@ func.func @challenge(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>,
       seq_lens(%seq_lens : memref<?xi32>)
       indices(%row_ptr, %col_idx : memref<?x?x?xi32>, memref<?x?x?xi32>)
       outs(%o, %lse : memref<?x?x?x128xbf16>, memref<?x?x?xf32>)
-      {tuning = #bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true>}
+      {tuning = #bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, producer_convert = true, pv_wait_columns = 64>}
   return
 }

@@ -95,14 +95,25 @@ TuningAttr chooseTuning(AttentionOp op) {
   // +2.1% full under the power limit; at D = 256 it lost 2-3%,
   // 2026-12-04-h200-sustained-tunings.json).
   bool pingpong = pipelined || (headDim == 192 && blockK && valueStages);
+  // The wait for the previous P.V among the exponentials, after the first
+  // pvWaitColumns columns (FlashAttention-4's order): from D = 128 up
+  // (2026-12-05-h200-pv-wait-columns.json: dense causal under the power
+  // limit +0.7 to +1.7% at D = 128, +2.5 to +3.5% at D = 192, +1.5 to +2.3%
+  // at D = 256 with 48 columns, -0.3 to -2.2% at D = 64 and 96; the
+  // challenge's block-sparse cases 0.935-0.997x the time with 64 of 128
+  // columns, median 0.984, where 48 gave 0.990).
+  bool overlap = pipelined || valueStages;
+  int64_t pvWaitColumns = 0;
+  if (overlap && headDim >= 128 && !splitPV)
+    pvWaitColumns = inOrder ? 48 : headDim == 128 ? 64 : 0;
   return TuningAttr::get(op.getContext(), blockQ, blockK, stages, warpgroups,
                          /*persistent=*/false, /*warp_specialize=*/true,
                          /*pingpong=*/pingpong,
-                         /*overlap=*/pipelined || valueStages,
+                         /*overlap=*/overlap,
                          /*producer_convert=*/convertsV,
                          /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
                          descendingKeys, /*single_query_buffer=*/false,
-                         /*carry_schedule=*/false, /*pv_wait_columns=*/0,
+                         /*carry_schedule=*/false, pvWaitColumns,
                          /*early_next_query=*/false,
                          /*padding_tiles_last=*/false,
                          /*prefetch_indices=*/false,

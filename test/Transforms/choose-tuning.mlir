@@ -2,10 +2,13 @@
 
 // An op without tuning hints gets the compiler's choice: at D = 128 warp
 // specialization, a third ring stage, overlap and ping-pong, and with bf16
-// inputs and f16 P.V the producer converting V.
+// inputs and f16 P.V the producer converting V. From D = 128 up the
+// overlapped loop waits for the previous P.V among the exponentials: after
+// 48 key columns on causal and full patterns, after 64 of the 128 on the
+// others (the block-sparse ones).
 
 // CHECK-LABEL: func.func @d128_bf16_pv_f16
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true>
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48>
 !act = memref<1x2x256x128xbf16>
 func.func @d128_bf16_pv_f16(%q: !act, %k: !act, %v: !act,
                             %seq_lens: memref<1xi32>, %o: !act,
@@ -19,10 +22,30 @@ func.func @d128_bf16_pv_f16(%q: !act, %k: !act, %v: !act,
 
 // -----
 
+// A CSR pattern at D = 128 (the challenge's op) waits for the previous P.V
+// after 64 of the 128 key columns.
+
+// CHECK-LABEL: func.func @d128_bf16_csr
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 64>
+!act = memref<1x2x256x128xbf16>
+func.func @d128_bf16_csr(%q: !act, %k: !act, %v: !act,
+                         %seq_lens: memref<1xi32>, %row_ptr: memref<1x2x3xi32>,
+                         %col_idx: memref<1x2x3xi32>, %o: !act,
+                         %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.csr pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      indices(%row_ptr, %col_idx : memref<1x2x3xi32>, memref<1x2x3xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
 // Causal f16 at D = 128: 160 keys across the blocks, on 2 K + 2 V slots.
 
 // CHECK-LABEL: func.func @d128_f16_causal
-// CHECK: tuning = #bsattn.tuning<block_k = 160, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2>
+// CHECK: tuning = #bsattn.tuning<block_k = 160, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48>
 !act = memref<1x2x256x128xf16>
 func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
                            %seq_lens: memref<1xi32>, %o: !act,
@@ -73,7 +96,7 @@ func.func @d96_causal(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
 // bf16 P.V converts nothing.
 
 // CHECK-LABEL: func.func @d128_bf16_pv_bf16
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, pv_wait_columns = 48>
 !act = memref<1x2x256x128xbf16>
 func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
                              %seq_lens: memref<1xi32>, %o: !act,
@@ -109,15 +132,15 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d192_bf16_pv_f16
 // CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true>
 // CHECK-LABEL: func.func @d192_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2>
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48>
 // CHECK-LABEL: func.func @d192_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_bf16_split
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_f16
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true, pv_wait_columns = 48>
 // CHECK-LABEL: func.func @d256_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, pv_wait_columns = 48>
 // CHECK-LABEL: func.func @d256_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_bf16_pv_f16

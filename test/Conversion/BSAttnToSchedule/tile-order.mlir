@@ -72,7 +72,7 @@
 // With padding_tiles_last a batch entry's tiles that hold a valid row (below
 // ceil(min(max(seq_lens[b], 0), T) / 128)) go first, head by head, then its
 // padding tiles; block (x, y) is position y * gridDim.x + x of batch entry z.
-// RUN: sed 's/producer_convert = true>/producer_convert = true, padding_tiles_last = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s --check-prefix=PADDING
+// RUN: sed 's/\(tuning = #bsattn.tuning<[^>]*\)>/\1, padding_tiles_last = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s --check-prefix=PADDING
 // PADDING: llvm.func
 // PADDING: %[[NX:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
 // PADDING-NEXT: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
