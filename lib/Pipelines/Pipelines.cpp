@@ -32,6 +32,7 @@ void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
       bsattn::createBSAttnRebalanceRegisters());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnOverlap());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnPingPong());
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnPolyExp2());
   kernels.addPass(createCanonicalizerPass());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnAllocateShared());
   kernels.addPass(bsattn::createConvertBSAttnScheduleToNVVM());

@@ -308,7 +308,7 @@ public:
         SplatOp::create(b, loc, scores.getType(), zero),
         SplatOp::create(b, loc, softmax.getSum().getType(), zero),
         softmax.getScaleLog2Attr(), b.getI64IntegerAttr(0),
-        b.getI64IntegerAttr(columns));
+        b.getI64IntegerAttr(columns), /*poly_columns=*/nullptr);
     mapping.map(softmax.getMaxNew(), rowMax.getMaxNew());
     mapping.map(softmax.getAlpha(), rowMax.getAlpha());
     firstProbs = first.getProbs();
@@ -322,7 +322,7 @@ public:
         b, loc, mapping.lookupOrDefault(softmax.getScores()),
         mapping.lookup(softmax.getMaxNew()), firstProbs, firstRowSum,
         softmax.getScaleLog2Attr(), b.getI64IntegerAttr(columns),
-        b.getI64IntegerAttr(width - columns));
+        b.getI64IntegerAttr(width - columns), /*poly_columns=*/nullptr);
     mapping.map(softmax.getProbs(), rest.getProbs());
     mapping.map(softmax.getSumNew(),
                 RowsFmaOp::create(b, loc, mapping.lookup(softmax.getAlpha()),

@@ -117,7 +117,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*early_next_query=*/false,
                          /*padding_tiles_last=*/false,
                          /*prefetch_indices=*/false,
-                         /*prefetch_blocks=*/false);
+                         /*prefetch_blocks=*/false,
+                         /*poly_exp2_columns=*/0);
 }
 
 struct ChooseTuningPass

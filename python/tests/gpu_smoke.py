@@ -76,6 +76,11 @@ PADDING_LAST_PERSISTENT = {**EARLY_NEXT_QUERY_DYNAMIC,
 PREFETCHED = {"stages": 3, "warp_specialize": True, "overlap": True,
               "pingpong": True, "producer_convert": True,
               "prefetch_indices": True, "prefetch_blocks": True}
+# The exponentials of some key columns from the FMA units' polynomial:
+# 16 of 128 at D = 64 on 192-row tiles, and 24 among the challenge kernel's
+# split exponentials (some before the wait for P.V, some after).
+POLY_EXP2_192 = {**QUERY_TILES_192, "poly_exp2_columns": 16}
+POLY_EXP2_PV_WAIT = {**PV_WAIT_INSIDE, "poly_exp2_columns": 24}
 
 
 def retrieval(b, h, q, kv):
@@ -172,6 +177,8 @@ def tail_cases(device, seq):
          {"tuning": PADDING_LAST_PERSISTENT}, halves),
         (f"T={seq} csr, prefetched indices and blocks", csr, retrieved,
          {"tuning": PREFETCHED}, halves),
+        (f"T={seq} csr, exponentials partly on the FMA units", csr,
+         retrieved, {"tuning": POLY_EXP2_PV_WAIT}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),
@@ -196,6 +203,10 @@ def tail_cases(device, seq):
         (f"T={seq} D=64 full f16, 192-row tiles", bsattn.full(),
          torch.ones_like(causal),
          {"head_dim": 64, "dtype": torch.float16, "tuning": QUERY_TILES_192},
+         halves),
+        (f"T={seq} D=64 causal f16, exponentials partly on the FMA units",
+         bsattn.causal(), causal,
+         {"head_dim": 64, "dtype": torch.float16, "tuning": POLY_EXP2_192},
          halves),
     ]
 

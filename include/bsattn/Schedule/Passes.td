@@ -127,6 +127,26 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
                            "NVVM::NVVMDialect", "nvgpu::NVGPUDialect"];
 }
 
+def BSAttnPolyExp2 : Pass<"bsattn-poly-exp2", "LLVM::LLVMFuncOp"> {
+  let summary = "Compute some of the softmax's exponentials on the FMA units";
+  let description = [{
+    For a kernel whose `bsattn.tuning` has `poly_exp2_columns = N`: every
+    `bsattn.online_softmax` and `bsattn.exp_scores` of the kernel gets
+    `poly_columns`, the 8-column chunks (N / 8 of the key tile's, spread
+    evenly over it; an `exp_scores` those of its range) whose exponentials
+    the lowering computes with a polynomial on the FMA units instead of
+    MUFU.EX2: 2^x = 2^floor(x) * p(x - floor(x)), p of degree 5 (relative
+    error 2^-22.7, MUFU.EX2's 2^-22), the floor from one add rounding
+    down, 2^floor(x) added to p's exponent bits, x clamped to -127 so that
+    -inf gives 0. FlashAttention-4 does this on Blackwell; on Hopper at
+    D = 64 a 192-row tile's exponentials take the MUFU unit as many cycles
+    (16 per SM per cycle) as its products take the tensor cores, so moving
+    a few to the FMA units' spare issue slots leaves the products the
+    bottleneck. Kernels without the tuning are left alone; N larger than
+    the key tile is an error.
+  }];
+}
+
 def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
   let summary = "Let the consumer warpgroups take turns issuing products";
   let description = [{

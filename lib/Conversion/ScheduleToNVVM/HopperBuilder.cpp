@@ -165,6 +165,38 @@ Value HopperBuilder::exp2(Value value) {
       .getResult(0);
 }
 
+Value HopperBuilder::exp2Polynomial(Value value) {
+  // 2^x = 2^n * 2^f with n = floor(x), f = x - n in [0, 1). Adding
+  // 1.5 * 2^23 rounding down leaves n in the low mantissa bits (the sum
+  // stays in [2^23, 2^24), where the ulp is 1), so shifting the sum's bits
+  // by 23 puts n in an exponent field (the constant's bits shift out).
+  // Below -127 the exponent would underflow: the clamp makes -127 (and
+  // -inf) give p(0) * 2^-127 with p(0) = 1, whose bits are 0.
+  constexpr float kRoundingOffset = 12582912.0f; // 1.5 * 2^23
+  // p(f) ~ 2^f on [0, 1) with p(0) = 1: a relative-error minimax fit in
+  // float32 (largest relative error 1.43e-7).
+  constexpr float kCoefficients[] = {1.0f,           0.693151295f,
+                                     0.240164459f,   0.0557998680f,
+                                     0.00901709218f, 0.00186710060f};
+  Value clamped = maxNum(value, f32(-127.0));
+  Value shifted = LLVM::CallIntrinsicOp::create(
+                      b, loc, f32Type(), b.getStringAttr("llvm.nvvm.add.rm.f"),
+                      ValueRange{clamped, f32(kRoundingOffset)})
+                      .getResult(0);
+  Value floor = LLVM::FSubOp::create(b, loc, shifted, f32(kRoundingOffset));
+  Value fraction = LLVM::FSubOp::create(b, loc, clamped, floor);
+  Value polynomial = f32(kCoefficients[5]);
+  for (int64_t k = 4; k >= 0; --k)
+    polynomial = fma(polynomial, fraction, f32(kCoefficients[k]));
+  Value exponentBits = LLVM::ShlOp::create(
+      b, loc, LLVM::BitcastOp::create(b, loc, b.getI32Type(), shifted),
+      i32(23));
+  Value bits = LLVM::AddOp::create(
+      b, loc, LLVM::BitcastOp::create(b, loc, b.getI32Type(), polynomial),
+      exponentBits);
+  return LLVM::BitcastOp::create(b, loc, f32Type(), bits);
+}
+
 Value HopperBuilder::log2(Value value) {
   return LLVM::CallIntrinsicOp::create(
              b, loc, f32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),

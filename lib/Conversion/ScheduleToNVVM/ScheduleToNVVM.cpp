@@ -660,17 +660,23 @@ SmallVector<Value, 2> exponentOffsets(HopperBuilder &h, ArrayRef<Value> max) {
 
 /// probs[i] = exp2(scale * scores[i] + offset) for the fragment elements
 /// in columns [firstColumn, endColumn), each added to its row half's
-/// rowSum.
+/// rowSum; in the 8-column chunks starting at polyColumns with the FMA
+/// units' polynomial.
 void emitExponentials(HopperBuilder &h, ArrayRef<Value> scores,
                       ArrayRef<Value> offset, Value scale, int64_t firstColumn,
-                      int64_t endColumn, MutableArrayRef<Value> probs,
+                      int64_t endColumn,
+                      std::optional<ArrayRef<int64_t>> polyColumns,
+                      MutableArrayRef<Value> probs,
                       MutableArrayRef<Value> rowSum) {
   for (auto [i, score] : llvm::enumerate(scores)) {
     int64_t column = fragmentColumn(i) - fragmentColumn(i) % 8;
     if (column < firstColumn || column >= endColumn)
       continue;
     int64_t half = rowHalf(i);
-    probs[i] = h.exp2(h.fma(score, scale, offset[half]));
+    Value exponent = h.fma(score, scale, offset[half]);
+    probs[i] = polyColumns && llvm::is_contained(*polyColumns, column)
+                   ? h.exp2Polynomial(exponent)
+                   : h.exp2(exponent);
     rowSum[half] = arith::AddFOp::create(h.b, h.loc, rowSum[half], probs[i]);
   }
 }
@@ -689,7 +695,8 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
     SmallVector<Value> probs(scores.size());
     SmallVector<Value, 2> rowSum(2, h.f32(0.0));
     emitExponentials(h, scores, maxima.offset, scale, 0,
-                     op.getScores().getType().getCols(), probs, rowSum);
+                     op.getScores().getType().getCols(), op.getPolyColumns(),
+                     probs, rowSum);
     // The sum stays the lane's partial sum over its own columns (the
     // quad's four add up to the row's): alpha is the same in every lane of
     // the quad, and only bsattn.normalize needs the whole row's.
@@ -730,7 +737,8 @@ struct ExpScoresLowering : public SchedulePattern<ExpScoresOp> {
     int64_t first = op.getFirstColumn();
     emitExponentials(h, scores, exponentOffsets(h, max),
                      h.f32(op.getScaleLog2().convertToDouble()), first,
-                     first + op.getColumns(), probs, rowSum);
+                     first + op.getColumns(), op.getPolyColumns(), probs,
+                     rowSum);
     rewriter.replaceOp(op, {h.pack(probs), h.pack(rowSum)});
     return success();
   }

@@ -142,6 +142,16 @@ func.func @f() attributes {t = #bsattn.tuning<warp_specialize = true, overlap = 
 
 // -----
 
+// expected-error @+1 {{tuning poly_exp2_columns must be a multiple of 8 in [0, 256], got 12}}
+func.func @f() attributes {t = #bsattn.tuning<poly_exp2_columns = 12>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning poly_exp2_columns must be a multiple of 8 in [0, 256], got 264}}
+func.func @f() attributes {t = #bsattn.tuning<poly_exp2_columns = 264>} { return }
+
+// -----
+
 // expected-error @+1 {{tuning early_next_query needs single_query_buffer = true, overlap = true and value_stages = 0}}
 func.func @f() attributes {t = #bsattn.tuning<persistent = true, warp_specialize = true, overlap = true, early_next_query = true>} { return }
 

@@ -264,6 +264,38 @@ func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
 
 // -----
 
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.exp_scores' op poly_columns must be increasing multiples of 8 that start 8-column chunks in columns [48, 128), got 40}}
+  %p, %sum = bsattn.exp_scores %s, %r, %s, %r first_column = 48 columns = 80 scale_log2 = 0.5 poly_columns = [40] : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.exp_scores' op poly_columns must be increasing multiples of 8 that start 8-column chunks in columns [0, 48), got 44}}
+  %p, %sum = bsattn.exp_scores %s, %r, %s, %r first_column = 0 columns = 48 scale_log2 = 0.5 poly_columns = [44] : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.online_softmax' op poly_columns must be increasing multiples of 8 that start 8-column chunks in columns [0, 128), got 56}}
+  %p, %m, %sum, %a = bsattn.online_softmax %s, %r, %r scale_log2 = 0.5 poly_columns = [56, 56] : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.online_softmax' op poly_columns must be increasing multiples of 8 that start 8-column chunks in columns [0, 128), got 128}}
+  %p, %m, %sum, %a = bsattn.online_softmax %s, %r, %r scale_log2 = 0.5 poly_columns = [120, 128] : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
 func.func @f(%s: !bsattn.tile<64 x 128, f32>, %r: !bsattn.rows<128, f32>) {
   // expected-error @+1 {{'bsattn.exp_scores' op needs one maximum per row}}
   %p, %sum = bsattn.exp_scores %s, %r, %s, %r first_column = 0 columns = 16 scale_log2 = 0.5 : <64 x 128, f32>, <128, f32>

@@ -25,6 +25,10 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   %mx, %alpha = bsattn.row_max %sw, %max scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
   // CHECK: %[[P:.*]], %[[RS:.*]] = bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 16 columns = 32 scale_log2 = 5.000000e-01 : <128 x 128, f32>, <128, f32>
   %pe, %rs = bsattn.exp_scores %sw, %mx, %sw, %alpha first_column = 16 columns = 32 scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 48 columns = 80 scale_log2 = 5.000000e-01 poly_columns = [56, 120] : <128 x 128, f32>, <128, f32>
+  %pp, %rsp = bsattn.exp_scores %sw, %mx, %sw, %alpha first_column = 48 columns = 80 scale_log2 = 0.5 poly_columns = [56, 120] : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.online_softmax %[[SW]], %[[MAX]], %[[ALPHA]] scale_log2 = 5.000000e-01 poly_columns = [0, 64] : <128 x 128, f32>, <128, f32>
+  %po, %mo, %so, %ao = bsattn.online_softmax %sw, %mx, %alpha scale_log2 = 0.5 poly_columns = [0, 64] : !tile, !bsattn.rows<128, f32>
   // CHECK: bsattn.rows_fma %[[ALPHA]], %[[MAX]], %[[RS]] : <128, f32>
   %sum = bsattn.rows_fma %alpha, %mx, %rs : !bsattn.rows<128, f32>
   // CHECK: bsattn.truncf %{{.*}} : <128 x 128, f32> to <128 x 128, f16>

@@ -47,6 +47,8 @@ func.func @causal_dynamic(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>
 // CHECK-SAME: {tuning = #bsattn.tuning<persistent = true, dynamic_tiles = true>}
 // CHECK: bsattn.attention #bsattn.causal pv = f16
 // CHECK-SAME: {tuning = #bsattn.tuning<value_stages = 4>}
+// CHECK: bsattn.attention #bsattn.causal pv = f16
+// CHECK-SAME: {tuning = #bsattn.tuning<poly_exp2_columns = 16>}
 func.func @static_patterns(%q: !act, %k: !act, %v: !act, %seq_lens: memref<2xi32>,
                            %o: !act, %lse: !lse) {
   bsattn.attention #bsattn.sliding_window<8> pv = f16
@@ -67,6 +69,10 @@ func.func @static_patterns(%q: !act, %k: !act, %v: !act, %seq_lens: memref<2xi32
       ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
       outs(%o, %lse : !act, !lse)
       {tuning = #bsattn.tuning<value_stages = 4, stages = 2>}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
+      outs(%o, %lse : !act, !lse)
+      {tuning = #bsattn.tuning<poly_exp2_columns = 16>}
   return
 }
 

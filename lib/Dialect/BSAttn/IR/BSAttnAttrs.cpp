@@ -51,7 +51,7 @@ LogicalResult TuningAttr::verify(
     bool dynamicTiles, int64_t valueStages, bool rescaleBeforePv,
     bool descendingKeys, bool singleQueryBuffer, bool carrySchedule,
     int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast,
-    bool prefetchIndices, bool prefetchBlocks) {
+    bool prefetchIndices, bool prefetchBlocks, int64_t polyExp2Columns) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -93,6 +93,10 @@ LogicalResult TuningAttr::verify(
     return emitError() << "tuning pv_wait_columns must be a multiple of 8 in "
                           "[0, 248], got "
                        << pvWaitColumns;
+  if (polyExp2Columns < 0 || polyExp2Columns > 256 || polyExp2Columns % 8)
+    return emitError() << "tuning poly_exp2_columns must be a multiple of 8 "
+                          "in [0, 256], got "
+                       << polyExp2Columns;
   if (pvWaitColumns && !overlap)
     return emitError() << "tuning pv_wait_columns needs overlap = true";
   // The producer loads the next Q while the consumers finish (a load

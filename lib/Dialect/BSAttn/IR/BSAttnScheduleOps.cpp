@@ -254,6 +254,24 @@ LogicalResult ExpScoresOp::verify() {
                             "tile's "
                          << scores.getCols() << " columns, got " << columns
                          << " from " << first;
+  return verifyPolyColumns(*this, getPolyColumns(), first, first + columns);
+}
+
+LogicalResult
+mlir::bsattn::verifyPolyColumns(Operation *op,
+                                std::optional<ArrayRef<int64_t>> polyColumns,
+                                int64_t first, int64_t end) {
+  if (!polyColumns)
+    return success();
+  int64_t previous = first - 8;
+  for (int64_t column : *polyColumns) {
+    if (column % 8 || column < previous + 8 || column + 8 > end)
+      return op->emitOpError()
+             << "poly_columns must be increasing multiples of 8 that start "
+                "8-column chunks in columns ["
+             << first << ", " << end << "), got " << column;
+    previous = column;
+  }
   return success();
 }
 

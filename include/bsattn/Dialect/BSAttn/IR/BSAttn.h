@@ -37,6 +37,12 @@ namespace mlir::bsattn {
 /// Whether `name` can name a kernel: a C identifier, which PTX (entry
 /// names) and the challenge submission's Python both carry.
 bool isKernelName(StringRef name);
+
+/// Checks an exponentials op's `poly_columns`: increasing first columns of
+/// 8-column chunks inside the op's columns [first, end).
+LogicalResult verifyPolyColumns(Operation *op,
+                                std::optional<ArrayRef<int64_t>> polyColumns,
+                                int64_t first, int64_t end);
 } // namespace mlir::bsattn
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTN_H

@@ -223,6 +223,11 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     its tiles find their index loads (two dependent ones before their
     first K can load) in L2 instead of DRAM; with `prefetch_blocks = true`
     its share of that head's Q, K and V (the rows of its own query block).
+    With `poly_exp2_columns = N` (a multiple of 8, at most the key tile's
+    width) the softmax computes the exponentials of N key columns of each
+    tile, spread evenly over the tile, with a polynomial on the FMA units
+    instead of the MUFU unit (`bsattn-poly-exp2`): at D = 64 the MUFU's
+    exponentials take as long as the tensor cores' products.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -248,7 +253,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$early_next_query,
     DefaultValuedParameter<"bool", "false">:$padding_tiles_last,
     DefaultValuedParameter<"bool", "false">:$prefetch_indices,
-    DefaultValuedParameter<"bool", "false">:$prefetch_blocks
+    DefaultValuedParameter<"bool", "false">:$prefetch_blocks,
+    DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

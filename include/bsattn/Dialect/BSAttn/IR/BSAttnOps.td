@@ -413,13 +413,18 @@ def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
     `alpha = exp2(max - max_new)` and
     `sum_new = alpha * sum + rowsum(probs)`.
     Rows whose maximum is still -inf keep `probs = 0` and `alpha = 1`.
+    `poly_columns` (set by `bsattn-poly-exp2`) lists the first columns of
+    the 8-column chunks whose `probs` come from a polynomial on the FMA
+    units instead of the MUFU unit's `exp2` (as accurate: 2^-22.7).
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
-                       BSAttn_RowsType:$sum, F32Attr:$scale_log2);
+                       BSAttn_RowsType:$sum, F32Attr:$scale_log2,
+                       OptionalAttr<DenseI64ArrayAttr>:$poly_columns);
   let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$max_new,
                       BSAttn_RowsType:$sum_new, BSAttn_RowsType:$alpha);
   let assemblyFormat = [{
-    $scores `,` $max `,` $sum `scale_log2` `=` $scale_log2 attr-dict `:`
+    $scores `,` $max `,` $sum `scale_log2` `=` $scale_log2
+    (`poly_columns` `=` $poly_columns^)? attr-dict `:`
     type($scores) `,` type($max)
   }];
 }

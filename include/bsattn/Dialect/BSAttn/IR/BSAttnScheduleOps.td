@@ -293,16 +293,20 @@ def BSAttn_ExpScoresOp : BSAttn_ScheduleOp<"exp_scores", [Pure,
     rows whose maximum is -inf) and `row_sum = row_sum_in +` the row sums
     of those probabilities (each thread's own columns, as the online
     softmax's sums are); the other columns of `probs` are `probs_in`'s.
+    `poly_columns`, as on `bsattn.online_softmax`: the 8-column chunks of
+    the range whose exponentials come from the FMA units' polynomial.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        BSAttn_TileType:$probs_in, BSAttn_RowsType:$row_sum_in,
                        F32Attr:$scale_log2, I64Attr:$first_column,
-                       I64Attr:$columns);
+                       I64Attr:$columns,
+                       OptionalAttr<DenseI64ArrayAttr>:$poly_columns);
   let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$row_sum);
   let assemblyFormat = [{
     $scores `,` $max `,` $probs_in `,` $row_sum_in `first_column` `=`
     $first_column `columns` `=` $columns `scale_log2` `=` $scale_log2
-    attr-dict `:` type($scores) `,` type($max)
+    (`poly_columns` `=` $poly_columns^)? attr-dict `:` type($scores) `,`
+    type($max)
   }];
 }
 
