@@ -292,6 +292,9 @@ class AttentionGen:
                                "#bsattn.tuning<prefetch_indices = true>",
                                "#bsattn.tuning<persistent = true, prefetch_indices = true>",
                                "#bsattn.tuning<prefetch_blocks = true>",
+                               "#bsattn.tuning<poly_exp2_columns = 16>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, poly_exp2_columns = 24>",
+                               "#bsattn.tuning<poly_exp2_columns = 12>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
@@ -300,6 +303,7 @@ class AttentionGen:
                     "#bsattn.tuning<single_query_buffer = true>",
                     "#bsattn.tuning<carry_schedule = true>",
                     "#bsattn.tuning<pv_wait_columns = 48>",
+                    "#bsattn.tuning<poly_exp2_columns = 12>",
                     "#bsattn.tuning<early_next_query = true>",
                     "#bsattn.tuning<persistent = true, prefetch_indices = true>"):
                 expect_base = "reject"
@@ -317,6 +321,8 @@ class AttentionGen:
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true>",
                                 "#bsattn.tuning<warp_specialize = true, overlap = true, persistent = true, dynamic_tiles = true, carry_schedule = true>",
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48>",
+                                "#bsattn.tuning<poly_exp2_columns = 16>",
+                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, poly_exp2_columns = 24>",
                                 "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
                                     tuning == "#bsattn.tuning<block_k = 128>" and D in (64, 128)):
                 # Valid, but the Hopper lowering refuses it.
