@@ -6,7 +6,10 @@ many MUFU (the softmax's exponentials) issue before and after the wait for
 the previous block's P.V (the last WARPGROUP.DEPBAR of the body), how many
 FMUL / F2FP (O's rescale, P's packing) share the stretch after that wait
 with MUFU, and the serial tail (instructions after the last MUFU), plus the
-body's opcode runs. Also the producer's first instructions after its
+body's opcode runs; `every_iteration` leaves out what a forward branch
+inside the loop can jump over (the diagonal block's masking, say): one
+issue slot each, set beside 8 cycles per MUFU.EX2 and the products' tensor
+cycles, it tells what bounds a key block. Also the producer's first instructions after its
 register release, up to its first TMA load, with the loads and their first
 uses marked: a TMA issue behind a use of a global load waits for that load.
 
@@ -82,14 +85,30 @@ def runs(kinds):
     return " ".join(f"{k}x{n}" if n > 1 else k for k, n in out)
 
 
+def conditional_instructions(body):
+    """How many of the loop's instructions a forward branch inside it can
+    jump over (the diagonal block's masking, say): the rest run on every
+    iteration."""
+    start, end = body[0][0], body[-1][0]
+    skipped = set()
+    for address, text in body:
+        target = re.search(r"BRA.*0x([0-9a-f]+)", text)
+        if target and address < int(target.group(1), 16) <= end:
+            skipped.update(a for a, _ in body
+                           if address < a < int(target.group(1), 16))
+    return len(skipped)
+
+
 def loop_report(body):
     kinds = [kind(t) for _, t in body]
+    conditional = conditional_instructions(body)
     waits = [i for i, k in enumerate(kinds) if k.startswith("WARPGROUP.DEPBAR")]
     wait = waits[-1]
     mufu = [i for i, k in enumerate(kinds) if k == "MUFU"]
     after = kinds[wait + 1:mufu[-1] + 1] if mufu[-1] > wait else []
     return {
         "instructions": len(body),
+        "every_iteration": len(body) - conditional,
         "mufu_before_pv_wait": sum(1 for i in mufu if i < wait),
         "mufu_after_pv_wait": sum(1 for i in mufu if i > wait),
         "fmul_f2fp_among_mufu_after_wait":
