@@ -9,7 +9,9 @@ with MUFU, and the serial tail (instructions after the last MUFU), plus the
 body's opcode runs; `every_iteration` leaves out what a forward branch
 inside the loop can jump over (the diagonal block's masking, say): one
 issue slot each, set beside 8 cycles per MUFU.EX2 and the products' tensor
-cycles, it tells what bounds a key block. Also the producer's first instructions after its
+cycles, it tells what bounds a key block. With the kernel's manifest beside the
+cubin (A.json) it also prints that budget: tensor cycles per SM, MUFU
+cycles and issue slots per SM sub-partition. Also the producer's first instructions after its
 register release, up to its first TMA load, with the loads and their first
 uses marked: a TMA issue behind a use of a global load waits for that load.
 
@@ -120,6 +122,42 @@ def loop_report(body):
     }
 
 
+def key_block_budget(body, code, consumer_warpgroups):
+    """Cycles a key block takes each unit, if nothing else limits it: the
+    tensor cores per SM (every consumer warpgroup's HGMMA FLOPs at 4096 per
+    cycle), and per SM sub-partition, which holds one warp of each consumer
+    warpgroup, the MUFU unit (8 cycles per warp's MUFU) and the issue slots
+    (one per instruction that runs on every iteration)."""
+    flops = 0
+    for _, text in body:
+        shape = re.search(r"HGMMA\.(\d+)x(\d+)x(\d+)", text)
+        if shape:
+            m, n, k = map(int, shape.groups())
+            flops += 2 * m * n * k
+    kinds = [kind(t) for _, t in body]
+    every = len(body) - conditional_instructions(body)
+    return {
+        "consumer_warpgroups": consumer_warpgroups,
+        "tensor_cycles_per_sm": consumer_warpgroups * flops // 4096,
+        "mufu_cycles_per_subpartition":
+            consumer_warpgroups * kinds.count("MUFU") * 8,
+        "issue_slots_per_subpartition": consumer_warpgroups * every,
+    }
+
+
+def consumer_warpgroups(cubin, code):
+    """From the manifest beside the cubin (its block's threads), less the
+    producer warpgroup where the kernel is warp-specialized (it releases
+    registers with USETMAXREG); None without a manifest."""
+    manifest = os.path.splitext(cubin)[0] + ".json"
+    if not os.path.exists(manifest):
+        return None
+    with open(manifest) as f:
+        warpgroups = json.load(f)["block"][0] // 128
+    specialized = any("USETMAXREG" in t for _, t in code)
+    return warpgroups - 1 if specialized else warpgroups
+
+
 def producer_start(code):
     """From the producer's register release to its second TMA load: global
     loads, the first instruction naming each loaded register (which waits
@@ -158,11 +196,17 @@ def main():
         body = key_block_loop(code)
         entry = {"loop": loop_report(body) if body else None,
                  "producer_start": producer_start(code)}
+        warpgroups = consumer_warpgroups(cubin, code)
+        if body and warpgroups:
+            entry["key_block_budget"] = key_block_budget(body, code,
+                                                         warpgroups)
         report[cubin] = entry
         loop = entry["loop"]
         print(cubin)
         if loop:
             print("  loop:", {k: v for k, v in loop.items() if k != "runs"})
+        if "key_block_budget" in entry:
+            print("  key block budget:", entry["key_block_budget"])
         for line in entry["producer_start"]:
             print("  producer:", line)
     if args.out:
