@@ -7,7 +7,8 @@ the previous block's P.V (the last WARPGROUP.DEPBAR of the body), how many
 FMUL / F2FP (O's rescale, P's packing) share the stretch after that wait
 with MUFU, and the serial tail (instructions after the last MUFU), plus the
 body's opcode runs; `every_iteration` leaves out what a forward branch
-inside the loop can jump over (the diagonal block's masking, say): one
+inside the loop can jump over without skipping a product (the diagonal
+block's masking, say): one
 issue slot each, set beside 8 cycles per MUFU.EX2 and the products' tensor
 cycles, it tells what bounds a key block. With the kernel's manifest beside the
 cubin (A.json) it also prints that budget: tensor cycles per SM, MUFU
@@ -89,15 +90,19 @@ def runs(kinds):
 
 def conditional_instructions(body):
     """How many of the loop's instructions a forward branch inside it can
-    jump over (the diagonal block's masking, say): the rest run on every
-    iteration."""
-    start, end = body[0][0], body[-1][0]
+    jump over without skipping a product (the diagonal block's masking, say;
+    not the skip of an ignored CSR entry, which skips the block): the rest
+    run on every iteration."""
+    end = body[-1][0]
     skipped = set()
     for address, text in body:
         target = re.search(r"BRA.*0x([0-9a-f]+)", text)
-        if target and address < int(target.group(1), 16) <= end:
-            skipped.update(a for a, _ in body
-                           if address < a < int(target.group(1), 16))
+        if not target or not address < int(target.group(1), 16) <= end:
+            continue
+        region = [(a, t) for a, t in body
+                  if address < a < int(target.group(1), 16)]
+        if not any(kind(t) == "HGMMA" for _, t in region):
+            skipped.update(a for a, _ in region)
     return len(skipped)
 
 
