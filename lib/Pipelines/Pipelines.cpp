@@ -33,6 +33,7 @@ void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnOverlap());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnPingPong());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnPolyExp2());
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnLazyRescale());
   kernels.addPass(createCanonicalizerPass());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnAllocateShared());
   kernels.addPass(bsattn::createConvertBSAttnScheduleToNVVM());

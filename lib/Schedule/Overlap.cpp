@@ -298,9 +298,9 @@ public:
   void emitBefore(OpBuilder &b, IRMapping &mapping) {
     Location loc = softmax.getLoc();
     Value scores = mapping.lookupOrDefault(softmax.getScores());
-    auto rowMax = RowMaxOp::create(b, loc, scores,
-                                   mapping.lookupOrDefault(softmax.getMax()),
-                                   softmax.getScaleLog2Attr());
+    auto rowMax = RowMaxOp::create(
+        b, loc, scores, mapping.lookupOrDefault(softmax.getMax()),
+        softmax.getScaleLog2Attr(), softmax.getRescaleThresholdAttr());
     Value zero =
         arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
     auto first = ExpScoresOp::create(

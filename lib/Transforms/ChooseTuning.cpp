@@ -118,7 +118,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*padding_tiles_last=*/false,
                          /*prefetch_indices=*/false,
                          /*prefetch_blocks=*/false,
-                         /*poly_exp2_columns=*/0);
+                         /*poly_exp2_columns=*/0,
+                         /*rescale_threshold=*/0);
 }
 
 struct ChooseTuningPass

@@ -324,7 +324,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     auto softmax =
         OnlineSoftmaxOp::create(b, loc, scoresType, rowsType, rowsType,
                                 rowsType, masked, max, sum, scaleLog2,
-                                /*poly_columns=*/nullptr);
+                                /*poly_columns=*/nullptr,
+                                /*rescale_threshold=*/nullptr);
     Value newAcc = PVOp::create(b, loc, accType, acc, softmax.getAlpha(),
                                 softmax.getProbs(), step);
     // With early_next_query the last entry's slot holds o until it is

@@ -24,7 +24,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "single_query_buffer": bool, "carry_schedule": bool,
                      "pv_wait_columns": int, "early_next_query": bool,
                      "padding_tiles_last": bool, "prefetch_indices": bool,
-                     "prefetch_blocks": bool, "poly_exp2_columns": int}
+                     "prefetch_blocks": bool, "poly_exp2_columns": int,
+                     "rescale_threshold": int}
 
 
 def choose_pv(pv, dtype):

@@ -81,6 +81,17 @@ PREFETCHED = {"stages": 3, "warp_specialize": True, "overlap": True,
 # split exponentials (some before the wait for P.V, some after).
 POLY_EXP2_192 = {**QUERY_TILES_192, "poly_exp2_columns": 16}
 POLY_EXP2_PV_WAIT = {**PV_WAIT_INSIDE, "poly_exp2_columns": 24}
+# Row maxima kept until a block exceeds them by 2^8, O's rescale skipped by
+# warps whose rows all kept theirs: among the split exponentials, on
+# 192-row tiles (after the whole softmax), and before the previous P.V
+# (D = 256's 80-key tiles). At scale 1 the scores' spread makes later
+# blocks move the maxima past the threshold, so both paths run.
+LAZY_RESCALE = {**PV_WAIT_INSIDE, "rescale_threshold": 8}
+LAZY_RESCALE_192 = {**QUERY_TILES_192, "rescale_threshold": 8}
+LAZY_RESCALE_BEFORE_PV = {"block_k": 80, "warp_specialize": True,
+                          "overlap": True, "value_stages": 2,
+                          "rescale_before_pv": True, "pv_wait_columns": 48,
+                          "rescale_threshold": 8}
 
 
 def retrieval(b, h, q, kv):
@@ -179,6 +190,18 @@ def tail_cases(device, seq):
          {"tuning": PREFETCHED}, halves),
         (f"T={seq} csr, exponentials partly on the FMA units", csr,
          retrieved, {"tuning": POLY_EXP2_PV_WAIT}, halves),
+        (f"T={seq} csr, lazy rescale", csr, retrieved,
+         {"tuning": LAZY_RESCALE}, halves),
+        (f"T={seq} csr, lazy rescale, scale 1", csr, retrieved,
+         {"tuning": LAZY_RESCALE, "scale": 1.0}, halves),
+        (f"T={seq} D=64 causal f16, 192-row tiles, lazy rescale, scale 1",
+         bsattn.causal(), causal,
+         {"head_dim": 64, "dtype": torch.float16, "scale": 1.0,
+          "tuning": LAZY_RESCALE_192}, halves),
+        (f"T={seq} D=256 causal f16, lazy rescale before P.V, scale 1",
+         bsattn.causal(), causal,
+         {"head_dim": 256, "dtype": torch.float16, "scale": 1.0,
+          "tuning": LAZY_RESCALE_BEFORE_PV}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

@@ -295,6 +295,9 @@ class AttentionGen:
                                "#bsattn.tuning<poly_exp2_columns = 16>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, poly_exp2_columns = 24>",
                                "#bsattn.tuning<poly_exp2_columns = 12>",
+                               "#bsattn.tuning<rescale_threshold = 8>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, rescale_threshold = 8>",
+                               "#bsattn.tuning<rescale_threshold = 16>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
@@ -304,6 +307,7 @@ class AttentionGen:
                     "#bsattn.tuning<carry_schedule = true>",
                     "#bsattn.tuning<pv_wait_columns = 48>",
                     "#bsattn.tuning<poly_exp2_columns = 12>",
+                    "#bsattn.tuning<rescale_threshold = 16>",
                     "#bsattn.tuning<early_next_query = true>",
                     "#bsattn.tuning<persistent = true, prefetch_indices = true>"):
                 expect_base = "reject"
@@ -323,6 +327,8 @@ class AttentionGen:
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48>",
                                 "#bsattn.tuning<poly_exp2_columns = 16>",
                                 "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, poly_exp2_columns = 24>",
+                                "#bsattn.tuning<rescale_threshold = 8>",
+                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, rescale_threshold = 8>",
                                 "#bsattn.tuning<warp_specialize = true, persistent = true>") and not (
                                     tuning == "#bsattn.tuning<block_k = 128>" and D in (64, 128)):
                 # Valid, but the Hopper lowering refuses it.

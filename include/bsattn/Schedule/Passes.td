@@ -147,6 +147,23 @@ def BSAttnPolyExp2 : Pass<"bsattn-poly-exp2", "LLVM::LLVMFuncOp"> {
   }];
 }
 
+def BSAttnLazyRescale : Pass<"bsattn-lazy-rescale", "LLVM::LLVMFuncOp"> {
+  let summary = "Rescale O only in warps where a row's maximum moved";
+  let description = [{
+    For a kernel whose `bsattn.tuning` has `rescale_threshold = N`: every
+    `bsattn.online_softmax` and `bsattn.row_max` of the kernel gets
+    `rescale_threshold = N` (a row keeps its running maximum, and alpha =
+    1, unless a key block's scaled scores exceed it by more than N, so the
+    probabilities stay at most 2^N) and every `bsattn.rescale` gets
+    `skip_unit_factors` (a warp whose rows' factors are all 1 branches
+    past O's multiplies). FlashAttention-4 does this on Blackwell, where a
+    correction warpgroup rescales O; here it takes D / 2 multiplies per
+    thread off most key blocks (after the first few a row's maximum
+    seldom grows by 2^N), off the stretch between the previous P.V's wait
+    and the next P.V's issue. Kernels without the tuning are left alone.
+  }];
+}
+
 def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
   let summary = "Let the consumer warpgroups take turns issuing products";
   let description = [{

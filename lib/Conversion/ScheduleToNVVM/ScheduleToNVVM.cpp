@@ -322,13 +322,39 @@ struct RescaleLowering : public SchedulePattern<RescaleOp> {
   LogicalResult
   matchAndRewrite(RescaleOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    HopperBuilder h(rewriter, op.getLoc());
+    Location loc = op.getLoc();
+    HopperBuilder h(rewriter, loc);
     SmallVector<Value> factor = h.unpack(adaptor.getFactor());
-    SmallVector<Value> acc = h.unpack(adaptor.getAcc());
-    for (int64_t i = 0, e = acc.size(); i < e; ++i)
-      acc[i] = arith::MulFOp::create(rewriter, op.getLoc(), acc[i],
-                                     factor[rowHalf(i)]);
-    rewriter.replaceOp(op, h.pack(acc));
+    auto multiply = [&] {
+      SmallVector<Value> acc = h.unpack(adaptor.getAcc());
+      for (int64_t i = 0, e = acc.size(); i < e; ++i)
+        acc[i] =
+            arith::MulFOp::create(rewriter, loc, acc[i], factor[rowHalf(i)]);
+      return h.pack(acc);
+    };
+    if (!op.getSkipUnitFactors()) {
+      rewriter.replaceOp(op, multiply());
+      return success();
+    }
+    // The vote makes the branch warp-uniform, which ptxas needs to keep
+    // the products around it asynchronous.
+    SmallVector<Value, 2> notUnit;
+    for (Value rowFactor : factor)
+      notUnit.push_back(arith::CmpFOp::create(
+          rewriter, loc, arith::CmpFPredicate::UNE, rowFactor, h.f32(1.0)));
+    Value anyNotUnit =
+        arith::OrIOp::create(rewriter, loc, notUnit[0], notUnit[1]);
+    Value warpRescales =
+        NVVM::VoteSyncOp::create(rewriter, loc, rewriter.getI1Type(), h.i32(-1),
+                                 anyNotUnit, NVVM::VoteSyncKind::any);
+    auto ifOp =
+        scf::IfOp::create(rewriter, loc, TypeRange{adaptor.getAcc().getType()},
+                          warpRescales, /*withElseRegion=*/true);
+    rewriter.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(rewriter, loc, multiply());
+    rewriter.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(rewriter, loc, adaptor.getAcc());
+    rewriter.replaceOp(op, ifOp.getResult(0));
     return success();
   }
 };
@@ -622,8 +648,11 @@ Value usedMaximum(HopperBuilder &h, Value max) {
   return arith::SelectOp::create(h.b, h.loc, empty, h.f32(0.0), max);
 }
 
+/// With a `rescaleThreshold` N a row keeps its old maximum, and alpha = 1,
+/// unless the block's exceeds it by more than N.
 RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
-                        ArrayRef<Value> maxOld, Value scale) {
+                        ArrayRef<Value> maxOld, Value scale,
+                        std::optional<int64_t> rescaleThreshold) {
   RowMaxima maxima;
   for (int64_t half = 0; half < 2; ++half) {
     // The lane's scores of the row half in kMaxChains interleaved chains
@@ -642,11 +671,24 @@ RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
     local = arith::MulFOp::create(h.b, h.loc,
                                   quadReduce(h, local, /*isMax=*/true), scale);
     Value maxNew = h.maxNum(maxOld[half], local);
+    Value moved;
+    if (rescaleThreshold) {
+      // -inf + N stays -inf: a row's first finite maximum always moves it.
+      Value bound = arith::AddFOp::create(h.b, h.loc, maxOld[half],
+                                          h.f32(*rescaleThreshold));
+      moved = arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OGT,
+                                    maxNew, bound);
+      maxNew = arith::SelectOp::create(h.b, h.loc, moved, maxNew, maxOld[half]);
+    }
     Value used = usedMaximum(h, maxNew);
+    Value alpha = h.exp2(arith::SubFOp::create(h.b, h.loc, maxOld[half], used));
+    // Exactly 1 where the maximum stayed, whatever exp2(0) rounds to, so
+    // that bsattn.rescale's skip_unit_factors sees it.
+    if (moved)
+      alpha = arith::SelectOp::create(h.b, h.loc, moved, alpha, h.f32(1.0));
     maxima.maxNew.push_back(maxNew);
     maxima.offset.push_back(arith::NegFOp::create(h.b, h.loc, used));
-    maxima.alpha.push_back(
-        h.exp2(arith::SubFOp::create(h.b, h.loc, maxOld[half], used)));
+    maxima.alpha.push_back(alpha);
   }
   return maxima;
 }
@@ -690,8 +732,8 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
     SmallVector<Value> scores = h.unpack(adaptor.getScores());
     SmallVector<Value> sumOld = h.unpack(adaptor.getSum());
     Value scale = h.f32(op.getScaleLog2().convertToDouble());
-    RowMaxima maxima =
-        emitRowMaxima(h, scores, h.unpack(adaptor.getMax()), scale);
+    RowMaxima maxima = emitRowMaxima(h, scores, h.unpack(adaptor.getMax()),
+                                     scale, op.getRescaleThreshold());
     SmallVector<Value> probs(scores.size());
     SmallVector<Value, 2> rowSum(2, h.f32(0.0));
     emitExponentials(h, scores, maxima.offset, scale, 0,
@@ -717,8 +759,9 @@ struct RowMaxLowering : public SchedulePattern<RowMaxOp> {
     HopperBuilder h(rewriter, op.getLoc());
     SmallVector<Value> scores = h.unpack(adaptor.getScores());
     SmallVector<Value> max = h.unpack(adaptor.getMax());
-    RowMaxima maxima = emitRowMaxima(
-        h, scores, max, h.f32(op.getScaleLog2().convertToDouble()));
+    RowMaxima maxima = emitRowMaxima(h, scores, max,
+                                     h.f32(op.getScaleLog2().convertToDouble()),
+                                     op.getRescaleThreshold());
     rewriter.replaceOp(op, {h.pack(maxima.maxNew), h.pack(maxima.alpha)});
     return success();
   }

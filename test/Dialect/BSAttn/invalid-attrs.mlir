@@ -152,6 +152,11 @@ func.func @f() attributes {t = #bsattn.tuning<poly_exp2_columns = 264>} { return
 
 // -----
 
+// expected-error @+1 {{tuning rescale_threshold must be in [0, 15], got 16}}
+func.func @f() attributes {t = #bsattn.tuning<rescale_threshold = 16>} { return }
+
+// -----
+
 // expected-error @+1 {{tuning early_next_query needs single_query_buffer = true, overlap = true and value_stages = 0}}
 func.func @f() attributes {t = #bsattn.tuning<persistent = true, warp_specialize = true, overlap = true, early_next_query = true>} { return }
 

@@ -19,16 +19,22 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   %sw = bsattn.wgmma_wait %s pending = 0 : !tile
   %zero = arith.constant 0.0 : f32
   %max = bsattn.splat %zero : !bsattn.rows<128, f32>
-  // CHECK: bsattn.rescale
+  // CHECK: bsattn.rescale %{{.*}}, %{{.*}} : <128 x 128, f32>, <128, f32>
   %r = bsattn.rescale %sw, %max : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.rescale %{{.*}}, %{{.*}} skip_unit_factors : <128 x 128, f32>, <128, f32>
+  %rskip = bsattn.rescale %sw, %max skip_unit_factors : !tile, !bsattn.rows<128, f32>
   // CHECK: %[[MAX:.*]], %[[ALPHA:.*]] = bsattn.row_max %[[SW:.*]], %{{.*}} scale_log2 = 5.000000e-01 : <128 x 128, f32>, <128, f32>
   %mx, %alpha = bsattn.row_max %sw, %max scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.row_max %[[SW]], %{{.*}} scale_log2 = 5.000000e-01 rescale_threshold = 8 : <128 x 128, f32>, <128, f32>
+  %mx8, %alpha8 = bsattn.row_max %sw, %max scale_log2 = 0.5 rescale_threshold = 8 : !tile, !bsattn.rows<128, f32>
   // CHECK: %[[P:.*]], %[[RS:.*]] = bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 16 columns = 32 scale_log2 = 5.000000e-01 : <128 x 128, f32>, <128, f32>
   %pe, %rs = bsattn.exp_scores %sw, %mx, %sw, %alpha first_column = 16 columns = 32 scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
   // CHECK: bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 48 columns = 80 scale_log2 = 5.000000e-01 poly_columns = [56, 120] : <128 x 128, f32>, <128, f32>
   %pp, %rsp = bsattn.exp_scores %sw, %mx, %sw, %alpha first_column = 48 columns = 80 scale_log2 = 0.5 poly_columns = [56, 120] : !tile, !bsattn.rows<128, f32>
   // CHECK: bsattn.online_softmax %[[SW]], %[[MAX]], %[[ALPHA]] scale_log2 = 5.000000e-01 poly_columns = [0, 64] : <128 x 128, f32>, <128, f32>
   %po, %mo, %so, %ao = bsattn.online_softmax %sw, %mx, %alpha scale_log2 = 0.5 poly_columns = [0, 64] : !tile, !bsattn.rows<128, f32>
+  // CHECK: bsattn.online_softmax %[[SW]], %[[MAX]], %[[ALPHA]] scale_log2 = 5.000000e-01 poly_columns = [8] rescale_threshold = 0 : <128 x 128, f32>, <128, f32>
+  %pt, %mt, %st, %at = bsattn.online_softmax %sw, %mx, %alpha scale_log2 = 0.5 poly_columns = [8] rescale_threshold = 0 : !tile, !bsattn.rows<128, f32>
   // CHECK: bsattn.rows_fma %[[ALPHA]], %[[MAX]], %[[RS]] : <128, f32>
   %sum = bsattn.rows_fma %alpha, %mx, %rs : !bsattn.rows<128, f32>
   // CHECK: bsattn.truncf %{{.*}} : <128 x 128, f32> to <128 x 128, f16>

@@ -49,6 +49,8 @@ func.func @causal_dynamic(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>
 // CHECK-SAME: {tuning = #bsattn.tuning<value_stages = 4>}
 // CHECK: bsattn.attention #bsattn.causal pv = f16
 // CHECK-SAME: {tuning = #bsattn.tuning<poly_exp2_columns = 16>}
+// CHECK: bsattn.attention #bsattn.causal pv = f16
+// CHECK-SAME: {tuning = #bsattn.tuning<stages = 3, rescale_threshold = 8>}
 func.func @static_patterns(%q: !act, %k: !act, %v: !act, %seq_lens: memref<2xi32>,
                            %o: !act, %lse: !lse) {
   bsattn.attention #bsattn.sliding_window<8> pv = f16
@@ -73,6 +75,10 @@ func.func @static_patterns(%q: !act, %k: !act, %v: !act, %seq_lens: memref<2xi32
       ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
       outs(%o, %lse : !act, !lse)
       {tuning = #bsattn.tuning<poly_exp2_columns = 16>}
+  bsattn.attention #bsattn.causal pv = f16
+      ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
+      outs(%o, %lse : !act, !lse)
+      {tuning = #bsattn.tuning<rescale_threshold = 8, stages = 3>}
   return
 }
 

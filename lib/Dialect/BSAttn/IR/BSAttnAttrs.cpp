@@ -51,7 +51,8 @@ LogicalResult TuningAttr::verify(
     bool dynamicTiles, int64_t valueStages, bool rescaleBeforePv,
     bool descendingKeys, bool singleQueryBuffer, bool carrySchedule,
     int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast,
-    bool prefetchIndices, bool prefetchBlocks, int64_t polyExp2Columns) {
+    bool prefetchIndices, bool prefetchBlocks, int64_t polyExp2Columns,
+    int64_t rescaleThreshold) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -97,6 +98,10 @@ LogicalResult TuningAttr::verify(
     return emitError() << "tuning poly_exp2_columns must be a multiple of 8 "
                           "in [0, 256], got "
                        << polyExp2Columns;
+  // Probabilities reach 2^N: f16's largest finite value is 65504.
+  if (rescaleThreshold < 0 || rescaleThreshold > 15)
+    return emitError() << "tuning rescale_threshold must be in [0, 15], got "
+                       << rescaleThreshold;
   if (pvWaitColumns && !overlap)
     return emitError() << "tuning pv_wait_columns needs overlap = true";
   // The producer loads the next Q while the consumers finish (a load

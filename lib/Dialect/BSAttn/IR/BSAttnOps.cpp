@@ -622,7 +622,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
                          false, false, 0, false, false, false, false, 0, false,
-                         false, false, false, 0);
+                         false, false, false, 0, 0);
 }
 
 LogicalResult AttentionOp::verifyNoVariants() {
@@ -881,7 +881,8 @@ LogicalResult MaskOp::verify() {
 
 LogicalResult OnlineSoftmaxOp::verify() {
   TileType scores = getScores().getType();
-  if (failed(verifyPolyColumns(*this, getPolyColumns(), 0, scores.getCols())))
+  if (failed(verifyPolyColumns(*this, getPolyColumns(), 0, scores.getCols())) ||
+      failed(verifyRescaleThreshold(*this, getRescaleThreshold())))
     return failure();
   auto tile = (*this)->getParentOfType<QueryTileOp>();
   if (!tile)

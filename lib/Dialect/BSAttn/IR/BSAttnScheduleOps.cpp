@@ -239,7 +239,7 @@ LogicalResult RescaleOp::verify() {
 LogicalResult RowMaxOp::verify() {
   if (getScores().getType().getRows() != getMax().getType().getRows())
     return emitOpError() << "needs one maximum per row";
-  return success();
+  return verifyRescaleThreshold(*this, getRescaleThreshold());
 }
 
 LogicalResult ExpScoresOp::verify() {
@@ -272,6 +272,17 @@ mlir::bsattn::verifyPolyColumns(Operation *op,
              << first << ", " << end << "), got " << column;
     previous = column;
   }
+  return success();
+}
+
+LogicalResult
+mlir::bsattn::verifyRescaleThreshold(Operation *op,
+                                     std::optional<int64_t> threshold) {
+  if (threshold && (*threshold < 0 || *threshold > 15))
+    return op->emitOpError()
+           << "rescale_threshold must be in [0, 15] (probabilities up to 2^N "
+              "in f16), got "
+           << *threshold;
   return success();
 }
 

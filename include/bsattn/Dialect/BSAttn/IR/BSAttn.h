@@ -43,6 +43,11 @@ bool isKernelName(StringRef name);
 LogicalResult verifyPolyColumns(Operation *op,
                                 std::optional<ArrayRef<int64_t>> polyColumns,
                                 int64_t first, int64_t end);
+
+/// Checks a softmax op's `rescale_threshold`: probabilities up to 2^N
+/// must stay inside f16's range.
+LogicalResult verifyRescaleThreshold(Operation *op,
+                                     std::optional<int64_t> threshold);
 } // namespace mlir::bsattn
 
 #endif // BSATTN_DIALECT_BSATTN_IR_BSATTN_H

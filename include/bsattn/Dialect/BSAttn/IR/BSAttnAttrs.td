@@ -228,6 +228,13 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     tile, spread evenly over the tile, with a polynomial on the FMA units
     instead of the MUFU unit (`bsattn-poly-exp2`): at D = 64 the MUFU's
     exponentials take as long as the tensor cores' products.
+    With `rescale_threshold = N` (in [0, 15]; 0, the default, is off) a
+    row keeps its running maximum until a key block's scores exceed it by
+    more than N (in the base-2 exponent, so probabilities stay at most
+    2^N, inside f16's range), and a warp whose rows all kept theirs skips
+    O's rescale (`bsattn-lazy-rescale`, FlashAttention-4's conditional
+    rescaling): after the first blocks O's D / 2 multiplies per thread
+    rarely run.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -254,7 +261,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$padding_tiles_last,
     DefaultValuedParameter<"bool", "false">:$prefetch_indices,
     DefaultValuedParameter<"bool", "false">:$prefetch_blocks,
-    DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns
+    DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns,
+    DefaultValuedParameter<"int64_t", "0">:$rescale_threshold
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

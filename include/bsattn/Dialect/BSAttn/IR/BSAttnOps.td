@@ -416,15 +416,21 @@ def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
     `poly_columns` (set by `bsattn-poly-exp2`) lists the first columns of
     the 8-column chunks whose `probs` come from a polynomial on the FMA
     units instead of the MUFU unit's `exp2` (as accurate: 2^-22.7).
+    With `rescale_threshold = N` (set by `bsattn-lazy-rescale`) a row keeps
+    `max_new = max` (and `alpha = 1`) unless `rowmax(c * scores)` exceeds
+    `max` by more than N, so `probs` stay at most 2^N; the result is the
+    same softmax, as the sum and O are kept against the same maximum.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        BSAttn_RowsType:$sum, F32Attr:$scale_log2,
-                       OptionalAttr<DenseI64ArrayAttr>:$poly_columns);
+                       OptionalAttr<DenseI64ArrayAttr>:$poly_columns,
+                       OptionalAttr<I64Attr>:$rescale_threshold);
   let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$max_new,
                       BSAttn_RowsType:$sum_new, BSAttn_RowsType:$alpha);
   let assemblyFormat = [{
     $scores `,` $max `,` $sum `scale_log2` `=` $scale_log2
-    (`poly_columns` `=` $poly_columns^)? attr-dict `:`
+    (`poly_columns` `=` $poly_columns^)?
+    (`rescale_threshold` `=` $rescale_threshold^)? attr-dict `:`
     type($scores) `,` type($max)
   }];
 }

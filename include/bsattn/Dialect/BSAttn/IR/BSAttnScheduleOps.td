@@ -256,10 +256,18 @@ def BSAttn_SplitBF16Op : BSAttn_ScheduleOp<"split_bf16", [Pure,
 def BSAttn_RescaleOp : BSAttn_ScheduleOp<"rescale", [Pure,
     AllTypesMatch<["acc", "result"]>]> {
   let summary = "Multiply every row of a tile by its row's factor";
-  let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$factor);
+  let description = [{
+    With `skip_unit_factors` (set by `bsattn-lazy-rescale`) a warp whose
+    rows' factors are all 1 skips the multiplies: a branch on a warp vote,
+    which pays where the factors are mostly 1 (the online softmax's alpha
+    with a `rescale_threshold`).
+  }];
+  let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$factor,
+                       UnitAttr:$skip_unit_factors);
   let results = (outs BSAttn_TileType:$result);
   let assemblyFormat = [{
-    $acc `,` $factor attr-dict `:` type($acc) `,` type($factor)
+    $acc `,` $factor (`skip_unit_factors` $skip_unit_factors^)? attr-dict `:`
+    type($acc) `,` type($factor)
   }];
 }
 
@@ -272,13 +280,17 @@ def BSAttn_RowMaxOp : BSAttn_ScheduleOp<"row_max", [Pure,
     `alpha = exp2(max - max_new)`, 1 for rows whose maximum is still -inf.
     `bsattn-overlap` splits the online softmax into this,
     `bsattn.exp_scores` over column ranges and `bsattn.rows_fma`, so that
-    other work can sit between its exponentials.
+    other work can sit between its exponentials. `rescale_threshold`, as
+    on `bsattn.online_softmax`: a row keeps `max` (and `alpha = 1`) unless
+    its scores exceed it by more than that.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
-                       F32Attr:$scale_log2);
+                       F32Attr:$scale_log2,
+                       OptionalAttr<I64Attr>:$rescale_threshold);
   let results = (outs BSAttn_RowsType:$max_new, BSAttn_RowsType:$alpha);
   let assemblyFormat = [{
-    $scores `,` $max `scale_log2` `=` $scale_log2 attr-dict `:`
+    $scores `,` $max `scale_log2` `=` $scale_log2
+    (`rescale_threshold` `=` $rescale_threshold^)? attr-dict `:`
     type($scores) `,` type($max)
   }];
 }

@@ -1,0 +1,64 @@
+// RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s
+// RUN: sed 's/overlap = true/overlap = true, pv_wait_columns = 48/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=SPLIT
+// RUN: sed 's/overlap = true/overlap = true, rescale_before_pv = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=BEFORE
+// RUN: sed 's/, rescale_threshold = 8//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=OFF
+
+// With the tuning's rescale_threshold = 8 every softmax of the kernel keeps
+// its row maxima within 2^8 and every rescale of O skips warps whose
+// factors are all 1. The overlapped loop's rescale moves up to right after
+// the wait that retires O (before the slot's release and P's packing, which
+// LLVM would otherwise sink past its branch); with pv_wait_columns, between
+// the two parts of the exponentials; with rescale_before_pv, whose rescale
+// takes the previous iteration's O and alpha, it stays between the issues.
+
+// CHECK: bsattn.warp_specialize
+// CHECK: bsattn.online_softmax {{.*}} rescale_threshold = 8 :
+// CHECK-NEXT: bsattn.rescale {{.*}} skip_unit_factors :
+// CHECK: scf.for
+// CHECK: bsattn.wgmma_rs
+// CHECK: bsattn.online_softmax {{.*}} rescale_threshold = 8 :
+// CHECK: %[[O:.*]] = bsattn.wgmma_wait %{{.*}} pending = 0
+// CHECK-NEXT: bsattn.rescale %[[O]], %alpha skip_unit_factors :
+// CHECK: nvgpu.mbarrier.arrive
+// CHECK: bsattn.truncf
+// CHECK: scf.yield
+// CHECK: } producer
+
+// SPLIT: scf.for
+// SPLIT: bsattn.row_max {{.*}} rescale_threshold = 8 :
+// SPLIT: bsattn.exp_scores {{.*}} first_column = 0 columns = 48
+// SPLIT: %[[O:.*]] = bsattn.wgmma_wait %{{.*}} pending = 0
+// SPLIT-NEXT: bsattn.rescale %[[O]], %alpha skip_unit_factors :
+// SPLIT: bsattn.exp_scores {{.*}} first_column = 48 columns = 80
+// SPLIT: } producer
+
+// BEFORE: scf.for
+// BEFORE: bsattn.wgmma_ss
+// BEFORE: %[[R:.*]] = bsattn.rescale %arg{{[0-9]+}}, %arg{{[0-9]+}} skip_unit_factors :
+// BEFORE-NEXT: nvvm.wgmma.fence.aligned
+// BEFORE-NEXT: bsattn.wgmma_rs %[[R]]
+
+// OFF-NOT: rescale_threshold
+// OFF-NOT: skip_unit_factors
+!act = memref<1x2x512x128xbf16>
+func.func @lazy(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
+                %lens: memref<?xi32>) {
+  bsattn.query_tile #bsattn.causal pv = bf16
+      ins(%q, %q, %q : !act, !act, !act) outs(%o, %lse : !act, memref<1x2x512xf32>)
+      captures(%lens : memref<?xi32>)
+      attributes {block_size = 128 : i64, capture_names = ["seq_lens"],
+                  scale = 0.5 : f32,
+                  tuning = #bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, rescale_threshold = 8>} {
+  ^bb0(%b: index, %h: index, %qb: index, %sl: memref<?xi32>):
+    %len32 = memref.load %sl[%b] : memref<?xi32>
+    %len = arith.index_cast %len32 : i32 to index
+    %c1 = arith.constant 1 : index
+    %n = arith.addi %qb, %c1 : index
+    bsattn.key_block_loop count(%n) seq_len(%len) {
+    ^bb0(%e: index):
+      %true = arith.constant true
+      bsattn.yield_key_block %e, %true
+    }
+  }
+  return
+}
