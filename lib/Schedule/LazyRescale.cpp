@@ -10,6 +10,8 @@
 #include "bsattn/Schedule/Kernel.h"
 #include "bsattn/Schedule/Passes.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 namespace mlir::bsattn {
 #define GEN_PASS_DEF_BSATTNLAZYRESCALE
 #include "bsattn/Schedule/Passes.h.inc"
@@ -18,8 +20,6 @@ namespace mlir::bsattn {
 using namespace mlir;
 using namespace mlir::bsattn;
 
-namespace {
-
 /// Marks the rescale and moves it up to right after the last of its
 /// operands' definitions in its block: its branch splits the block, and
 /// LLVM sinks what comes before it with no use there (P's packing) into
@@ -27,7 +27,7 @@ namespace {
 /// follows the join stays one stretch for ptxas. A rescale of operands
 /// from outside the block (O = alpha(j-1) O between two issues, with
 /// rescale_before_pv) stays where the schedule put it.
-void skipUnitFactors(RescaleOp rescale) {
+static void skipUnitFactorsAndHoist(RescaleOp rescale) {
   rescale.setSkipUnitFactors(true);
   Block *block = rescale->getBlock();
   Operation *ready = nullptr;
@@ -43,6 +43,8 @@ void skipUnitFactors(RescaleOp rescale) {
     rescale->moveAfter(ready);
 }
 
+namespace {
+
 struct LazyRescalePass
     : public bsattn::impl::BSAttnLazyRescaleBase<LazyRescalePass> {
   using BSAttnLazyRescaleBase::BSAttnLazyRescaleBase;
@@ -54,12 +56,10 @@ struct LazyRescalePass
     Builder b(&getContext());
     IntegerAttr threshold = b.getI64IntegerAttr(tuning.getRescaleThreshold());
     getOperation().walk([&](Operation *op) {
-      if (auto softmax = dyn_cast<OnlineSoftmaxOp>(op))
-        softmax.setRescaleThresholdAttr(threshold);
-      else if (auto rowMax = dyn_cast<RowMaxOp>(op))
-        rowMax.setRescaleThresholdAttr(threshold);
-      else if (auto rescale = dyn_cast<RescaleOp>(op))
-        skipUnitFactors(rescale);
+      TypeSwitch<Operation *>(op)
+          .Case<OnlineSoftmaxOp, RowMaxOp>(
+              [&](auto softmax) { softmax.setRescaleThresholdAttr(threshold); })
+          .Case<RescaleOp>(skipUnitFactorsAndHoist);
     });
   }
 };

@@ -81,7 +81,7 @@ PREFETCHED = {"stages": 3, "warp_specialize": True, "overlap": True,
 # split exponentials (some before the wait for P.V, some after).
 POLY_EXP2_192 = {**QUERY_TILES_192, "poly_exp2_columns": 16}
 POLY_EXP2_PV_WAIT = {**PV_WAIT_INSIDE, "poly_exp2_columns": 24}
-# Row maxima kept until a block exceeds them by 2^8, O's rescale skipped by
+# Row maxima kept until a block exceeds them by 8 (a factor of 2^8), O's rescale skipped by
 # warps whose rows all kept theirs: among the split exponentials, on
 # 192-row tiles (after the whole softmax), and before the previous P.V
 # (D = 256's 80-key tiles). At scale 1 the scores' spread makes later

@@ -297,7 +297,7 @@ class AttentionGen:
                                "#bsattn.tuning<poly_exp2_columns = 12>",
                                "#bsattn.tuning<rescale_threshold = 8>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, rescale_threshold = 8>",
-                               "#bsattn.tuning<rescale_threshold = 16>",
+                               "#bsattn.tuning<rescale_threshold = 15>",
                                "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
@@ -307,7 +307,7 @@ class AttentionGen:
                     "#bsattn.tuning<carry_schedule = true>",
                     "#bsattn.tuning<pv_wait_columns = 48>",
                     "#bsattn.tuning<poly_exp2_columns = 12>",
-                    "#bsattn.tuning<rescale_threshold = 16>",
+                    "#bsattn.tuning<rescale_threshold = 15>",
                     "#bsattn.tuning<early_next_query = true>",
                     "#bsattn.tuning<persistent = true, prefetch_indices = true>"):
                 expect_base = "reject"

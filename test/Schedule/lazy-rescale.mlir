@@ -1,15 +1,19 @@
 // RUN: bsattn-opt %s --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s
 // RUN: sed 's/overlap = true/overlap = true, pv_wait_columns = 48/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=SPLIT
 // RUN: sed 's/overlap = true/overlap = true, rescale_before_pv = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=BEFORE
+// RUN: sed 's/, overlap = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=PLAIN
 // RUN: sed 's/, rescale_threshold = 8//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=OFF
 
 // With the tuning's rescale_threshold = 8 every softmax of the kernel keeps
-// its row maxima within 2^8 and every rescale of O skips warps whose
+// its row maxima until they grow by more than 8 (a factor of 2^8) and every
+// rescale of O skips warps whose
 // factors are all 1. The overlapped loop's rescale moves up to right after
 // the wait that retires O (before the slot's release and P's packing, which
 // LLVM would otherwise sink past its branch); with pv_wait_columns, between
 // the two parts of the exponentials; with rescale_before_pv, whose rescale
-// takes the previous iteration's O and alpha, it stays between the issues.
+// takes the previous iteration's O and alpha, it stays between the issues;
+// without the overlap (O from the previous iteration) right after the
+// softmax that gives alpha.
 
 // CHECK: bsattn.warp_specialize
 // CHECK: bsattn.online_softmax {{.*}} rescale_threshold = 8 :
@@ -37,6 +41,13 @@
 // BEFORE: %[[R:.*]] = bsattn.rescale %arg{{[0-9]+}}, %arg{{[0-9]+}} skip_unit_factors :
 // BEFORE-NEXT: nvvm.wgmma.fence.aligned
 // BEFORE-NEXT: bsattn.wgmma_rs %[[R]]
+
+// PLAIN: scf.for {{.*}} iter_args({{.*}}, %[[OARG:arg[0-9]+]] = %{{[0-9]+}}, %{{[^)]*}})
+// PLAIN: bsattn.online_softmax {{.*}} rescale_threshold = 8 :
+// PLAIN-NEXT: %[[R:.*]] = bsattn.rescale %[[OARG]], %alpha skip_unit_factors :
+// PLAIN: bsattn.truncf
+// PLAIN: bsattn.wgmma_rs %[[R]]
+// PLAIN: } producer
 
 // OFF-NOT: rescale_threshold
 // OFF-NOT: skip_unit_factors

@@ -156,7 +156,10 @@ def BSAttnLazyRescale : Pass<"bsattn-lazy-rescale", "LLVM::LLVMFuncOp"> {
     1, unless a key block's scaled scores exceed it by more than N, so the
     probabilities stay at most 2^N) and every `bsattn.rescale` gets
     `skip_unit_factors` (a warp whose rows' factors are all 1 branches
-    past O's multiplies). FlashAttention-4 does this on Blackwell, where a
+    past O's multiplies), and moves each rescale up to right after the
+    last definition of its operands in its block: the branch splits the
+    block, and LLVM would sink P's packing past it, out of the
+    exponentials ptxas interleaves it with. FlashAttention-4 does this on Blackwell, where a
     correction warpgroup rescales O; here it takes D / 2 multiplies per
     thread off most key blocks (after the first few a row's maximum
     seldom grows by 2^N), off the stretch between the previous P.V's wait

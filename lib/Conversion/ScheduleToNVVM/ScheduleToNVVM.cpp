@@ -325,6 +325,7 @@ struct RescaleLowering : public SchedulePattern<RescaleOp> {
     Location loc = op.getLoc();
     HopperBuilder h(rewriter, loc);
     SmallVector<Value> factor = h.unpack(adaptor.getFactor());
+    assert(factor.size() == 2 && "a thread holds two row halves");
     auto multiply = [&] {
       SmallVector<Value> acc = h.unpack(adaptor.getAcc());
       for (int64_t i = 0, e = acc.size(); i < e; ++i)
@@ -350,10 +351,13 @@ struct RescaleLowering : public SchedulePattern<RescaleOp> {
     auto ifOp =
         scf::IfOp::create(rewriter, loc, TypeRange{adaptor.getAcc().getType()},
                           warpRescales, /*withElseRegion=*/true);
-    rewriter.setInsertionPointToStart(ifOp.thenBlock());
-    scf::YieldOp::create(rewriter, loc, multiply());
-    rewriter.setInsertionPointToStart(ifOp.elseBlock());
-    scf::YieldOp::create(rewriter, loc, adaptor.getAcc());
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+      scf::YieldOp::create(rewriter, loc, multiply());
+      rewriter.setInsertionPointToStart(ifOp.elseBlock());
+      scf::YieldOp::create(rewriter, loc, adaptor.getAcc());
+    }
     rewriter.replaceOp(op, ifOp.getResult(0));
     return success();
   }
@@ -673,11 +677,12 @@ RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
     Value maxNew = h.maxNum(maxOld[half], local);
     Value moved;
     if (rescaleThreshold) {
-      // -inf + N stays -inf: a row's first finite maximum always moves it.
-      Value bound = arith::AddFOp::create(h.b, h.loc, maxOld[half],
-                                          h.f32(*rescaleThreshold));
-      moved = arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OGT,
-                                    maxNew, bound);
+      // The growth, not old + N, which rounds at large maxima; a row's first
+      // finite maximum grows by +inf, one still at -inf by NaN (no move).
+      Value growth = arith::SubFOp::create(h.b, h.loc, maxNew, maxOld[half]);
+      moved =
+          arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OGT, growth,
+                                h.f32(static_cast<double>(*rescaleThreshold)));
       maxNew = arith::SelectOp::create(h.b, h.loc, moved, maxNew, maxOld[half]);
     }
     Value used = usedMaximum(h, maxNew);

@@ -1,40 +1,69 @@
 // RUN: bsattn-opt %s --pass-pipeline='builtin.module(gpu.module(convert-bsattn-schedule-to-nvvm))' | FileCheck %s
 
-// rescale_threshold = 8: each row half's new maximum is the old one unless
-// the block's scaled maximum exceeds it by more than 8, and alpha is then
-// exactly 1 (not exp2(0) as MUFU.EX2 rounds it). skip_unit_factors: a warp
-// vote on any factor != 1 guards the multiplies; the other path keeps O.
+// rescale_threshold = N: each row half's new maximum is the old one unless
+// the block's scaled maximum grows it by more than N, and alpha is then
+// exactly 1 (not exp2(0) as MUFU.EX2 rounds it); the exponent offset and
+// alpha come from the maximum kept. skip_unit_factors: a vote of the whole
+// warp on any factor != 1 guards the multiplies; the other path yields O
+// as it came.
 
 // CHECK-LABEL: llvm.func @lazy
 // CHECK: %[[OLD:.*]] = llvm.extractvalue %{{.*}}[0] : !llvm.struct<(f32, f32)>
 // CHECK: nvvm.shfl.sync bfly
 // CHECK: nvvm.shfl.sync bfly
 // CHECK: %[[BLOCK:.*]] = arith.mulf
-// CHECK: %[[CAND:.*]] = llvm.intr.maxnum(%[[OLD]], %[[BLOCK]])
+// CHECK-NEXT: %[[CAND:.*]] = llvm.intr.maxnum(%[[OLD]], %[[BLOCK]])
+// CHECK-NEXT: %[[GROWTH:.*]] = arith.subf %[[CAND]], %[[OLD]] : f32
 // CHECK-NEXT: %[[N:.*]] = arith.constant 8.000000e+00 : f32
-// CHECK-NEXT: %[[BOUND:.*]] = arith.addf %[[OLD]], %[[N]] : f32
-// CHECK-NEXT: %[[MOVED:.*]] = arith.cmpf ogt, %[[CAND]], %[[BOUND]] : f32
+// CHECK-NEXT: %[[MOVED:.*]] = arith.cmpf ogt, %[[GROWTH]], %[[N]] : f32
 // CHECK-NEXT: %[[NEW:.*]] = arith.select %[[MOVED]], %[[CAND]], %[[OLD]] : f32
-// CHECK: %[[EXP:.*]] = llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK-NEXT: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: %[[EMPTY:.*]] = arith.cmpf oeq, %[[NEW]], %[[NEGINF]] : f32
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[USED:.*]] = arith.select %[[EMPTY]], %[[ZERO]], %[[NEW]] : f32
+// CHECK-NEXT: %[[DIFF:.*]] = arith.subf %[[OLD]], %[[USED]] : f32
+// CHECK-NEXT: %[[EXP:.*]] = llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"(%[[DIFF]])
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK-NEXT: %[[ALPHA0:.*]] = arith.select %[[MOVED]], %[[EXP]], %[[ONE]] : f32
+// CHECK-NEXT: arith.negf %[[USED]] : f32
 // CHECK: %[[MOVED1:.*]] = arith.cmpf ogt
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK-NEXT: arith.constant 1.000000e+00 : f32
 // CHECK-NEXT: arith.select %[[MOVED1]]
 // CHECK: %[[F0:.*]] = llvm.extractvalue %{{.*}}[0] : !llvm.struct<(f32, f32)>
-// CHECK: %[[F1:.*]] = llvm.extractvalue %{{.*}}[1] : !llvm.struct<(f32, f32)>
-// CHECK: %[[NU0:.*]] = arith.cmpf une, %[[F0]], %{{.*}} : f32
-// CHECK: %[[NU1:.*]] = arith.cmpf une, %[[F1]], %{{.*}} : f32
+// CHECK-NEXT: %[[F1:.*]] = llvm.extractvalue %{{.*}}[1] : !llvm.struct<(f32, f32)>
+// CHECK-NEXT: %[[ONE0:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[NU0:.*]] = arith.cmpf une, %[[F0]], %[[ONE0]] : f32
+// CHECK-NEXT: %[[ONE1:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[NU1:.*]] = arith.cmpf une, %[[F1]], %[[ONE1]] : f32
 // CHECK-NEXT: %[[NU:.*]] = arith.ori %[[NU0]], %[[NU1]] : i1
-// CHECK: %[[ANY:.*]] = nvvm.vote.sync any %{{.*}}, %[[NU]] -> i1
+// CHECK-NEXT: %[[ALL:.*]] = arith.constant -1 : i32
+// CHECK-NEXT: %[[ANY:.*]] = nvvm.vote.sync any %[[ALL]], %[[NU]] -> i1
 // CHECK-NEXT: %[[O:.*]] = scf.if %[[ANY]] -> (!llvm.struct<(f32, f32, f32, f32,
-// CHECK-COUNT-32: arith.mulf
+// CHECK-NEXT: %[[A0:.*]] = llvm.extractvalue %[[ACC:[0-9]+]][0]
+// CHECK: arith.mulf %[[A0]], %[[F0]] : f32
+// CHECK-COUNT-31: arith.mulf
 // CHECK: scf.yield
 // CHECK-NEXT: } else {
-// CHECK-NEXT: scf.yield %[[ACC:.*]] :
+// CHECK-NEXT: scf.yield %[[ACC]] :
 // CHECK-NEXT: }
 // CHECK-NOT: arith.mulf
+// CHECK: llvm.return
+
+// In the online softmax the exponentials take the offset of the maximum
+// kept, and the sum its alpha.
+// CHECK-LABEL: llvm.func @lazy_softmax
+// CHECK: arith.mulf
+// CHECK-NEXT: %[[CAND:.*]] = llvm.intr.maxnum
+// CHECK-NEXT: %[[GROWTH:.*]] = arith.subf %[[CAND]], %[[OLD:.*]] : f32
+// CHECK-NEXT: %[[N:.*]] = arith.constant 4.000000e+00 : f32
+// CHECK-NEXT: %[[MOVED:.*]] = arith.cmpf ogt, %[[GROWTH]], %[[N]] : f32
+// CHECK-NEXT: %[[NEW:.*]] = arith.select %[[MOVED]], %[[CAND]], %[[OLD]] : f32
+// CHECK: %[[USED:.*]] = arith.select %{{.*}}, %{{.*}}, %[[NEW]] : f32
+// CHECK: %[[ALPHA:.*]] = arith.select %[[MOVED]], %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT: %[[OFFSET:.*]] = arith.negf %[[USED]] : f32
+// CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[OFFSET]])
+// CHECK: llvm.intr.fma(%[[ALPHA]], %{{.*}}, %{{.*}})
 // CHECK: llvm.return
 gpu.module @kernels {
   llvm.func @lazy() attributes {nvvm.kernel} {
@@ -43,6 +72,13 @@ gpu.module @kernels {
     %m0 = bsattn.splat %zero : !bsattn.rows<128, f32>
     %max, %alpha = bsattn.row_max %s, %m0 scale_log2 = 5.000000e-01 rescale_threshold = 8 : <128 x 64, f32>, <128, f32>
     %o = bsattn.rescale %s, %alpha skip_unit_factors : <128 x 64, f32>, <128, f32>
+    llvm.return
+  }
+  llvm.func @lazy_softmax() attributes {nvvm.kernel} {
+    %zero = arith.constant 0.0 : f32
+    %s = bsattn.splat %zero : !bsattn.tile<128 x 64, f32>
+    %m0 = bsattn.splat %zero : !bsattn.rows<128, f32>
+    %p, %max, %sum, %alpha = bsattn.online_softmax %s, %m0, %m0 scale_log2 = 5.000000e-01 rescale_threshold = 4 : <128 x 64, f32>, <128, f32>
     llvm.return
   }
 }

@@ -152,8 +152,8 @@ func.func @f() attributes {t = #bsattn.tuning<poly_exp2_columns = 264>} { return
 
 // -----
 
-// expected-error @+1 {{tuning rescale_threshold must be in [0, 15], got 16}}
-func.func @f() attributes {t = #bsattn.tuning<rescale_threshold = 16>} { return }
+// expected-error @+1 {{tuning rescale_threshold must be in [0, 14], got 15}}
+func.func @f() attributes {t = #bsattn.tuning<rescale_threshold = 15>} { return }
 
 // -----
 

@@ -305,15 +305,15 @@ func.func @f(%s: !bsattn.tile<64 x 128, f32>, %r: !bsattn.rows<128, f32>) {
 // -----
 
 func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
-  // expected-error @+1 {{'bsattn.online_softmax' op rescale_threshold must be in [0, 15] (probabilities up to 2^N in f16), got 16}}
-  %p, %m, %sum, %a = bsattn.online_softmax %s, %r, %r scale_log2 = 0.5 rescale_threshold = 16 : <128 x 128, f32>, <128, f32>
+  // expected-error @+1 {{'bsattn.online_softmax' op rescale_threshold must be in [0, 14] (probabilities up to 2^N in f16), got 15}}
+  %p, %m, %sum, %a = bsattn.online_softmax %s, %r, %r scale_log2 = 0.5 rescale_threshold = 15 : <128 x 128, f32>, <128, f32>
   return
 }
 
 // -----
 
 func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
-  // expected-error @+1 {{'bsattn.row_max' op rescale_threshold must be in [0, 15] (probabilities up to 2^N in f16), got -1}}
+  // expected-error @+1 {{'bsattn.row_max' op rescale_threshold must be in [0, 14] (probabilities up to 2^N in f16), got -1}}
   %m, %a = bsattn.row_max %s, %r scale_log2 = 0.5 rescale_threshold = -1 : <128 x 128, f32>, <128, f32>
   return
 }

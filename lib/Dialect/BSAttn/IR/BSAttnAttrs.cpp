@@ -98,10 +98,9 @@ LogicalResult TuningAttr::verify(
     return emitError() << "tuning poly_exp2_columns must be a multiple of 8 "
                           "in [0, 256], got "
                        << polyExp2Columns;
-  // Probabilities reach 2^N: f16's largest finite value is 65504.
-  if (rescaleThreshold < 0 || rescaleThreshold > 15)
-    return emitError() << "tuning rescale_threshold must be in [0, 15], got "
-                       << rescaleThreshold;
+  if (rescaleThreshold < 0 || rescaleThreshold > kMaxRescaleThreshold)
+    return emitError() << "tuning rescale_threshold must be in [0, "
+                       << kMaxRescaleThreshold << "], got " << rescaleThreshold;
   if (pvWaitColumns && !overlap)
     return emitError() << "tuning pv_wait_columns needs overlap = true";
   // The producer loads the next Q while the consumers finish (a load

@@ -278,11 +278,10 @@ mlir::bsattn::verifyPolyColumns(Operation *op,
 LogicalResult
 mlir::bsattn::verifyRescaleThreshold(Operation *op,
                                      std::optional<int64_t> threshold) {
-  if (threshold && (*threshold < 0 || *threshold > 15))
+  if (threshold && (*threshold < 0 || *threshold > kMaxRescaleThreshold))
     return op->emitOpError()
-           << "rescale_threshold must be in [0, 15] (probabilities up to 2^N "
-              "in f16), got "
-           << *threshold;
+           << "rescale_threshold must be in [0, " << kMaxRescaleThreshold
+           << "] (probabilities up to 2^N in f16), got " << *threshold;
   return success();
 }
 

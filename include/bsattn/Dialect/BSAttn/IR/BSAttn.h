@@ -44,8 +44,12 @@ LogicalResult verifyPolyColumns(Operation *op,
                                 std::optional<ArrayRef<int64_t>> polyColumns,
                                 int64_t first, int64_t end);
 
-/// Checks a softmax op's `rescale_threshold`: probabilities up to 2^N
-/// must stay inside f16's range.
+/// The largest `rescale_threshold`: probabilities reach 2^N, and 2^14 leaves
+/// a power of two below f16's largest finite value (65504) for the
+/// rounding of the exponents.
+constexpr int64_t kMaxRescaleThreshold = 14;
+
+/// Checks a softmax op's `rescale_threshold` (at most kMaxRescaleThreshold).
 LogicalResult verifyRescaleThreshold(Operation *op,
                                      std::optional<int64_t> threshold);
 } // namespace mlir::bsattn

@@ -228,7 +228,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     tile, spread evenly over the tile, with a polynomial on the FMA units
     instead of the MUFU unit (`bsattn-poly-exp2`): at D = 64 the MUFU's
     exponentials take as long as the tensor cores' products.
-    With `rescale_threshold = N` (in [0, 15]; 0, the default, is off) a
+    With `rescale_threshold = N` (in [0, 14]; 0, the default, is off) a
     row keeps its running maximum until a key block's scores exceed it by
     more than N (in the base-2 exponent, so probabilities stay at most
     2^N, inside f16's range), and a warp whose rows all kept theirs skips

@@ -416,10 +416,12 @@ def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
     `poly_columns` (set by `bsattn-poly-exp2`) lists the first columns of
     the 8-column chunks whose `probs` come from a polynomial on the FMA
     units instead of the MUFU unit's `exp2` (as accurate: 2^-22.7).
-    With `rescale_threshold = N` (set by `bsattn-lazy-rescale`) a row keeps
-    `max_new = max` (and `alpha = 1`) unless `rowmax(c * scores)` exceeds
-    `max` by more than N, so `probs` stay at most 2^N; the result is the
-    same softmax, as the sum and O are kept against the same maximum.
+    With `rescale_threshold = N` (set by `bsattn-lazy-rescale`; at most
+    14) a row keeps `max_new = max` (and `alpha = 1`) unless
+    `rowmax(c * scores)` exceeds `max` by more than N, so `probs` stay at
+    most 2^N; the result is the same softmax, as the sum and O are kept
+    against the same maximum. 0 keeps only a maximum that did not grow
+    (the tuning's 0 instead leaves the attribute off).
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        BSAttn_RowsType:$sum, F32Attr:$scale_log2,

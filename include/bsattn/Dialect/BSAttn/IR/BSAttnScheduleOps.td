@@ -258,9 +258,10 @@ def BSAttn_RescaleOp : BSAttn_ScheduleOp<"rescale", [Pure,
   let summary = "Multiply every row of a tile by its row's factor";
   let description = [{
     With `skip_unit_factors` (set by `bsattn-lazy-rescale`) a warp whose
-    rows' factors are all 1 skips the multiplies: a branch on a warp vote,
-    which pays where the factors are mostly 1 (the online softmax's alpha
-    with a `rescale_threshold`).
+    rows' factors are all 1 skips the multiplies: a branch on a vote of
+    the whole warp (so the op must not sit under lane-divergent control
+    flow), which pays where the factors are mostly 1 (the online softmax's
+    alpha with a `rescale_threshold`).
   }];
   let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$factor,
                        UnitAttr:$skip_unit_factors);
