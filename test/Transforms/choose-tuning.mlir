@@ -5,9 +5,9 @@
 // inputs and f16 P.V the producer converting V. From D = 128 up the
 // overlapped loop waits for the previous P.V among the exponentials: after
 // 48 key columns on causal and full patterns, after 64 of the 128 on the
-// others (the block-sparse ones). Causal patterns take conditional
-// rescaling (rescale_threshold = 8), but at D = 128 with V converted
-// (bf16 inputs, f16 P.V) and with split bf16 P.V.
+// others (the block-sparse ones). Causal and full patterns take
+// conditional rescaling (rescale_threshold = 8), but at D = 128 with V
+// converted (bf16 inputs, f16 P.V) and with split bf16 P.V.
 
 // CHECK-LABEL: func.func @d128_bf16_pv_f16
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48>
@@ -63,10 +63,11 @@ func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
 
 // f16 inputs (nothing to convert) at D = 96: a full pattern takes 192-row
 // query tiles across the blocks with 96-key tiles on three stages, the
-// overlapped loop rescaling O before the previous block's P.V.
+// overlapped loop rescaling O before the previous block's P.V, and
+// conditional rescaling.
 
 // CHECK-LABEL: func.func @d96_f16
-// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true, rescale_threshold = 8>
 !act = memref<1x2x256x96xf16>
 func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
                    %o: !act, %lse: memref<1x2x256xf32>) {
@@ -126,7 +127,7 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d64_f16
 // CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_threshold = 8>
 // CHECK-LABEL: func.func @d64_bf16_full
-// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, rescale_threshold = 8>
 // CHECK-LABEL: func.func @d64_bf16_window
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
 // CHECK-LABEL: func.func @d64_bf16_split
@@ -134,7 +135,7 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d192_bf16_pv_f16
 // CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true, rescale_threshold = 8>
 // CHECK-LABEL: func.func @d192_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48>
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8>
 // CHECK-LABEL: func.func @d192_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_bf16_split
@@ -142,7 +143,7 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d256_f16
 // CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true, pv_wait_columns = 48, rescale_threshold = 8>
 // CHECK-LABEL: func.func @d256_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, pv_wait_columns = 48>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8>
 // CHECK-LABEL: func.func @d256_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_bf16_pv_f16
