@@ -44,26 +44,30 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
                 "compiler's choice";
   let description = [{
     A `bsattn.attention` without a `tuning` attribute gets the tuning that
-    measured fastest on the H200 for its head dimension and P.V precision
-    (an op with one, even `#bsattn.tuning<>`, keeps it):
+    measured fastest on the GPU for its pattern, head dimension and P.V
+    precision (an op with one, even `#bsattn.tuning<>`, keeps it; the
+    measurements are cited in `lib/Transforms/ChooseTuning.cpp` and
+    docs/lowering.md section 0). "In order" below means causal and full
+    patterns without split bf16 P.V:
 
     | D | tuning |
     | --- | --- |
-    | 64, 96, 128 | `stages = 3, warp_specialize, overlap, pingpong` |
-    | 128, causal f16 | `block_k = 160, value_stages = 2, warp_specialize, overlap, pingpong` |
-    | 192 | `warp_specialize` |
-    | 256 | `warp_specialize, overlap, value_stages = 2` |
+    | every D | `warp_specialize`; `producer_convert` for bf16 inputs with `pv = f16` |
+    | 64 - 128 | `stages = 3, overlap, pingpong` |
+    | 64, in order | `block_q = 192, warpgroups = 3, stages = 4` |
+    | 96, in order | `block_q = 192, warpgroups = 3, block_k = 96, rescale_before_pv` |
+    | 96, causal | `descending_keys` |
+    | 128, causal f16 | `block_k = 160, stages = 2, value_stages = 2` |
+    | 192, in order | `block_k = 112`; where V is not converted `overlap, value_stages = 2, pingpong` |
+    | 256 | where V is not converted `overlap, value_stages = 2`; in order `block_k = 80`, causal with the V ring `rescale_before_pv` |
 
-    plus `producer_convert` for bf16 inputs with `pv = f16` (the producer's
-    idle warps convert V), which at D = 256 replaces the overlap. Causal
-    and full patterns at D = 192 / 256 (P.V not split) take key tiles of
-    112 / 80 keys across the blocks (`block_k`), at D = 192 with the D = 256
-    overlap where V is not converted. Every D gains from warp
-    specialization; up to D = 128 the intra-warpgroup overlap (with the
-    third ring stage it needs) and ping-pong gain on top, while at D = 192
-    they lost and at D = 256 a third stage does not fit. It runs first in the
-    pipelines, after `bsattn-check-host`, and refuses an op that still
-    lists `variants` (`bsattn-select-variant` picks one).
+    With the overlap from D = 128 up (not split bf16) the previous P.V is
+    waited for among the exponentials (`pv_wait_columns` 48 in order, 64
+    for block-sparse patterns at D = 128), and in order patterns take
+    conditional rescaling (`rescale_threshold = 8`) but at D = 128 with V
+    converted. It runs first in the pipelines, after `bsattn-check-host`,
+    and refuses an op that still lists `variants` (`bsattn-select-variant`
+    picks one).
   }];
 }
 
