@@ -17,9 +17,9 @@
 # (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
 # NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full, and at
 # D = 64 d64_<dtype>_full[_q192s4]) for --noncausal. CHOSEN=1 writes only
-# the d<D>_<dtype> kernels, without a tuning attribute (the compiler's
-# choice, bsattn-choose-tuning), for an A/B against the examples' tuning
-# (dense_vs_fa4.py --baseline).
+# the d<D>_<dtype> kernels (with NONCAUSAL=1 also d<D>_<dtype>_full),
+# without a tuning attribute (the compiler's choice, bsattn-choose-tuning),
+# for an A/B against the examples' tuning (dense_vs_fa4.py --baseline).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
@@ -58,6 +58,11 @@ if [[ ${CHOSEN:-0} == 1 ]]; then
     variant "d${d}_f16" f16 f16 - "$d"
     variant "d${d}_bf16_pvf16" bf16 f16 - "$d"
     variant "d${d}_bf16_pvbf16" bf16 bf16 - "$d"
+    if [[ ${NONCAUSAL:-0} == 1 ]]; then
+      variant "d${d}_f16_full" f16 f16 - "$d" 1 "#bsattn.full"
+      variant "d${d}_bf16_pvf16_full" bf16 f16 - "$d" 1 "#bsattn.full"
+      variant "d${d}_bf16_pvbf16_full" bf16 bf16 - "$d" 1 "#bsattn.full"
+    fi
   done
   exit 0
 fi
