@@ -153,10 +153,7 @@ def instrument(ptx, persistent):
             else:
                 after.setdefault(i, []).append(block)
             found.add(name)
-    # The first instruction: after the entry's declarations.
-    first = next(i for i in range(body, len(lines))
-                 if lines[i].strip() and not lines[i].strip().startswith(
-                     (".reg", ".shared", ".local", "//")))
+    first = first_instruction(lines, body)
     prologue = []
     if persistent:
         prologue.append(".reg .b32 %ph_n;\nmov.u32 %ph_n, -1;\n")
@@ -167,11 +164,25 @@ def instrument(ptx, persistent):
     missing = [p[0] for p in spec if p[0] not in found]
     if missing:
         sys.exit(f"phase_timing: no place found for {missing}")
+    return splice(lines, before, after, LOG, MAX_ENTRIES * WORDS)
+
+
+def first_instruction(lines, body):
+    """The index of the entry's first instruction: after its declarations,
+    from `body`, the line after the entry's opening brace."""
+    return next(i for i in range(body, len(lines))
+                if lines[i].strip() and not lines[i].strip().startswith(
+                    (".reg", ".shared", ".local", "//")))
+
+
+def splice(lines, before, after, log, words):
+    """The PTX with the blocks of `before` / `after` (line index -> list of
+    PTX blocks) around their lines and, before the entry, the log: a
+    zero-initialized global array of `words` 64-bit words named `log`."""
     out = []
     for i, line in enumerate(lines):
         if line.lstrip().startswith(".visible .entry"):
-            entries = MAX_ENTRIES * WORDS
-            out.append(f".visible .global .align 8 .b64 {LOG}[{entries}];"
+            out.append(f".visible .global .align 8 .b64 {log}[{words}];"
                        "\n\n")
         out += before.get(i, [])
         out.append(line)
@@ -179,32 +190,37 @@ def instrument(ptx, persistent):
     return "".join(out)
 
 
-def log_address(kernel):
+def log_address(kernel, log=LOG):
     cuda = ctypes.CDLL("libcuda.so.1")
     address, size = ctypes.c_uint64(), ctypes.c_size_t()
     result = cuda.cuModuleGetGlobal_v2(ctypes.byref(address),
                                        ctypes.byref(size), kernel._module,
-                                       LOG.encode())
+                                       log.encode())
     if result:
-        sys.exit(f"cuModuleGetGlobal({LOG}) failed: {result}")
+        sys.exit(f"cuModuleGetGlobal({log}) failed: {result}")
     return cuda, address, size.value
 
 
-def clear_log(kernel):
-    cuda, address, size = log_address(kernel)
+def clear_log(kernel, log=LOG):
+    cuda, address, size = log_address(kernel, log)
     if cuda.cuMemsetD8_v2(address, 0, ctypes.c_size_t(size)):
         sys.exit("cuMemsetD8 failed")
 
 
-def read_log(kernel, entries):
+def read_words(kernel, count, log=LOG):
+    """The first `count` 64-bit words of the log, after the launches."""
     import torch
-    cuda, address, _ = log_address(kernel)
-    host = (ctypes.c_uint64 * (entries * WORDS))()
+    cuda, address, _ = log_address(kernel, log)
+    host = (ctypes.c_uint64 * count)()
     torch.cuda.synchronize()
-    if cuda.cuMemcpyDtoH_v2(host, address, ctypes.c_size_t(
-            entries * WORDS * 8)):
+    if cuda.cuMemcpyDtoH_v2(host, address, ctypes.c_size_t(count * 8)):
         sys.exit("cuMemcpyDtoH failed")
-    return [list(host[e * WORDS:(e + 1) * WORDS]) for e in range(entries)]
+    return list(host)
+
+
+def read_log(kernel, entries):
+    words = read_words(kernel, entries * WORDS)
+    return [words[e * WORDS:(e + 1) * WORDS] for e in range(entries)]
 
 
 def summarize(log, blocks_per_tile):

@@ -29,12 +29,15 @@ turn (clock64 is the SM's, so stamps of one CTA compare across warps).
 """
 
 import argparse
-import ctypes
 import json
 import os
 import re
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from phase_timing import (clear_log, first_instruction,  # noqa: E402
+                          read_words, splice)
 
 POINTS = ["turn", "issued", "s_ready", "softmax", "pv_done",
           "next_turn_wait"]
@@ -152,36 +155,11 @@ def instrument(ptx, warpgroups):
         (before if where == "before" else after).setdefault(
             line, []).append(block)
     body = next(i for i, l in enumerate(lines) if l.strip() == "{" and
-                ".entry" in "".join(lines[max(0, i - 40):i]))
-    first = next(i for i in range(body + 1, len(lines))
-                 if lines[i].strip() and not lines[i].strip().startswith(
-                     (".reg", ".shared", ".local", "//")))
-    before.setdefault(first, []).insert(0, prologue(warpgroups))
-    out = []
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith(".visible .entry"):
-            entries = MAX_CTAS * MAX_WARPGROUPS * ITERS * WORDS
-            out.append(f".visible .global .align 8 .b64 {LOG}[{entries}];"
-                       "\n\n")
-        out += before.get(i, [])
-        out.append(line)
-        out += after.get(i, [])
-    return "".join(out)
-
-
-def read_log(kernel):
-    import torch
-    cuda = ctypes.CDLL("libcuda.so.1")
-    address, size = ctypes.c_uint64(), ctypes.c_size_t()
-    if cuda.cuModuleGetGlobal_v2(ctypes.byref(address), ctypes.byref(size),
-                                 kernel._module, LOG.encode()):
-        sys.exit(f"cuModuleGetGlobal({LOG}) failed")
-    words = size.value // 8
-    host = (ctypes.c_uint64 * words)()
-    torch.cuda.synchronize()
-    if cuda.cuMemcpyDtoH_v2(host, address, ctypes.c_size_t(size.value)):
-        sys.exit("cuMemcpyDtoH failed")
-    return cuda, address, size.value, list(host)
+                ".entry" in "".join(lines[max(0, i - 40):i])) + 1
+    before.setdefault(first_instruction(lines, body), []).insert(
+        0, prologue(warpgroups))
+    return splice(lines, before, after, LOG,
+                  MAX_CTAS * MAX_WARPGROUPS * ITERS * WORDS)
 
 
 def summarize(log, ctas, warpgroups):
@@ -225,7 +203,6 @@ def summarize(log, ctas, warpgroups):
 
 def run(a):
     import torch
-    sys.path.insert(0, os.path.dirname(__file__))
     from dense_vs_fa4 import bsattn_runner, time_ms  # noqa: E402
     import bsattn_cuda  # noqa: E402  (dense_vs_fa4 puts it on the path)
     kernel = bsattn_cuda.Kernel.from_files(a.cubin, a.manifest)
@@ -253,12 +230,10 @@ def run(a):
         pack, launch = bsattn_runner(k, B, H, T, dtype)
         packed = [pack(*s) for s in sets]
         row[f"{label}_ms"] = round(time_ms(launch, packed), 4)
-    cuda, address, size, _ = read_log(kernel)
-    if cuda.cuMemsetD8_v2(address, 0, ctypes.c_size_t(size)):
-        sys.exit("cuMemsetD8 failed")
+    clear_log(kernel, LOG)
     pack, launch = bsattn_runner(kernel, B, H, T, dtype)
     launch(pack(*sets[0]))
-    _, _, _, log = read_log(kernel)
+    log = read_words(kernel, MAX_CTAS * MAX_WARPGROUPS * ITERS * WORDS, LOG)
     ctas = (T + manifest["grid"][0]["divide_by"] - 1) // \
         manifest["grid"][0]["divide_by"] * B * H
     row["steps"] = summarize(log, ctas, warpgroups)
