@@ -26,6 +26,10 @@ constexpr int64_t kMaxRegisters = 256;
 /// persistent kernel's producer needs to run the tile loop without spills.
 constexpr int64_t kProducerRegisters = 24;
 constexpr int64_t kPersistentProducerRegisters = 56;
+/// What a consumer thread of three warpgroups needs for its 64 rows
+/// (FlashAttention-3's 160 / 32 split): a persistent producer gives up
+/// registers beyond 56 rather than the consumers spill in the key-block loop.
+constexpr int64_t kConsumerRegistersFloor = 160;
 
 struct RebalanceRegistersPass
     : public bsattn::impl::BSAttnRebalanceRegistersBase<
@@ -35,12 +39,17 @@ struct RebalanceRegistersPass
   void runOnOperation() override {
     TuningAttr tuning = getKernelTuning(getOperation());
     bool persistent = tuning && tuning.getPersistent();
-    int64_t producer = producerRegisters;
-    if (producer == 0)
-      producer = persistent ? kPersistentProducerRegisters : kProducerRegisters;
     WalkResult result = getOperation().walk([&](WarpSpecializeOp op) {
       int64_t consumerThreads = op.getConsumerThreads();
       int64_t producerThreads = op.getProducerThreads();
+      int64_t producer = producerRegisters;
+      if (producer == 0 && persistent)
+        producer = std::clamp((WarpSpecializeOp::kRegistersPerSM -
+                               consumerThreads * kConsumerRegistersFloor) /
+                                  producerThreads / 8 * 8,
+                              kProducerRegisters, kPersistentProducerRegisters);
+      else if (producer == 0)
+        producer = kProducerRegisters;
       int64_t left =
           WarpSpecializeOp::kRegistersPerSM - producerThreads * producer;
       int64_t consumers =

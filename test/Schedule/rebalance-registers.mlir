@@ -59,3 +59,26 @@ gpu.module @kernels {
     llvm.return
   }
 }
+
+// -----
+
+// With three consumer warpgroups a persistent producer keeps what leaves
+// each consumer thread 160 registers, (65536 - 384 * 160) / 128 = 32:
+// with 56 (and 152 for the consumers) ptxas spilled in the D = 64 loop.
+
+// CHECK-LABEL: llvm.func @persistent_three
+// CHECK: bsattn.warp_specialize consumers(384 threads, 160 registers) {
+// CHECK: } producer(128 threads, 32 registers) {
+// P40-LABEL: llvm.func @persistent_three
+// P40: bsattn.warp_specialize consumers(384 threads, 152 registers) {
+// P40: } producer(128 threads, 40 registers) {
+gpu.module @kernels {
+  llvm.func @persistent_three() attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<block_q = 192, warpgroups = 3, warp_specialize = true, persistent = true>} {
+    bsattn.warp_specialize consumers(384 threads, 128 registers) {
+      %c0 = arith.constant 0 : i32
+    } producer(128 threads, 128 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}

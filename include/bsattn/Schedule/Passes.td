@@ -71,7 +71,10 @@ def BSAttnRebalanceRegisters
     FlashAttention-3 chooses. `producer-registers = 0` (the default)
     chooses 24, or 56 for a persistent kernel, whose producer also runs
     the tile loop (tile coordinates, the next tile's schedule) and spills
-    below that (the consumers then get 224). The lowering turns budgets that differ from
+    below that (the consumers then get 224), but no more than leaves 160
+    per consumer thread: 32 for three consumer warpgroups, whose 160
+    registers hold a 64-row tile of D = 64 or 96 (with 152 ptxas spilled
+    in the key-block loop). The lowering turns budgets that differ from
     the launch's even split into `setmaxnreg`; without this pass both roles
     keep the even split and no `setmaxnreg` is emitted.
   }];
