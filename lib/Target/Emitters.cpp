@@ -13,7 +13,9 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/JSON.h"
 
 #include <cmath>
@@ -266,6 +268,46 @@ FailureOr<KernelAttrs> verifyKernelAttrs(LLVM::LLVMFuncOp kernel) {
   return attrs;
 }
 
+/// EIATTR_FRAME_SIZE, the `.nv.info` attribute that gives a function's
+/// stack frame, and EIFMT_SVAL, the record format of a sized value.
+constexpr uint8_t kFrameSizeAttribute = 0x11;
+constexpr uint8_t kSizedValueFormat = 0x04;
+
+/// The largest stack frame the `.nv.info` section of `cubin` gives a
+/// function, or 0 where it gives none or cannot be read.
+int64_t largestStackFrame(StringRef cubin) {
+  auto object = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(cubin, "cubin"));
+  if (!object) {
+    llvm::consumeError(object.takeError());
+    return 0;
+  }
+  int64_t largest = 0;
+  for (const llvm::object::SectionRef &section : (*object)->sections()) {
+    llvm::Expected<StringRef> name = section.getName();
+    llvm::Expected<StringRef> contents = section.getContents();
+    if (!name || !contents || *name != ".nv.info") {
+      llvm::consumeError(name.takeError());
+      llvm::consumeError(contents.takeError());
+      continue;
+    }
+    // Records of format, attribute, 16-bit size and value; the frame's
+    // value is the function's symbol index and the frame's bytes.
+    StringRef records = *contents;
+    while (records.size() >= 4 && uint8_t(records[0]) == kSizedValueFormat) {
+      uint8_t attribute = records[1];
+      size_t size = llvm::support::endian::read16le(records.data() + 2);
+      if (records.size() < 4 + size)
+        break;
+      if (attribute == kFrameSizeAttribute && size == 8)
+        largest = std::max<int64_t>(
+            largest, llvm::support::endian::read32le(records.data() + 8));
+      records = records.drop_front(4 + size);
+    }
+  }
+  return largest;
+}
+
 LogicalResult emitBinary(ModuleOp module, TargetOptions options,
                          StringRef format, llvm::raw_ostream &os) {
   if (failed(checkEmitterInput(module)))
@@ -273,8 +315,15 @@ LogicalResult emitBinary(ModuleOp module, TargetOptions options,
   options.format = format.str();
   auto lowered = runPipeline(
       module, [&](OpPassManager &pm) { buildEmitterPipeline(pm, options); });
-  if (failed(lowered) || failed(getKernel(**lowered, module.getLoc())))
+  if (failed(lowered))
     return failure();
+  FailureOr<LLVM::LLVMFuncOp> kernel = getKernel(**lowered, module.getLoc());
+  if (failed(kernel))
+    return failure();
+  // The name and location outlive the binary pipeline, which replaces the
+  // kernel with a gpu.binary.
+  std::string kernelName = kernel->getSymName().str();
+  Location kernelLoc = kernel->getLoc();
   PassManager pm(module.getContext());
   buildKernelToBinaryPipeline(pm, options);
   if (failed(pm.run(**lowered)))
@@ -286,7 +335,18 @@ LogicalResult emitBinary(ModuleOp module, TargetOptions options,
            << "expected exactly one bsattn.attention to emit, found "
            << binaries.size() << " kernels";
   auto object = cast<gpu::ObjectAttr>(binaries.front().getObjects()[0]);
-  os << object.getObject().getValue();
+  StringRef binary = object.getObject().getValue();
+  // The kernels call nothing and keep no local arrays: a stack frame holds
+  // registers ptxas spilled, which slows the kernel, often in its loop.
+  if (format == "bin")
+    if (int64_t frame = largestStackFrame(binary))
+      emitWarning(kernelLoc)
+          << "ptxas spilled registers of kernel '" << kernelName << "' to a "
+          << frame
+          << "-byte stack frame: the kernel runs, but slower (a tuning with "
+             "narrower key tiles, fewer consumer warpgroups or without "
+             "'persistent' needs fewer registers)";
+  os << binary;
   return success();
 }
 

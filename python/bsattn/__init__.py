@@ -8,10 +8,10 @@ Each kernel is compiled by bsattn-translate on first use and cached on disk
 """
 
 from .attention_op import attention, precompile
-from .compiler import CompileError, CompilerNotFoundError
+from .compiler import CompileError, CompilerNotFoundError, CompileWarning
 from .patterns import (BLOCK_SIZE, PatternError, block_mask, causal, csr,
                        full, sliding_window, window_global)
 
 __all__ = ["attention", "precompile", "causal", "full", "sliding_window",
            "window_global", "csr", "block_mask", "BLOCK_SIZE", "PatternError",
-           "CompileError", "CompilerNotFoundError"]
+           "CompileError", "CompilerNotFoundError", "CompileWarning"]

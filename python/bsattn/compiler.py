@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import warnings
 
 _PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 _ELF_MAGIC = b"\x7fELF"
@@ -25,6 +26,11 @@ _ELF_MAGIC = b"\x7fELF"
 
 class CompilerNotFoundError(RuntimeError):
     """No bsattn-translate could be found."""
+
+
+class CompileWarning(UserWarning):
+    """bsattn-translate compiled the kernel with a warning (ptxas spilled
+    registers to a stack frame): it runs, slower."""
 
 
 class CompileError(RuntimeError):
@@ -111,6 +117,12 @@ def _run(translate, flag, source, output):
         raise CompileError(
             f"{translate} {flag} failed (exit {result.returncode}):\n"
             f"{result.stderr.strip()}\nop text:\n{source.read_text()}")
+    # A kernel that compiled with a warning (ptxas spilled registers) runs,
+    # slower: say so once, when it is compiled into the cache.
+    for line in result.stderr.splitlines():
+        if "warning:" in line:
+            warnings.warn(CompileWarning(line.split("warning:", 1)[1].strip()),
+                          stacklevel=2)
 
 
 def _build_entry(translate, op_text, folder, fingerprint):

@@ -48,8 +48,9 @@ def isolated_cache(tmp_path, monkeypatch):
 FAKE_TRANSLATE = textwrap.dedent("""\
     #!{python}
     # A fake bsattn-translate: logs each call, fails when $FAKE_TRANSLATE_MODE is
-    # FAIL, sleeps where $FAKE_TRANSLATE_SLEEP says, and writes a tiny ELF
-    # file as the cubin and a manifest that names the op's entry.
+    # FAIL, warns (as ptxas spills do) when it is WARN, sleeps where
+    # $FAKE_TRANSLATE_SLEEP says, and writes a tiny ELF file as the cubin
+    # and a manifest that names the op's entry.
     import json, os, re, sys, time
     flag, source, _, output = sys.argv[1:5]
     text = open(source).read()
@@ -57,6 +58,9 @@ FAKE_TRANSLATE = textwrap.dedent("""\
         log.write(flag + "\\n")
     if os.environ.get("FAKE_TRANSLATE_MODE") == "FAIL":
         sys.exit("error: 'bsattn.attention' op scale must be positive")
+    if os.environ.get("FAKE_TRANSLATE_MODE") == "WARN" and flag == "--emit-cubin":
+        print("kernel.mlir:4:3: warning: ptxas spilled registers of kernel "
+              "'k' to a 56-byte stack frame", file=sys.stderr)
     time.sleep(float(os.environ.get("FAKE_TRANSLATE_SLEEP", "0")))
     entry = re.search(r"func.func @(\\w+)", text).group(1)
     roles = re.findall(r"%(\\w+): memref", text)

@@ -7,6 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -113,6 +114,21 @@ def test_compile_error_names_the_compiler_output(fake_translate,
     assert "'bsattn.attention' op scale must be positive" in message
     assert KEY.op_text() in message
     assert entries(isolated_cache) == []
+
+
+def test_compile_warning_is_passed_on_once(fake_translate, isolated_cache,
+                                           monkeypatch):
+    monkeypatch.setenv("FAKE_TRANSLATE_MODE", "WARN")
+    with pytest.warns(compiler.CompileWarning,
+                      match="ptxas spilled registers of kernel 'k'"):
+        cubin, _ = compiler.load_kernel(KEY)
+    assert cubin.startswith(b"\x7fELF")
+    # The kernel is cached: loading it again compiles nothing, warns nothing.
+    compiler.clear_memory()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiler.load_kernel(KEY)
+    assert fake_translate.calls() == COMPILE
 
 
 def test_compiler_lookup(monkeypatch, tmp_path):
