@@ -2,8 +2,8 @@
 FlashAttention-4's block-sparse mode (GPU machine).
 
   bash bench/compile_ablation.sh .device/abl    # here
-  # there, with the challenge harness on PYTHONPATH (.harness) and, for FA4,
-  # after ../shared/anchors/fa4's device_install.sh:
+  # there, with the challenge harness in .harness (or on PYTHONPATH) and,
+  # for FA4, after ../shared/anchors/fa4's device_install.sh:
   python3 bench/blocksparse.py --kernels .device/abl --variants all,ws,pwspc \
       --fa4 .device/fa4/b --suites quick,full,broad --out $OUT/blocksparse.json
   # BSATTN_COMMIT=<commit> names the commit the kernels came from in the
@@ -39,6 +39,9 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "runtime",
                                 "python"))
+# The harness's copy in the checkout (CHALLENGE.md), so that PYTHONPATH is
+# left to what ../shared/anchors/fa4's device_install.sh sets.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".harness"))
 import bsattn_cuda  # noqa: E402
 from attention_kernel_challenge.cases import (build_suite,  # noqa: E402
                                               materialize_case)
