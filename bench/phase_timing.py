@@ -21,8 +21,10 @@ the named barrier that starts a tile (`arrive_top`, `tile_start`), then
 warps' arrival at the tile's barrier. The points are found by the
 instructions the lowering emits there; a PTX without one is refused. `run`
 (GPU) launches the instrumented cubin on challenge cases (quick and full
-shapes) beside the uninstrumented kernel and reports each phase's median
-and share of SM time, the gaps between CTAs on an SM and the idle tail.
+shapes), or a dense causal or full kernel on B2 T8192 (H = 2048 / D, as
+bench/dense_vs_fa4.py), beside the uninstrumented kernel and reports each
+phase's median and share of SM time, the gaps between CTAs on an SM and
+the idle tail.
 Instrumentation costs a few percent: compare phases within a kernel.
 
   python3 bench/phase_timing.py instrument [--persistent] --ptx K.ptx \
@@ -223,16 +225,21 @@ def read_log(kernel, entries):
     return [words[e * WORDS:(e + 1) * WORDS] for e in range(entries)]
 
 
-def summarize(log, blocks_per_tile):
+def summarize(log, blocks_per_tile=None):
     """Phases over the tiles that have key blocks (a tile past its
     sequence's end skips the products and leaves those points unwritten);
-    gaps and span over every CTA (each records its start and end)."""
+    gaps and span over every CTA (each records its start and end). Without
+    `blocks_per_tile` (a dense kernel, whose tile order the log does not
+    tell) every tile counts and the loop's time per block is left out."""
     t0 = min(r[0] for r in log)
     span = max(r[5] for r in log) - t0
     by_sm = {}
     for r in log:
         by_sm.setdefault(r[8], []).append(r)
     sm_time = span * len(by_sm)
+    known = blocks_per_tile is not None
+    if not known:
+        blocks_per_tile = [1] * len(log)
     used = [(r, n) for r, n in zip(log, blocks_per_tile) if n > 0]
     phases = {}
     for a, b in zip(["start", "ready", "first_s", "o_smem", "o_stored"],
@@ -252,6 +259,13 @@ def summarize(log, blocks_per_tile):
         gaps += [nxt[0] - prev[5] for prev, nxt in zip(rows, rows[1:])]
     busy_empty = sum(r[5] - r[0] for r, n in zip(log, blocks_per_tile)
                      if n == 0)
+    per_block = {}
+    if known:
+        per_block = {
+            "loop_ns_per_block_median": round(statistics.median(
+                (r[3] - r[2]) / n for r, n in used)),
+            "loop_cycles_per_block_median": round(statistics.median(
+                (r[9 + 3] - r[9 + 2]) / n for r, n in used))}
     return {"span_us": round(span / 1e3, 2), "sms": len(by_sm),
             "ctas": len(log), "ctas_with_blocks": len(used),
             "ctas_per_sm_max": max(len(v) for v in by_sm.values()),
@@ -261,10 +275,7 @@ def summarize(log, blocks_per_tile):
                 "median_ns": statistics.median(gaps) if gaps else None,
                 "share_of_sm_time": round(sum(gaps) / sm_time, 3)},
             "idle_tail_share": round(sum(idle_tail) / sm_time, 3),
-            "loop_ns_per_block_median": round(statistics.median(
-                (r[3] - r[2]) / n for r, n in used)),
-            "loop_cycles_per_block_median": round(statistics.median(
-                (r[9 + 3] - r[9 + 2]) / n for r, n in used))}
+            **per_block}
 
 
 def summarize_persistent(log, ctas):
@@ -331,6 +342,61 @@ def summarize_persistent(log, ctas):
                          if c2 == c) for c in range(ctas)) / sm_time, 3)}
 
 
+def dense_problem(kernel):
+    """The dense shape a dense `kernel` is timed on here and in
+    bench/turn_timing.py: B2 T8192, H = 2048 / D (bench/dense_vs_fa4.py's
+    first), random inputs of its dtype in four rotated sets. Returns the
+    shape's description, the packed sets and a launcher per kernel:
+    launcher(k)(packed set)."""
+    import torch
+    from dense_vs_fa4 import bsattn_runner
+    manifest = kernel.manifest
+    q = next(x for x in manifest["arguments"] if x["role"] == "q")
+    D = q["shape"][-1]
+    dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[q["dtype"]]
+    B, T, H = 2, 8192, 2048 // D
+    torch.manual_seed(0)
+    sets = []
+    for _ in range(4):
+        q, k, v = (torch.randn(B, H, T, D, device="cuda", dtype=dtype)
+                   for _ in range(3))
+        sets.append((q, k, v, torch.empty_like(q),
+                     torch.empty(B, H, T, device="cuda")))
+    tiles = (T + manifest["grid"][0]["divide_by"] - 1) // \
+        manifest["grid"][0]["divide_by"] * B * H
+    shape = {"D": D, "dtype": str(dtype), "B": B, "H": H, "T": T,
+             "tiles": tiles}
+    runners = {}
+
+    def launcher(k):
+        if k not in runners:
+            pack, launch = bsattn_runner(k, B, H, T, dtype)
+            runners[k] = (launch, [pack(*s) for s in sets])
+        launch, packed = runners[k]
+        return launch, packed
+    return shape, launcher
+
+
+def run_dense(kernel, baseline, meta, out):
+    """Phases of a one-CTA-per-tile dense kernel (causal or full) on
+    dense_problem's shape, beside the uninstrumented kernel's time."""
+    from dense_vs_fa4 import time_ms
+    shape, launcher = dense_problem(kernel)
+    row = {"case": "dense", **shape}
+    for label, k in (("instrumented", kernel), ("baseline", baseline)):
+        if k is not None:
+            launch, packed = launcher(k)
+            row[f"{label}_ms"] = round(time_ms(launch, packed), 4)
+    clear_log(kernel)
+    launch, packed = launcher(kernel)
+    launch(packed[0])
+    row.update(summarize(read_log(kernel, shape["tiles"])))
+    print(json.dumps(row), flush=True)
+    if out:
+        with open(out, "w") as f:
+            json.dump({**meta, "rows": [row]}, f, indent=1)
+
+
 def run(a):
     import torch
     sys.path.insert(0, os.path.dirname(__file__))
@@ -340,6 +406,17 @@ def run(a):
         a.baseline, a.baseline_manifest or a.manifest)
         if a.baseline else None)
     persistent = kernel.manifest.get("persistent", False)
+    meta = {"device": torch.cuda.get_device_name(), "cubin": a.cubin,
+            "baseline": a.baseline, "command": " ".join(sys.argv),
+            "commit": os.environ.get("BSATTN_COMMIT")}
+    sparsity = kernel.manifest["sparsity"]
+    if sparsity in ("#bsattn.causal", "#bsattn.full"):
+        if persistent:
+            sys.exit("phase_timing run: dense kernels one CTA per tile only")
+        return run_dense(kernel, baseline, meta, a.out)
+    if not sparsity.startswith("#bsattn.csr"):
+        sys.exit(f"phase_timing run: no cases for {sparsity} (CSR: the "
+                 "challenge's; causal or full: dense)")
     sms = torch.cuda.get_device_properties(0).multi_processor_count
     fam = ("sliding_window", "sliding_window_global",
            "sliding_window_retrieval")
@@ -349,9 +426,6 @@ def run(a):
              ("full-window-w8", 2, 16, 8192, (fam[0], 8, 0, 0, 0.7, 1.0)),
              ("full-global-w7", 2, 16, 8192, (fam[1], 7, 4, 0, 0.7, 1.0)),
              ("full-retrieval-w7", 2, 16, 8192, (fam[2], 7, 0, 4, 0.2, 1.0))]
-    meta = {"device": torch.cuda.get_device_name(), "cubin": a.cubin,
-            "baseline": a.baseline, "command": " ".join(sys.argv),
-            "commit": os.environ.get("BSATTN_COMMIT")}
     floors = {"flops": 723e12, "bytes": 4.2e12}
     results = []
     for i, (name, B, H, T, spec) in enumerate(cases):

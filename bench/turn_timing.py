@@ -36,8 +36,8 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from phase_timing import (clear_log, first_instruction,  # noqa: E402
-                          read_words, splice)
+from phase_timing import (clear_log, dense_problem,  # noqa: E402
+                          first_instruction, read_words, splice)
 
 POINTS = ["turn", "issued", "s_ready", "softmax", "pv_done",
           "next_turn_wait"]
@@ -203,40 +203,24 @@ def summarize(log, ctas, warpgroups):
 
 def run(a):
     import torch
-    from dense_vs_fa4 import bsattn_runner, time_ms  # noqa: E402
+    from dense_vs_fa4 import time_ms  # noqa: E402
     import bsattn_cuda  # noqa: E402  (dense_vs_fa4 puts it on the path)
     kernel = bsattn_cuda.Kernel.from_files(a.cubin, a.manifest)
-    manifest = kernel.manifest
-    D = next(x["shape"][-1] for x in manifest["arguments"]
-             if x["role"] == "q")
-    dtype = {"f16": torch.float16, "bf16": torch.bfloat16}[next(
-        x["dtype"] for x in manifest["arguments"] if x["role"] == "q")]
-    warpgroups = manifest["block"][0] // 128 - 1
-    B, T, H = 2, 8192, 2048 // D
-    torch.manual_seed(0)
-    sets = []
-    for _ in range(4):
-        q, k, v = (torch.randn(B, H, T, D, device="cuda", dtype=dtype)
-                   for _ in range(3))
-        sets.append((q, k, v, torch.empty_like(q),
-                     torch.empty(B, H, T, device="cuda")))
-    row = {"D": D, "dtype": str(dtype), "B": B, "H": H, "T": T,
-           "consumer_warpgroups": warpgroups}
+    shape, launcher = dense_problem(kernel)
+    warpgroups = kernel.manifest["block"][0] // 128 - 1
+    row = {**shape, "consumer_warpgroups": warpgroups}
     for label, path in (("instrumented", a.cubin), ("baseline", a.baseline)):
         if not path:
             continue
         k = kernel if label == "instrumented" else \
             bsattn_cuda.Kernel.from_files(path, a.manifest)
-        pack, launch = bsattn_runner(k, B, H, T, dtype)
-        packed = [pack(*s) for s in sets]
+        launch, packed = launcher(k)
         row[f"{label}_ms"] = round(time_ms(launch, packed), 4)
     clear_log(kernel, LOG)
-    pack, launch = bsattn_runner(kernel, B, H, T, dtype)
-    launch(pack(*sets[0]))
+    launch, packed = launcher(kernel)
+    launch(packed[0])
     log = read_words(kernel, MAX_CTAS * MAX_WARPGROUPS * ITERS * WORDS, LOG)
-    ctas = (T + manifest["grid"][0]["divide_by"] - 1) // \
-        manifest["grid"][0]["divide_by"] * B * H
-    row["steps"] = summarize(log, ctas, warpgroups)
+    row["steps"] = summarize(log, shape["tiles"], warpgroups)
     print(json.dumps(row, indent=1))
     if a.out:
         with open(a.out, "w") as f:
