@@ -44,16 +44,15 @@ def BSAttnWarpSpecialize
     In a persistent kernel both roles run the tile loop, and its CTA
     barrier at each tile's start becomes named barrier 5 of the consumers
     and the producer's issuing warp, in the unaligned form (`barrier.sync`:
-    the roles reach it from different instructions). Dynamic tiles are
-    refused.
+    the roles reach it from different instructions). With dynamic tiles
+    the converting warps take that barrier too, since they read the tile
+    it hands over.
 
     The CTA grows by the producer's 128 threads; both roles keep the
     launch's even register budget (65536 / threads, rounded down to a
     multiple of 8) until `bsattn-rebalance-registers` moves registers from
     the producer to the consumers. Other kernels are left alone, so leaving
-    the tuning out switches the technique off. Persistent kernels are
-    refused for now: their per-tile CTA barrier would need the producer
-    too.
+    the tuning out switches the technique off.
   }];
   let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect",
                            "NVVM::NVVMDialect"];
