@@ -27,6 +27,8 @@ void bsattn::buildBSAttnToSchedulePipeline(OpPassManager &pm) {
 void bsattn::buildBSAttnToKernelPipeline(OpPassManager &pm) {
   buildBSAttnToSchedulePipeline(pm);
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(
+      bsattn::createBSAttnEarlyScalarLoads());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(bsattn::createBSAttnWarpSpecialize());
   kernels.addNestedPass<LLVM::LLVMFuncOp>(
       bsattn::createBSAttnRebalanceRegisters());

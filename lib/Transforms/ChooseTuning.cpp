@@ -128,7 +128,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*padding_tiles_last=*/false,
                          /*prefetch_indices=*/false,
                          /*prefetch_blocks=*/false,
-                         /*poly_exp2_columns=*/0, rescaleThreshold);
+                         /*poly_exp2_columns=*/0, rescaleThreshold,
+                         /*early_scalar_loads=*/false);
 }
 
 struct ChooseTuningPass

@@ -25,7 +25,7 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "pv_wait_columns": int, "early_next_query": bool,
                      "padding_tiles_last": bool, "prefetch_indices": bool,
                      "prefetch_blocks": bool, "poly_exp2_columns": int,
-                     "rescale_threshold": int}
+                     "rescale_threshold": int, "early_scalar_loads": bool}
 
 
 def choose_pv(pv, dtype):

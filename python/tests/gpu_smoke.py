@@ -76,6 +76,11 @@ PADDING_LAST_PERSISTENT = {**EARLY_NEXT_QUERY_DYNAMIC,
 PREFETCHED = {"stages": 3, "warp_specialize": True, "overlap": True,
               "pingpong": True, "producer_convert": True,
               "prefetch_indices": True, "prefetch_blocks": True}
+# The seq_lens and row_ptr loads issued before the set-up barrier: the
+# challenge kernel's techniques (CSR) and D = 64's 192-row causal tiles.
+EARLY_SCALAR_LOADS = {"stages": 3, "warp_specialize": True, "overlap": True,
+                      "pingpong": True, "producer_convert": True,
+                      "early_scalar_loads": True}
 # The exponentials of some key columns from the FMA units' polynomial:
 # 16 of 128 at D = 64 on 192-row tiles, and 24 among the challenge kernel's
 # split exponentials (some before the wait for P.V, some after).
@@ -188,6 +193,13 @@ def tail_cases(device, seq):
          {"tuning": PADDING_LAST_PERSISTENT}, halves),
         (f"T={seq} csr, prefetched indices and blocks", csr, retrieved,
          {"tuning": PREFETCHED}, halves),
+        (f"T={seq} csr, scalar loads before the set-up", csr, retrieved,
+         {"tuning": EARLY_SCALAR_LOADS}, halves),
+        (f"T={seq} D=64 causal f16, scalar loads before the set-up",
+         bsattn.causal(), causal,
+         {"head_dim": 64, "dtype": torch.float16,
+          "tuning": {**QUERY_TILES_192, "early_scalar_loads": True}},
+         halves),
         (f"T={seq} csr, exponentials partly on the FMA units", csr,
          retrieved, {"tuning": POLY_EXP2_PV_WAIT}, halves),
         (f"T={seq} csr, lazy rescale", csr, retrieved,

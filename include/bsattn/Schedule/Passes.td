@@ -19,6 +19,29 @@ def BSAttnAllocateShared
   }];
 }
 
+def BSAttnEarlyScalarLoads
+    : Pass<"bsattn-early-scalar-loads", "LLVM::LLVMFuncOp"> {
+  let summary = "Issue a tile's global scalar loads before the set-up barrier";
+  let description = [{
+    For a kernel whose `bsattn.tuning` has `early_scalar_loads = true`:
+    every `memref.load` of global memory in the kernel's entry block after
+    its set-up barrier (the last `nvvm.barrier0` there) whose operands the
+    ops after the barrier compute without memory effects (from the CTA's
+    coordinates and the kernel arguments) moves with that computation
+    right before the barrier. These are the loads of `seq_lens` and of a
+    CSR row's `row_ptr` entries, whose values decide the first TMA loads:
+    issued after the barrier and `setmaxnreg`, their latency delays those
+    loads (Q's TMA issues about a microsecond after the CTA starts, dense
+    causal on H100); issued before it, it overlaps the mbarrier set-up.
+    Every thread runs them, as before the schedule splits into roles. A
+    load indexed by another load or by shared memory stays, and so do
+    loads in nested regions (a persistent kernel's tile loop). Kernels
+    without the tuning are left alone. Not measured yet, so off in the
+    compiler's choice.
+  }];
+  let dependentDialects = ["memref::MemRefDialect"];
+}
+
 def BSAttnWarpSpecialize
     : Pass<"bsattn-warp-specialize", "LLVM::LLVMFuncOp"> {
   let summary = "Give the loads to a producer warpgroup";

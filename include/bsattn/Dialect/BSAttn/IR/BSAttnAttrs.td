@@ -235,6 +235,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     O's rescale (`bsattn-lazy-rescale`, FlashAttention-4's conditional
     rescaling): after the first blocks O's D / 2 multiplies per thread
     rarely run.
+    With `early_scalar_loads = true` the tile's loads of scalars from
+    global memory that need only the CTA's coordinates (`seq_lens`, a CSR
+    row's `row_ptr` entries) issue before the kernel's set-up barrier
+    (`bsattn-early-scalar-loads`), so that their latency overlaps the
+    mbarrier set-up instead of delaying the first TMA loads, whose issue
+    waits for the key-block count.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -262,7 +268,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$prefetch_indices,
     DefaultValuedParameter<"bool", "false">:$prefetch_blocks,
     DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns,
-    DefaultValuedParameter<"int64_t", "0">:$rescale_threshold
+    DefaultValuedParameter<"int64_t", "0">:$rescale_threshold,
+    DefaultValuedParameter<"bool", "false">:$early_scalar_loads
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
