@@ -298,7 +298,9 @@ class AttentionGen:
                                "#bsattn.tuning<rescale_threshold = 8>",
                                "#bsattn.tuning<stages = 3, warp_specialize = true, overlap = true, pingpong = true, pv_wait_columns = 48, rescale_threshold = 8>",
                                "#bsattn.tuning<rescale_threshold = 15>",
-                               "#bsattn.tuning<block_q = 192, warpgroups = 3>"])
+                               "#bsattn.tuning<block_q = 192, warpgroups = 3>",
+                               "#bsattn.tuning<early_scalar_loads = true>",
+                               "#bsattn.tuning<stages = 3, warp_specialize = true, persistent = true, dynamic_tiles = true, early_scalar_loads = true>"])
             attrs.append("tuning = " + tuning)
             if "= 0" in tuning or "= 9" in tuning or tuning in (
                     "#bsattn.tuning<pingpong = true>", "#bsattn.tuning<overlap = true>",
