@@ -399,6 +399,10 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             "attention_csr_bf16_d128",
             f"T={seq} csr, prefetched indices and blocks: "
             "attention_csr_bf16_d128",
+            f"T={seq} csr, scalar loads before the set-up: "
+            "attention_csr_bf16_d128",
+            f"T={seq} D=64 causal f16, scalar loads before the set-up: "
+            "attention_causal_f16_d64",
             f"T={seq} csr, exponentials partly on the FMA units: "
             "attention_csr_bf16_d128",
             f"T={seq} csr, lazy rescale: attention_csr_bf16_d128",
@@ -419,7 +423,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             "attention_full_f16_d64",
             f"T={seq} D=64 causal f16, exponentials partly on the FMA "
             "units: attention_causal_f16_d64")]
-    # The tails add twenty-one kernels (full f16 of D = 128, 192 and 256,
+    # The tails add twenty-three kernels (full f16 of D = 128, 192 and 256,
     # causal f16 of D = 256, grouped csr with f16 P.V, D = 64 causal and
     # full f16 with 192-row tiles, persistent csr with one Q buffer, without
     # and with the carried schedule, and with the next Q loaded during the
@@ -427,6 +431,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
     # exponentials, csr with padding tiles last, one CTA per tile and
     # persistent, csr with prefetched indices and blocks, csr and D = 64
     # causal f16 with exponentials on the FMA units, csr with the lazy
-    # rescale at two scales, D = 64 and 256 causal f16 with it), the head
+    # rescale at two scales, D = 64 and 256 causal f16 with it, csr and
+    # D = 64 causal f16 with the scalar loads before the set-up), the head
     # dims three each.
-    assert len(list(isolated_cache.iterdir())) == 48
+    assert len(list(isolated_cache.iterdir())) == 50
