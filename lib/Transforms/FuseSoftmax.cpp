@@ -272,7 +272,13 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     emitIf(b, loc, arith::AndIOp::create(b, loc, noEntries, hasNext),
            [&] { emitPrefetch(b, loc, *next, zero, firstStep); });
   } else {
-    LoadQOp::create(b, loc, ValueRange{});
+    // Q's load comes first in the tile: its issue then does not wait for the
+    // loads (seq_lens, CSR offsets) that the key-block schedule reads.
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&tile.getBody().front());
+      LoadQOp::create(b, loc, ValueRange{});
+    }
     emitPrefetch(b, loc, current, zero, zero);
   }
 

@@ -1,11 +1,13 @@
 // RUN: bsattn-opt %s --bsattn-fuse-softmax | FileCheck %s
 
-// A key-block loop becomes the pipelined online softmax: load Q, prefetch
-// entry 0, then per entry prefetch the next used one into the next ring
-// step, and compute only used entries.
+// A key-block loop becomes the pipelined online softmax: load Q (first in
+// the tile, before anything the schedule reads), prefetch entry 0, then per
+// entry prefetch the next used one into the next ring step, and compute only
+// used entries.
 
 // CHECK-LABEL: func.func @fuse
 // CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index, %[[COUNT:.*]]: index, %[[SEQ:.*]]: index):
+// CHECK-NEXT: bsattn.load_q
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
@@ -13,7 +15,7 @@
 // CHECK: %[[M0:.*]] = bsattn.splat %[[NINF]] : !bsattn.rows<128, f32>
 // CHECK: %[[L0:.*]] = bsattn.splat %[[ZERO]] : !bsattn.rows<128, f32>
 // CHECK: %[[A0:.*]] = bsattn.splat %[[ZERO]] : !bsattn.tile<128 x 128, f32>
-// CHECK: bsattn.load_q
+// CHECK-NOT: bsattn.load_q
 // CHECK: %[[ANY:.*]] = arith.cmpi slt, %[[C0]], %[[COUNT]]
 // CHECK: scf.if %[[ANY]] {
 // CHECK:   %[[V0:.*]] = arith.cmpi sle, %[[C0]], %[[QB]]
