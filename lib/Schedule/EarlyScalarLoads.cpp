@@ -60,16 +60,12 @@ struct EarlyScalarLoadsPass
     TuningAttr tuning = getKernelTuning(kernel);
     if (!tuning || !tuning.getEarlyScalarLoads())
       return;
-    Block &entry = kernel.getBody().front();
-    auto setUp = llvm::find_if(llvm::reverse(entry), [](Operation &op) {
-      return isa<NVVM::Barrier0Op>(op);
-    });
-    if (setUp == entry.rend()) {
+    Operation *barrier = getSetUpBarrier(kernel);
+    if (!barrier) {
       kernel.emitOpError() << "has no set-up barrier (nvvm.barrier0) for "
                               "bsattn-early-scalar-loads to move loads above";
       return signalPassFailure();
     }
-    Operation *barrier = &*setUp;
     SmallVector<memref::LoadOp> loads;
     for (Operation *op = barrier->getNextNode(); op; op = op->getNextNode())
       if (auto load = dyn_cast<memref::LoadOp>(op))

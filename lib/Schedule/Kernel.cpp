@@ -1,5 +1,4 @@
-//===- Kernel.cpp - what schedule passes look up in a kernel
-//---------------===//
+//===- Kernel.cpp - what schedule passes look up in a kernel ----*- C++ -*-===//
 
 #include "bsattn/Schedule/Kernel.h"
 
@@ -19,4 +18,11 @@ FailureOr<WarpSpecializeOp> bsattn::getWarpSpecialized(LLVM::LLVMFuncOp kernel,
   return kernel.emitOpError() << pass
                               << " needs a warp-specialized kernel (run "
                                  "bsattn-warp-specialize first)";
+}
+
+NVVM::Barrier0Op bsattn::getSetUpBarrier(LLVM::LLVMFuncOp kernel) {
+  for (Operation &op : llvm::reverse(kernel.getBody().front()))
+    if (auto barrier = dyn_cast<NVVM::Barrier0Op>(op))
+      return barrier;
+  return {};
 }

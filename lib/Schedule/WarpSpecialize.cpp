@@ -229,11 +229,8 @@ struct WarpSpecializePass
                            bool convertInProducer, bool persistent,
                            bool dynamicTiles) {
     Block &entry = kernel.getBody().front();
-    // The schedule starts after the set-up's CTA barrier.
-    auto setUp = llvm::find_if(llvm::reverse(entry), [](Operation &op) {
-      return isa<NVVM::Barrier0Op>(op);
-    });
-    if (setUp == entry.rend())
+    NVVM::Barrier0Op setUp = getSetUpBarrier(kernel);
+    if (!setUp)
       return kernel.emitOpError() << "has no set-up barrier (nvvm.barrier0) "
                                      "before its schedule";
     SmallVector<Operation *> schedule;

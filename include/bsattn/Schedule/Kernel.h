@@ -6,6 +6,7 @@
 #include "bsattn/Dialect/BSAttn/IR/BSAttn.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 
 namespace mlir::bsattn {
 
@@ -16,6 +17,11 @@ TuningAttr getKernelTuning(LLVM::LLVMFuncOp kernel);
 /// which needs it, where the kernel has none.
 FailureOr<WarpSpecializeOp> getWarpSpecialized(LLVM::LLVMFuncOp kernel,
                                                StringRef pass);
+
+/// The barrier that ends the kernel's set-up (mbarrier initialization): the
+/// last `nvvm.barrier0` of its entry block, or null where it has none. The
+/// schedule starts after it.
+NVVM::Barrier0Op getSetUpBarrier(LLVM::LLVMFuncOp kernel);
 
 } // namespace mlir::bsattn
 
