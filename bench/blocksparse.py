@@ -20,11 +20,14 @@ max(FLOPs / 700e12, bytes / 4.25e12), FLOPs = 4 * 128^3 per used (query
 block, key block) pair, bytes = q, k, v of the valid tokens plus o and lse.
 
 FA4 has no per-batch sequence lengths in block-sparse mode, so it runs the
-same pattern at seq_len = T; the first kernel of --variants is timed there
-too (`seq_t_ms`), and `fa4_speedup` = FA4 time / that time. FA4's Python
-launch path costs ~0.18 ms a call, so it is replayed from CUDA graphs
-(`fa4_timing` says "burst" where capture failed and back-to-back calls were
-timed instead).
+same pattern at seq_len = T; the first kernel of --fa4-variants (default:
+of --variants) is timed there too (`seq_t_ms`), and `fa4_speedup` = FA4
+time / that time. More --fa4-variants are timed at seq_len = T too
+(`seq_t_variant_ms`, `fa4_speedup_variant`): a kernel with bf16 P.V beside
+FA4, which rounds P to bf16 too, compares the two at the same numerics.
+FA4's Python launch path costs ~0.18 ms a call, so it is replayed from CUDA
+graphs (`fa4_timing` says "burst" where capture failed and back-to-back
+calls were timed instead).
 """
 import argparse
 import copy
@@ -167,12 +170,19 @@ def main():
     parser.add_argument("--variants", required=True,
                         help="comma-separated kernel names under --kernels")
     parser.add_argument("--fa4", help="folder holding bench_fa4.py")
+    parser.add_argument("--fa4-variants",
+                        help="kernels timed at seq_len = T beside FA4 "
+                        "(default: the first of --variants)")
     parser.add_argument("--suites", default="quick,full,broad")
     parser.add_argument("--rounds", type=int, default=2,
                         help="timing rounds per case, in alternating order")
     parser.add_argument("--out", required=True)
     a = parser.parse_args()
     variants = a.variants.split(",")
+    fa4_variants = (a.fa4_variants or variants[0]).split(",")
+    unknown = sorted(set(fa4_variants) - set(variants))
+    if unknown:
+        parser.error(f"--fa4-variants not in --variants: {unknown}")
     kernels = {v: bsattn_cuda.Kernel.from_files(
         os.path.join(a.kernels, v + ".cubin"),
         os.path.join(a.kernels, v + ".json")) for v in variants}
@@ -220,11 +230,19 @@ def main():
             row["ratio_to_floor"] = row["device_ms"] / row["floor_ms"]
             if fa4 is not None:
                 full = torch.full_like(case.seq_lens, T)
-                row["seq_t_ms"] = event_ms(
-                    Runner(kernels[first], case, full, sets), len(sets))
+                seq_t = {name: event_ms(
+                    Runner(kernels[name], case, full, sets), len(sets))
+                    for name in fa4_variants}
+                row["seq_t_ms"] = seq_t[fa4_variants[0]]
+                if len(fa4_variants) > 1:
+                    row["seq_t_variant_ms"] = seq_t
                 try:
                     row["fa4_ms"], row["fa4_timing"] = fa4_ms(fa4, case, sets)
                     row["fa4_speedup"] = row["fa4_ms"] / row["seq_t_ms"]
+                    if len(fa4_variants) > 1:
+                        row["fa4_speedup_variant"] = {
+                            name: row["fa4_ms"] / ms
+                            for name, ms in seq_t.items()}
                 except Exception as error:  # noqa: BLE001 - recorded
                     row["fa4_error"] = str(error)[:300]
             print(json.dumps(row), flush=True)
@@ -251,6 +269,8 @@ def main():
               " ".join(f"{r['variant_ms'][v]:8.4f}" for v in variants) +
               f" {r['floor_ms']:8.4f} {r['ratio_to_floor']:7.2f}"
               f" {r.get('fa4_speedup', float('nan')):6.2f}" +
+              "".join(f" {name}:{x:.2f}" for name, x in
+                      r.get("fa4_speedup_variant", {}).items()) +
               ("" if all(r["correct"].values()) else "  WRONG"))
 
 
