@@ -385,13 +385,14 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst,
   }
 
   // The first landing the block waits for is the tile's Q: complete for
-  // the whole tile, unlike K's, whose slot may go back (and be refilled)
-  // right after Q.K^T.
-  Operation *anchor = nullptr;
-  if (anchorSoftmax)
-    anchor = *llvm::find_if(beforeWait, [](Operation *op) {
-      return isa<nvgpu::MBarrierTryWaitParityOp>(op);
-    });
+  // the whole tile once the first block has waited for it, unlike K's,
+  // whose slot may go back (and be refilled) right after Q.K^T.
+  Operation *queryWait = nullptr;
+  if (auto found = llvm::find_if(beforeWait,
+                                 llvm::IsaPred<nvgpu::MBarrierTryWaitParityOp>);
+      found != beforeWait.end())
+    queryWait = *found;
+  Operation *anchor = anchorSoftmax ? queryWait : nullptr;
 
   OpBuilder b(loop);
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
@@ -450,8 +451,11 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst,
     IRMapping now;
     now.map(loop.getInductionVar(), rotated.getInductionVar());
     now.map(loop.getRegionIterArgs(), state.take_front(numArgs));
+    // The prologue's block waited for Q; the later ones need not, which
+    // takes a barrier round trip off each block's way to its products.
     for (Operation *op : beforeWait)
-      lb.clone(*op, now);
+      if (op != queryWait)
+        lb.clone(*op, now);
     IRMapping previous = stageInputs(parts, stage, numArgs, state);
     stage.emitIssue(lb, previous);
     auto scoresWait = cast<WgmmaWaitOp>(lb.clone(*parts.scoresWait, now));

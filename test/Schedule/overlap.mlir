@@ -17,8 +17,11 @@
 // CHECK-NEXT: %[[VALUES:.*]] = nvgpu.mbarrier.create -> {{.*}} num_barriers = 3>
 // CHECK: bsattn.warp_specialize consumers
 // CHECK: %[[ANY:.*]] = arith.cmpi sgt, %[[COUNT:.*]], %c0 : index
-// Prologue: block 0's S, softmax and O = alpha O.
+// Prologue: block 0's S (after the tile's Q and block 0's K have landed),
+// softmax and O = alpha O.
 // CHECK: %[[FIRST:.*]]:4 = scf.if %[[ANY]] -> (!bsattn.rows<128, f32>, !bsattn.rows<128, f32>, !bsattn.tile<128 x 128, f32>, !bsattn.tile<128 x 128, bf16>) {
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[QUERY]][
+// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: %[[S0:.*]] = bsattn.wgmma_ss
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
@@ -31,9 +34,11 @@
 // CHECK: }
 // The loop from block 1 carries O, the previous P and the previous slot.
 // CHECK: %[[LOOP:.*]]:6 = scf.for %[[J:.*]] = %c1 to %[[COUNT]] step %c1 iter_args(%{{.*}} = %[[FIRST]]#0, %{{.*}} = %[[FIRST]]#1, %[[O:.*]] = %[[FIRST]]#2, %[[CTR:.*]] = %{{.*}}, %[[P:.*]] = %[[FIRST]]#3, %[[PREV:.*]] = %c0)
-// Block j's K has landed (Q's barrier first).
-// CHECK: nvgpu.mbarrier.try_wait.parity %[[QUERY]][
-// CHECK-NEXT: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
+// Block j's K has landed; Q, which the prologue's block waited for, is
+// not waited for again before the products.
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity %[[QUERY]][
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[KEYS]][
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity %[[QUERY]][
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: %[[S:.*]] = bsattn.wgmma_ss
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned

@@ -131,6 +131,10 @@ def BSAttnOverlap : Pass<"bsattn-overlap", "LLVM::LLVMFuncOp"> {
     `bsattn.rows_fma` for the sum, so that the exponentials after the wait
     share issue slots with O's rescale and P's packing.
 
+    Only the prologue's block waits for the tile's Q to land: its barrier
+    phase stays complete for the whole tile, so the later blocks go to
+    their products after K's wait alone.
+
     The loop carries the previous block's P (and any loaded index the P.V
     stage reads) to the next iteration; addresses are recomputed. A slot
     is held one iteration longer, so the ring wants one stage more
