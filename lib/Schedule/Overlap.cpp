@@ -40,6 +40,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::bsattn {
@@ -384,12 +385,20 @@ LogicalResult rotate(scf::ForOp loop, bool anchorSoftmax, bool rescaleFirst,
     split.emplace(softmax, pvWaitColumns);
   }
 
-  // The first landing the block waits for is the tile's Q: complete for
-  // the whole tile once the first block has waited for it, unlike K's,
-  // whose slot may go back (and be refilled) right after Q.K^T.
+  // The tile's Q landing: the block's wait on the same barrier and phase
+  // in every iteration (K's waits on the block's ring slot). It stays
+  // complete for the whole tile once the first block has waited for it,
+  // where K's slot may go back (and be refilled) right after Q.K^T.
   Operation *queryWait = nullptr;
-  if (auto found = llvm::find_if(beforeWait,
-                                 llvm::IsaPred<nvgpu::MBarrierTryWaitParityOp>);
+  if (auto found = llvm::find_if(
+          beforeWait,
+          [&](Operation *op) {
+            return isa<nvgpu::MBarrierTryWaitParityOp>(op) &&
+                   llvm::all_of(op->getOperands(), [&](Value operand) {
+                     return loop.isDefinedOutsideOfLoop(operand) ||
+                            matchPattern(operand, m_Constant());
+                   });
+          });
       found != beforeWait.end())
     queryWait = *found;
   Operation *anchor = anchorSoftmax ? queryWait : nullptr;
