@@ -662,15 +662,32 @@ RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
     // The lane's scores of the row half in kMaxChains interleaved chains
     // (FlashAttention-4's form): each max waits on one issued
     // kMaxChains * 2 instructions earlier instead of on the one before.
-    SmallVector<Value> chains(kMaxChains, h.f32(-INFINITY));
+    // A chain starts at its first score: a -inf seed would cost an
+    // instruction per chain that LLVM may not fold (maxnum(-inf, NaN) is
+    // -inf), and every NaN the seed would absorb is dropped by the next
+    // maxnum all the same.
+    SmallVector<Value> chains;
     int64_t position = 0;
-    for (auto [i, score] : llvm::enumerate(scores))
-      if (rowHalf(i) == half) {
-        Value &chain = chains[position++ % kMaxChains];
-        chain = h.maxNum(chain, score);
+    for (auto [i, score] : llvm::enumerate(scores)) {
+      if (rowHalf(i) != half)
+        continue;
+      if (chains.size() < kMaxChains) {
+        chains.push_back(score);
+        continue;
       }
-    Value local = h.maxNum(h.maxNum(chains[0], chains[1]),
-                           h.maxNum(chains[2], chains[3]));
+      Value &chain = chains[position++ % kMaxChains];
+      chain = h.maxNum(chain, score);
+    }
+    assert(!chains.empty() && "a thread holds scores of both row halves");
+    while (chains.size() > 1) {
+      SmallVector<Value> pairs;
+      for (size_t c = 0; c + 1 < chains.size(); c += 2)
+        pairs.push_back(h.maxNum(chains[c], chains[c + 1]));
+      if (chains.size() % 2)
+        pairs.push_back(chains.back());
+      chains = std::move(pairs);
+    }
+    Value local = chains.front();
     // The scale is positive, so it commutes with the maximum.
     local = arith::MulFOp::create(h.b, h.loc,
                                   quadReduce(h, local, /*isMax=*/true), scale);
@@ -740,7 +757,9 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
     RowMaxima maxima = emitRowMaxima(h, scores, h.unpack(adaptor.getMax()),
                                      scale, op.getRescaleThreshold());
     SmallVector<Value> probs(scores.size());
-    SmallVector<Value, 2> rowSum(2, h.f32(0.0));
+    // -0 + p is p exactly, so LLVM folds the first add away (0 + p is not
+    // p for p = -0).
+    SmallVector<Value, 2> rowSum(2, h.f32(-0.0));
     emitExponentials(h, scores, maxima.offset, scale, 0,
                      op.getScores().getType().getCols(), op.getPolyColumns(),
                      probs, rowSum);

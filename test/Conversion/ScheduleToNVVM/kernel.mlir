@@ -65,22 +65,23 @@
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 
 // mask (the diagonal block) and online_softmax: the lane's 32 scores of a
-// row half in four interleaved maximum chains joined at the end, quad max
-// (two shuffles per row half), ex2 with the scale folded in, the lane's
-// partial sums (no shuffle: normalize adds them up).
+// row half in four interleaved maximum chains, each starting at one of the
+// first four scores (no -inf seed), joined at the end, quad max (two
+// shuffles per row half), ex2 with the scale folded in, the lane's partial
+// sums (no shuffle: normalize adds them up).
 // CHECK: arith.select
-// CHECK: %[[C0:.*]] = llvm.intr.maxnum(%[[NINF:.*]], %{{.*}}) : (f32, f32) -> f32
-// CHECK-NEXT: %[[C1:.*]] = llvm.intr.maxnum(%[[NINF]], %{{.*}}) : (f32, f32) -> f32
-// CHECK-NEXT: %[[C2:.*]] = llvm.intr.maxnum(%[[NINF]], %{{.*}}) : (f32, f32) -> f32
-// CHECK-NEXT: %[[C3:.*]] = llvm.intr.maxnum(%[[NINF]], %{{.*}}) : (f32, f32) -> f32
+// CHECK: %[[C0:.*]] = llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// CHECK-NEXT: %[[C1:.*]] = llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// CHECK-NEXT: %[[C2:.*]] = llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// CHECK-NEXT: %[[C3:.*]] = llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK-NEXT: llvm.intr.maxnum(%[[C0]], %{{.*}}) : (f32, f32) -> f32
 // CHECK-NEXT: llvm.intr.maxnum(%[[C1]], %{{.*}}) : (f32, f32) -> f32
 // CHECK-NEXT: llvm.intr.maxnum(%[[C2]], %{{.*}}) : (f32, f32) -> f32
 // CHECK-NEXT: llvm.intr.maxnum(%[[C3]], %{{.*}}) : (f32, f32) -> f32
-// CHECK-COUNT-24: llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// CHECK-COUNT-20: llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK-NEXT: %[[J0:.*]] = llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK-NEXT: %[[J1:.*]] = llvm.intr.maxnum(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
-// CHECK-NEXT: llvm.intr.maxnum(%[[J1]], %[[J0]]) : (f32, f32) -> f32
+// CHECK-NEXT: llvm.intr.maxnum(%[[J0]], %[[J1]]) : (f32, f32) -> f32
 // CHECK-COUNT-4: nvvm.shfl.sync bfly
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK: llvm.intr.fma
