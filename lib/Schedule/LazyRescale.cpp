@@ -57,8 +57,10 @@ struct LazyRescalePass
     IntegerAttr threshold = b.getI64IntegerAttr(tuning.getRescaleThreshold());
     getOperation().walk([&](Operation *op) {
       TypeSwitch<Operation *>(op)
-          .Case<OnlineSoftmaxOp, RowMaxOp>(
-              [&](auto softmax) { softmax.setRescaleThresholdAttr(threshold); })
+          .Case<OnlineSoftmaxOp, RowMaxOp>([&](auto softmax) {
+            softmax.setRescaleThresholdAttr(threshold);
+            softmax.setVoteKeptMaxima(tuning.getWarpKeptMaxima());
+          })
           .Case<RescaleOp>(skipUnitFactorsAndHoist);
     });
   }

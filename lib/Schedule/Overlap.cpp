@@ -301,7 +301,8 @@ public:
     Value scores = mapping.lookupOrDefault(softmax.getScores());
     auto rowMax = RowMaxOp::create(
         b, loc, scores, mapping.lookupOrDefault(softmax.getMax()),
-        softmax.getScaleLog2Attr(), softmax.getRescaleThresholdAttr());
+        softmax.getScaleLog2Attr(), softmax.getRescaleThresholdAttr(),
+        softmax.getVoteKeptMaximaAttr());
     Value zero =
         arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
     auto first = ExpScoresOp::create(

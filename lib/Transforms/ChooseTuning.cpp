@@ -129,7 +129,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*prefetch_indices=*/false,
                          /*prefetch_blocks=*/false,
                          /*poly_exp2_columns=*/0, rescaleThreshold,
-                         /*early_scalar_loads=*/false);
+                         /*early_scalar_loads=*/false,
+                         /*warp_kept_maxima=*/false);
 }
 
 struct ChooseTuningPass

@@ -331,7 +331,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
         OnlineSoftmaxOp::create(b, loc, scoresType, rowsType, rowsType,
                                 rowsType, masked, max, sum, scaleLog2,
                                 /*poly_columns=*/nullptr,
-                                /*rescale_threshold=*/nullptr);
+                                /*rescale_threshold=*/nullptr,
+                                /*vote_kept_maxima=*/nullptr);
     Value newAcc = PVOp::create(b, loc, accType, acc, softmax.getAlpha(),
                                 softmax.getProbs(), step);
     // With early_next_query the last entry's slot holds o until it is

@@ -25,7 +25,8 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "pv_wait_columns": int, "early_next_query": bool,
                      "padding_tiles_last": bool, "prefetch_indices": bool,
                      "prefetch_blocks": bool, "poly_exp2_columns": int,
-                     "rescale_threshold": int, "early_scalar_loads": bool}
+                     "rescale_threshold": int, "early_scalar_loads": bool,
+                     "warp_kept_maxima": bool}
 
 
 def choose_pv(pv, dtype):

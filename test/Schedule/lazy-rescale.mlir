@@ -3,6 +3,8 @@
 // RUN: sed 's/overlap = true/overlap = true, rescale_before_pv = true/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=BEFORE
 // RUN: sed 's/, overlap = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=PLAIN
 // RUN: sed 's/, rescale_threshold = 8//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=OFF
+// RUN: sed 's/rescale_threshold = 8>/rescale_threshold = 8, warp_kept_maxima = true>/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=VOTE
+// RUN: sed 's/rescale_threshold = 8>/rescale_threshold = 8, warp_kept_maxima = true, pv_wait_columns = 48>/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=VOTESPLIT
 
 // With the tuning's rescale_threshold = 8 every softmax of the kernel keeps
 // its row maxima until they grow by more than 8 (a factor of 2^8) and every
@@ -51,6 +53,16 @@
 
 // OFF-NOT: rescale_threshold
 // OFF-NOT: skip_unit_factors
+// The tuning's warp_kept_maxima: every softmax and row maximum, the first
+// block's included, gets vote_kept_maxima beside its threshold (the
+// default leaves it off: the CHECK lines above end at the threshold).
+// VOTE: bsattn.online_softmax {{.*}} rescale_threshold = 8 vote_kept_maxima :
+// VOTE: scf.for
+// VOTE: bsattn.online_softmax {{.*}} rescale_threshold = 8 vote_kept_maxima :
+// VOTE: } producer
+// VOTESPLIT: scf.for
+// VOTESPLIT: bsattn.row_max {{.*}} rescale_threshold = 8 vote_kept_maxima :
+// VOTESPLIT: } producer
 !act = memref<1x2x512x128xbf16>
 func.func @lazy(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
                 %lens: memref<?xi32>) {

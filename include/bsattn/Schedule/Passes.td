@@ -194,7 +194,11 @@ def BSAttnLazyRescale : Pass<"bsattn-lazy-rescale", "LLVM::LLVMFuncOp"> {
     correction warpgroup rescales O; here it takes D / 2 multiplies per
     thread off most key blocks (after the first few a row's maximum
     seldom grows by 2^N), off the stretch between the previous P.V's wait
-    and the next P.V's issue. Kernels without the tuning are left alone.
+    and the next P.V's issue. With the tuning's `warp_kept_maxima` the
+    softmaxes and row maxima also get `vote_kept_maxima`: each warp checks its lanes' own maxima against
+    the threshold, and one whose rows all keep theirs skips the reduction
+    across each row's four lanes before its exponentials. Kernels
+    without the tuning are left alone.
   }];
 }
 

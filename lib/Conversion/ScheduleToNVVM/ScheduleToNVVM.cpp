@@ -652,66 +652,133 @@ Value usedMaximum(HopperBuilder &h, Value max) {
   return arith::SelectOp::create(h.b, h.loc, empty, h.f32(0.0), max);
 }
 
+/// The lane's maximum of its scores in row half `half`, in kMaxChains
+/// interleaved chains (FlashAttention-4's form): each max waits on one
+/// issued kMaxChains * 2 instructions earlier instead of on the one before.
+/// A chain starts at its first score: a -inf seed would cost an instruction
+/// per chain that LLVM may not fold (maxnum(-inf, x) is -inf for a NaN x),
+/// and every NaN the seed would absorb is dropped by the next maxnum all
+/// the same.
+Value laneMaximum(HopperBuilder &h, ArrayRef<Value> scores, int64_t half) {
+  SmallVector<Value> chains;
+  int64_t position = 0;
+  for (auto [i, score] : llvm::enumerate(scores)) {
+    if (rowHalf(i) != half)
+      continue;
+    if (chains.size() < kMaxChains) {
+      chains.push_back(score);
+      continue;
+    }
+    Value &chain = chains[position++ % kMaxChains];
+    chain = h.maxNum(chain, score);
+  }
+  assert(!chains.empty() && "a thread holds scores of both row halves");
+  while (chains.size() > 1) {
+    SmallVector<Value> pairs;
+    for (size_t c = 0; c + 1 < chains.size(); c += 2)
+      pairs.push_back(h.maxNum(chains[c], chains[c + 1]));
+    if (chains.size() % 2)
+      pairs.push_back(chains.back());
+    chains = std::move(pairs);
+  }
+  return chains.front();
+}
+
+/// Whether a row maximum `maxOld` moves to `grown` (its maximum with a
+/// block's) under a rescale threshold N: by more than N. The growth, not
+/// old + N, which rounds at large maxima; a row's first finite maximum
+/// grows by +inf, one still at -inf by NaN (no move).
+Value movesPast(HopperBuilder &h, Value maxOld, Value grown,
+                int64_t threshold) {
+  Value growth = arith::SubFOp::create(h.b, h.loc, grown, maxOld);
+  return arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OGT, growth,
+                               h.f32(static_cast<double>(threshold)));
+}
+
 /// With a `rescaleThreshold` N a row keeps its old maximum, and alpha = 1,
-/// unless the block's exceeds it by more than N.
+/// unless the block's exceeds it by more than N. With `voteKept` (which
+/// needs N) a warp first votes on its lanes' own maxima: where none moves
+/// past N, no row's maximum does (a row's is its four lanes' largest), and
+/// the warp keeps its maxima without reducing them across the lanes.
 RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
                         ArrayRef<Value> maxOld, Value scale,
-                        std::optional<int64_t> rescaleThreshold) {
-  RowMaxima maxima;
-  for (int64_t half = 0; half < 2; ++half) {
-    // The lane's scores of the row half in kMaxChains interleaved chains
-    // (FlashAttention-4's form): each max waits on one issued
-    // kMaxChains * 2 instructions earlier instead of on the one before.
-    // A chain starts at its first score: a -inf seed would cost an
-    // instruction per chain that LLVM may not fold (maxnum(-inf, NaN) is
-    // -inf), and every NaN the seed would absorb is dropped by the next
-    // maxnum all the same.
-    SmallVector<Value> chains;
-    int64_t position = 0;
-    for (auto [i, score] : llvm::enumerate(scores)) {
-      if (rowHalf(i) != half)
-        continue;
-      if (chains.size() < kMaxChains) {
-        chains.push_back(score);
-        continue;
+                        std::optional<int64_t> rescaleThreshold,
+                        bool voteKept) {
+  SmallVector<Value, 2> lane(2);
+  auto laneOf = [&](int64_t half) {
+    if (!lane[half])
+      lane[half] = laneMaximum(h, scores, half);
+    return lane[half];
+  };
+  // The scale is positive, so it commutes with the maximum.
+  auto scaled = [&](Value max) {
+    return arith::MulFOp::create(h.b, h.loc, max, scale).getResult();
+  };
+  auto reduce = [&] {
+    RowMaxima maxima;
+    for (int64_t half = 0; half < 2; ++half) {
+      Value local = scaled(quadReduce(h, laneOf(half), /*isMax=*/true));
+      Value maxNew = h.maxNum(maxOld[half], local);
+      Value moved;
+      if (rescaleThreshold) {
+        moved = movesPast(h, maxOld[half], maxNew, *rescaleThreshold);
+        maxNew =
+            arith::SelectOp::create(h.b, h.loc, moved, maxNew, maxOld[half]);
       }
-      Value &chain = chains[position++ % kMaxChains];
-      chain = h.maxNum(chain, score);
+      Value used = usedMaximum(h, maxNew);
+      Value alpha =
+          h.exp2(arith::SubFOp::create(h.b, h.loc, maxOld[half], used));
+      // Exactly 1 where the maximum stayed, whatever exp2(0) rounds to, so
+      // that bsattn.rescale's skip_unit_factors sees it.
+      if (moved)
+        alpha = arith::SelectOp::create(h.b, h.loc, moved, alpha, h.f32(1.0));
+      maxima.maxNew.push_back(maxNew);
+      maxima.offset.push_back(arith::NegFOp::create(h.b, h.loc, used));
+      maxima.alpha.push_back(alpha);
     }
-    assert(!chains.empty() && "a thread holds scores of both row halves");
-    while (chains.size() > 1) {
-      SmallVector<Value> pairs;
-      for (size_t c = 0; c + 1 < chains.size(); c += 2)
-        pairs.push_back(h.maxNum(chains[c], chains[c + 1]));
-      if (chains.size() % 2)
-        pairs.push_back(chains.back());
-      chains = std::move(pairs);
-    }
-    Value local = chains.front();
-    // The scale is positive, so it commutes with the maximum.
-    local = arith::MulFOp::create(h.b, h.loc,
-                                  quadReduce(h, local, /*isMax=*/true), scale);
-    Value maxNew = h.maxNum(maxOld[half], local);
-    Value moved;
-    if (rescaleThreshold) {
-      // The growth, not old + N, which rounds at large maxima; a row's first
-      // finite maximum grows by +inf, one still at -inf by NaN (no move).
-      Value growth = arith::SubFOp::create(h.b, h.loc, maxNew, maxOld[half]);
-      moved =
-          arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OGT, growth,
-                                h.f32(static_cast<double>(*rescaleThreshold)));
-      maxNew = arith::SelectOp::create(h.b, h.loc, moved, maxNew, maxOld[half]);
-    }
-    Value used = usedMaximum(h, maxNew);
-    Value alpha = h.exp2(arith::SubFOp::create(h.b, h.loc, maxOld[half], used));
-    // Exactly 1 where the maximum stayed, whatever exp2(0) rounds to, so
-    // that bsattn.rescale's skip_unit_factors sees it.
-    if (moved)
-      alpha = arith::SelectOp::create(h.b, h.loc, moved, alpha, h.f32(1.0));
-    maxima.maxNew.push_back(maxNew);
-    maxima.offset.push_back(arith::NegFOp::create(h.b, h.loc, used));
-    maxima.alpha.push_back(alpha);
+    return maxima;
+  };
+  if (!voteKept)
+    return reduce();
+  assert(rescaleThreshold && "the verifier asks for a threshold");
+  // The vote makes the branch warp-uniform, which ptxas needs to keep the
+  // products around it asynchronous.
+  auto laneMoves = [&](int64_t half) {
+    return movesPast(h, maxOld[half],
+                     h.maxNum(maxOld[half], scaled(laneOf(half))),
+                     *rescaleThreshold);
+  };
+  Value firstMoves = laneMoves(0);
+  Value secondMoves = laneMoves(1);
+  Value anyLaneMoves =
+      arith::OrIOp::create(h.b, h.loc, firstMoves, secondMoves);
+  Value warpMoves =
+      NVVM::VoteSyncOp::create(h.b, h.loc, h.b.getI1Type(), h.i32(-1),
+                               anyLaneMoves, NVVM::VoteSyncKind::any);
+  Type f32 = h.b.getF32Type();
+  auto ifOp = scf::IfOp::create(h.b, h.loc, SmallVector<Type>(6, f32),
+                                warpMoves, /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(h.b);
+    h.b.setInsertionPointToStart(ifOp.thenBlock());
+    RowMaxima moved = reduce();
+    scf::YieldOp::create(h.b, h.loc,
+                         ValueRange{moved.maxNew[0], moved.maxNew[1],
+                                    moved.alpha[0], moved.alpha[1],
+                                    moved.offset[0], moved.offset[1]});
+    h.b.setInsertionPointToStart(ifOp.elseBlock());
+    Value one = h.f32(1.0);
+    scf::YieldOp::create(
+        h.b, h.loc,
+        ValueRange{
+            maxOld[0], maxOld[1], one, one,
+            arith::NegFOp::create(h.b, h.loc, usedMaximum(h, maxOld[0])),
+            arith::NegFOp::create(h.b, h.loc, usedMaximum(h, maxOld[1]))});
   }
+  RowMaxima maxima;
+  maxima.maxNew = {ifOp.getResult(0), ifOp.getResult(1)};
+  maxima.alpha = {ifOp.getResult(2), ifOp.getResult(3)};
+  maxima.offset = {ifOp.getResult(4), ifOp.getResult(5)};
   return maxima;
 }
 
@@ -754,8 +821,9 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
     SmallVector<Value> scores = h.unpack(adaptor.getScores());
     SmallVector<Value> sumOld = h.unpack(adaptor.getSum());
     Value scale = h.f32(op.getScaleLog2().convertToDouble());
-    RowMaxima maxima = emitRowMaxima(h, scores, h.unpack(adaptor.getMax()),
-                                     scale, op.getRescaleThreshold());
+    RowMaxima maxima =
+        emitRowMaxima(h, scores, h.unpack(adaptor.getMax()), scale,
+                      op.getRescaleThreshold(), op.getVoteKeptMaxima());
     SmallVector<Value> probs(scores.size());
     // -0 + p is p exactly, so LLVM folds the first add away (0 + p is not
     // p for p = -0).
@@ -783,9 +851,9 @@ struct RowMaxLowering : public SchedulePattern<RowMaxOp> {
     HopperBuilder h(rewriter, op.getLoc());
     SmallVector<Value> scores = h.unpack(adaptor.getScores());
     SmallVector<Value> max = h.unpack(adaptor.getMax());
-    RowMaxima maxima = emitRowMaxima(h, scores, max,
-                                     h.f32(op.getScaleLog2().convertToDouble()),
-                                     op.getRescaleThreshold());
+    RowMaxima maxima = emitRowMaxima(
+        h, scores, max, h.f32(op.getScaleLog2().convertToDouble()),
+        op.getRescaleThreshold(), op.getVoteKeptMaxima());
     rewriter.replaceOp(op, {h.pack(maxima.maxNew), h.pack(maxima.alpha)});
     return success();
   }

@@ -65,6 +65,43 @@
 // CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[OFFSET]])
 // CHECK: llvm.intr.fma(%[[ALPHA]], %{{.*}}, %{{.*}})
 // CHECK: llvm.return
+
+// With vote_kept_maxima each lane first checks its own maxima (no shuffle
+// yet) against the threshold, and a vote of the warp guards the reduction
+// across each row's lanes; a warp where no lane moves keeps the old maxima,
+// alpha exactly 1 and the old maxima's offsets, which the exponentials
+// take after the branch.
+// CHECK-LABEL: llvm.func @vote_kept_softmax
+// CHECK-NOT: nvvm.shfl.sync
+// CHECK: %[[L0:.*]] = arith.mulf %{{.*}}, %[[SCALE:.*]] : f32
+// CHECK-NEXT: %[[C0:.*]] = llvm.intr.maxnum(%[[OLD0:.*]], %[[L0]])
+// CHECK-NEXT: %[[G0:.*]] = arith.subf %[[C0]], %[[OLD0]] : f32
+// CHECK-NEXT: %[[N0:.*]] = arith.constant 8.000000e+00 : f32
+// CHECK-NEXT: %[[M0:.*]] = arith.cmpf ogt, %[[G0]], %[[N0]] : f32
+// CHECK-NOT: nvvm.shfl.sync
+// CHECK: %[[M1:.*]] = arith.cmpf ogt
+// CHECK-NEXT: %[[LANE:.*]] = arith.ori %[[M0]], %[[M1]] : i1
+// CHECK-NEXT: %[[ALL:.*]] = arith.constant -1 : i32
+// CHECK-NEXT: %[[WARP:.*]] = nvvm.vote.sync any %[[ALL]], %[[LANE]] -> i1
+// CHECK-NEXT: %[[R:.*]]:6 = scf.if %[[WARP]] -> (f32, f32, f32, f32, f32, f32) {
+// CHECK-COUNT-2: nvvm.shfl.sync bfly
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK-COUNT-2: nvvm.shfl.sync bfly
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK: scf.yield
+// CHECK-NEXT: } else {
+// CHECK-NOT: nvvm.shfl.sync
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NOT: nvvm.shfl.sync
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: scf.yield %[[OLD0]], %{{.*}}, %[[ONE]], %[[ONE]], %{{.*}}, %{{.*}} : f32, f32, f32, f32, f32, f32
+// CHECK-NEXT: }
+// CHECK-NEXT: arith.constant -0.000000e+00 : f32
+// CHECK-NEXT: llvm.intr.fma(%{{.*}}, %[[SCALE]], %[[R]]#4)
+// CHECK-NEXT: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK: llvm.intr.fma(%[[R]]#2, %{{.*}}, %{{.*}})
+// CHECK: llvm.return
 gpu.module @kernels {
   llvm.func @lazy() attributes {nvvm.kernel} {
     %zero = arith.constant 0.0 : f32
@@ -79,6 +116,13 @@ gpu.module @kernels {
     %s = bsattn.splat %zero : !bsattn.tile<128 x 64, f32>
     %m0 = bsattn.splat %zero : !bsattn.rows<128, f32>
     %p, %max, %sum, %alpha = bsattn.online_softmax %s, %m0, %m0 scale_log2 = 5.000000e-01 rescale_threshold = 4 : <128 x 64, f32>, <128, f32>
+    llvm.return
+  }
+  llvm.func @vote_kept_softmax() attributes {nvvm.kernel} {
+    %zero = arith.constant 0.0 : f32
+    %s = bsattn.splat %zero : !bsattn.tile<128 x 64, f32>
+    %m0 = bsattn.splat %zero : !bsattn.rows<128, f32>
+    %p, %max, %sum, %alpha = bsattn.online_softmax %s, %m0, %m0 scale_log2 = 5.000000e-01 rescale_threshold = 8 vote_kept_maxima : <128 x 64, f32>, <128, f32>
     llvm.return
   }
 }

@@ -157,6 +157,11 @@ func.func @f() attributes {t = #bsattn.tuning<rescale_threshold = 15>} { return 
 
 // -----
 
+// expected-error @+1 {{tuning warp_kept_maxima needs rescale_threshold > 0}}
+func.func @f() attributes {t = #bsattn.tuning<warp_kept_maxima = true>} { return }
+
+// -----
+
 // expected-error @+1 {{tuning early_next_query needs single_query_buffer = true, overlap = true and value_stages = 0}}
 func.func @f() attributes {t = #bsattn.tuning<persistent = true, warp_specialize = true, overlap = true, early_next_query = true>} { return }
 

@@ -317,3 +317,19 @@ func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
   %m, %a = bsattn.row_max %s, %r scale_log2 = 0.5 rescale_threshold = -1 : <128 x 128, f32>, <128, f32>
   return
 }
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.online_softmax' op keeps row maxima by a warp vote, which needs a rescale_threshold}}
+  %p, %m, %sum, %a = bsattn.online_softmax %s, %r, %r scale_log2 = 0.5 vote_kept_maxima : <128 x 128, f32>, <128, f32>
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.row_max' op keeps row maxima by a warp vote, which needs a rescale_threshold}}
+  %m, %a = bsattn.row_max %s, %r scale_log2 = 0.5 vote_kept_maxima : <128 x 128, f32>, <128, f32>
+  return
+}

@@ -52,7 +52,7 @@ LogicalResult TuningAttr::verify(
     bool descendingKeys, bool singleQueryBuffer, bool carrySchedule,
     int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast,
     bool prefetchIndices, bool prefetchBlocks, int64_t polyExp2Columns,
-    int64_t rescaleThreshold, bool earlyScalarLoads) {
+    int64_t rescaleThreshold, bool earlyScalarLoads, bool warpKeptMaxima) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -103,6 +103,9 @@ LogicalResult TuningAttr::verify(
                        << kMaxRescaleThreshold << "], got " << rescaleThreshold;
   if (pvWaitColumns && !overlap)
     return emitError() << "tuning pv_wait_columns needs overlap = true";
+  // Only a threshold lets a warp keep its rows' maxima.
+  if (warpKeptMaxima && !rescaleThreshold)
+    return emitError() << "tuning warp_kept_maxima needs rescale_threshold > 0";
   // The producer loads the next Q while the consumers finish (a load
   // issuer among the consumers, without warp_specialize, which overlap
   // needs, would wait for a release it makes only after the store in a

@@ -622,7 +622,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
                          false, false, 0, false, false, false, false, 0, false,
-                         false, false, false, 0, 0, false);
+                         false, false, false, 0, 0, false, false);
 }
 
 LogicalResult AttentionOp::verifyNoVariants() {
@@ -884,6 +884,9 @@ LogicalResult OnlineSoftmaxOp::verify() {
   if (failed(verifyPolyColumns(*this, getPolyColumns(), 0, scores.getCols())) ||
       failed(verifyRescaleThreshold(*this, getRescaleThreshold())))
     return failure();
+  if (getVoteKeptMaxima() && !getRescaleThreshold())
+    return emitOpError() << "keeps row maxima by a warp vote, which needs a "
+                            "rescale_threshold";
   auto tile = (*this)->getParentOfType<QueryTileOp>();
   if (!tile)
     return checkRows(*this, getMax().getType(), "row state", scores.getRows());

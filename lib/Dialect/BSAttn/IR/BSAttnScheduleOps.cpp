@@ -239,6 +239,9 @@ LogicalResult RescaleOp::verify() {
 LogicalResult RowMaxOp::verify() {
   if (getScores().getType().getRows() != getMax().getType().getRows())
     return emitOpError() << "needs one maximum per row";
+  if (getVoteKeptMaxima() && !getRescaleThreshold())
+    return emitOpError() << "keeps row maxima by a warp vote, which needs a "
+                            "rescale_threshold";
   return verifyRescaleThreshold(*this, getRescaleThreshold());
 }
 

@@ -235,6 +235,11 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     O's rescale (`bsattn-lazy-rescale`, FlashAttention-4's conditional
     rescaling): after the first blocks O's D / 2 multiplies per thread
     rarely run.
+    With `warp_kept_maxima = true` (needs `rescale_threshold`) each warp
+    first decides from its lanes' own maxima whether any of its rows'
+    maxima moves past the threshold; a warp where none does keeps them
+    without reducing them across each row's four lanes, so that its
+    exponentials start sooner (`bsattn-lazy-rescale`).
     With `early_scalar_loads = true` the tile's loads of scalars from
     global memory that need only the CTA's coordinates (`seq_lens`, a CSR
     row's `row_ptr` entries) issue before the kernel's set-up barrier
@@ -270,7 +275,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"bool", "false">:$prefetch_blocks,
     DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns,
     DefaultValuedParameter<"int64_t", "0">:$rescale_threshold,
-    DefaultValuedParameter<"bool", "false">:$early_scalar_loads
+    DefaultValuedParameter<"bool", "false">:$early_scalar_loads,
+    DefaultValuedParameter<"bool", "false">:$warp_kept_maxima
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -422,18 +422,24 @@ def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
     most 2^N; the result is the same softmax, as the sum and O are kept
     against the same maximum. 0 keeps only a maximum that did not grow
     (the tuning's 0 instead leaves the attribute off).
+    With `vote_kept_maxima` (set by `bsattn-lazy-rescale`; needs a
+    `rescale_threshold`) the lowering first checks each lane's own maxima
+    against the threshold, and a warp where no row's maximum moves keeps
+    them without the reduction across each row's lanes (a warp vote);
+    the results are the same.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        BSAttn_RowsType:$sum, F32Attr:$scale_log2,
                        OptionalAttr<DenseI64ArrayAttr>:$poly_columns,
-                       OptionalAttr<I64Attr>:$rescale_threshold);
+                       OptionalAttr<I64Attr>:$rescale_threshold,
+                       UnitAttr:$vote_kept_maxima);
   let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$max_new,
                       BSAttn_RowsType:$sum_new, BSAttn_RowsType:$alpha);
   let assemblyFormat = [{
     $scores `,` $max `,` $sum `scale_log2` `=` $scale_log2
     (`poly_columns` `=` $poly_columns^)?
-    (`rescale_threshold` `=` $rescale_threshold^)? attr-dict `:`
-    type($scores) `,` type($max)
+    (`rescale_threshold` `=` $rescale_threshold^)? (`vote_kept_maxima` $vote_kept_maxima^)?
+    attr-dict `:` type($scores) `,` type($max)
   }];
 }
 

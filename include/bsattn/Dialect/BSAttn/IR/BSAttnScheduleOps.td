@@ -283,15 +283,17 @@ def BSAttn_RowMaxOp : BSAttn_ScheduleOp<"row_max", [Pure,
     `bsattn.exp_scores` over column ranges and `bsattn.rows_fma`, so that
     other work can sit between its exponentials. `rescale_threshold`, as
     on `bsattn.online_softmax`: a row keeps `max` (and `alpha = 1`) unless
-    its scores exceed it by more than that.
+    its scores exceed it by more than that; `vote_kept_maxima` as there.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        F32Attr:$scale_log2,
-                       OptionalAttr<I64Attr>:$rescale_threshold);
+                       OptionalAttr<I64Attr>:$rescale_threshold,
+                       UnitAttr:$vote_kept_maxima);
   let results = (outs BSAttn_RowsType:$max_new, BSAttn_RowsType:$alpha);
   let assemblyFormat = [{
     $scores `,` $max `scale_log2` `=` $scale_log2
-    (`rescale_threshold` `=` $rescale_threshold^)? attr-dict `:`
+    (`rescale_threshold` `=` $rescale_threshold^)?
+    (`vote_kept_maxima` $vote_kept_maxima^)? attr-dict `:`
     type($scores) `,` type($max)
   }];
 }
