@@ -20,13 +20,38 @@
 # the d<D>_<dtype> kernels (with NONCAUSAL=1 also d<D>_<dtype>_full),
 # without a tuning attribute (the compiler's choice, bsattn-choose-tuning),
 # for an A/B against the examples' tuning (dense_vs_fa4.py --baseline).
+# CHOSEN_PLUS='params' (with CHOSEN=1) gives each of those kernels the
+# compiler's choice plus these tuning parameters, for an A/B of a knob
+# against the choice; a kernel whose choice they do not fit (its tuning
+# fails to verify) is left out with a note.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/.device/dense}
 mkdir -p "$out"
-variant() { # name dtype pv tuning (- for none) head_dim [kv_group] [sparsity]
+variant() { # name dtype pv tuning (- for none, + for the choice plus CHOSEN_PLUS) head_dim [kv_group] [sparsity]
   local tuning=", tuning = #bsattn.tuning<$4>"
-  [[ $4 == - ]] && tuning=""
+  [[ $4 == - || $4 == + ]] && tuning=""
+  write_mlir "$@"
+  if [[ $4 == + ]]; then
+    local chosen
+    chosen=$("$root/build/bin/bsattn-opt" \
+      --pass-pipeline='builtin.module(func.func(bsattn-choose-tuning))' \
+      "$out/$1.mlir" | grep -o '#bsattn.tuning<[^>]*>')
+    tuning=", tuning = ${chosen%>}, $CHOSEN_PLUS>"
+    write_mlir "$@"
+    if ! "$root/build/bin/bsattn-translate" --emit-cubin "$out/$1.mlir" \
+        -o "$out/$1.cubin" 2> "$out/$1.err"; then
+      echo "$1: the choice plus '$CHOSEN_PLUS' does not verify; left out" \
+           "($(head -c 200 "$out/$1.err"))"
+      rm -f "$out/$1".{mlir,cubin,err}
+      return 0
+    fi
+    rm -f "$out/$1.err"
+  fi
+  "$root/build/bin/bsattn-translate" --emit-cubin "$out/$1.mlir" -o "$out/$1.cubin"
+  "$root/build/bin/bsattn-translate" --emit-manifest "$out/$1.mlir" -o "$out/$1.json"
+}
+write_mlir() { # as variant; reads its `tuning`
   cat > "$out/$1.mlir" <<MLIR
 !act = memref<?x?x?x$5x$2>
 func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
@@ -39,8 +64,6 @@ func.func @$1(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
   return
 }
 MLIR
-  "$root/build/bin/bsattn-translate" --emit-cubin "$out/$1.mlir" -o "$out/$1.cubin"
-  "$root/build/bin/bsattn-translate" --emit-manifest "$out/$1.mlir" -o "$out/$1.json"
 }
 tunings=("warp_specialize = true"
          "warp_specialize = true, pingpong = true"
@@ -54,14 +77,16 @@ tunings=("warp_specialize = true"
          "stages = 4, warp_specialize = true, overlap = true, pingpong = true")
 suffixes=("" _pp _nows _s3 _ov _ovpp _pc _ov2 _ovpp2 _ovpp4)
 if [[ ${CHOSEN:-0} == 1 ]]; then
+  chosen=-
+  [[ -n ${CHOSEN_PLUS:-} ]] && chosen=+
   for d in ${HEAD_DIMS:-128}; do
-    variant "d${d}_f16" f16 f16 - "$d"
-    variant "d${d}_bf16_pvf16" bf16 f16 - "$d"
-    variant "d${d}_bf16_pvbf16" bf16 bf16 - "$d"
+    variant "d${d}_f16" f16 f16 $chosen "$d"
+    variant "d${d}_bf16_pvf16" bf16 f16 $chosen "$d"
+    variant "d${d}_bf16_pvbf16" bf16 bf16 $chosen "$d"
     if [[ ${NONCAUSAL:-0} == 1 ]]; then
-      variant "d${d}_f16_full" f16 f16 - "$d" 1 "#bsattn.full"
-      variant "d${d}_bf16_pvf16_full" bf16 f16 - "$d" 1 "#bsattn.full"
-      variant "d${d}_bf16_pvbf16_full" bf16 bf16 - "$d" 1 "#bsattn.full"
+      variant "d${d}_f16_full" f16 f16 $chosen "$d" 1 "#bsattn.full"
+      variant "d${d}_bf16_pvf16_full" bf16 f16 $chosen "$d" 1 "#bsattn.full"
+      variant "d${d}_bf16_pvbf16_full" bf16 bf16 $chosen "$d" 1 "#bsattn.full"
     fi
   done
   exit 0
