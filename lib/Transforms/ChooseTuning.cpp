@@ -116,6 +116,11 @@ TuningAttr chooseTuning(AttentionOp op) {
   // (2026-12-05-h100-full-rescale-shared-probs-poly-alpha.json); at D = 96,
   // 128 and 192 full patterns follow the causal measurements.
   int64_t rescaleThreshold = inOrder && !(headDim == 128 && convertsV) ? 8 : 0;
+  // Each warp votes on its lanes' own maxima before the quad shuffles, which
+  // then run only where a row moved: dense +2.4 to +3.5% at D = 64, +1.5 to
+  // +2.3% at D = 96, -0.2 to +3.7% at D = 128..256
+  // (bench/results/2026-12-06-h100-warp-kept-maxima.json, H100).
+  bool warpKeptMaxima = rescaleThreshold > 0;
   return TuningAttr::get(op.getContext(), blockQ, blockK, stages, warpgroups,
                          /*persistent=*/false, /*warp_specialize=*/true,
                          /*pingpong=*/pingpong,
@@ -130,7 +135,7 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*prefetch_blocks=*/false,
                          /*poly_exp2_columns=*/0, rescaleThreshold,
                          /*early_scalar_loads=*/false,
-                         /*warp_kept_maxima=*/false);
+                         warpKeptMaxima);
 }
 
 struct ChooseTuningPass

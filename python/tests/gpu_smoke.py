@@ -97,6 +97,9 @@ LAZY_RESCALE_BEFORE_PV = {"block_k": 80, "warp_specialize": True,
                           "overlap": True, "value_stages": 2,
                           "rescale_before_pv": True, "pv_wait_columns": 48,
                           "rescale_threshold": 8}
+# The same, each warp voting on its lanes' own maxima first: the quad
+# shuffles and alpha's exponentials run only where a row moved.
+VOTED = {"warp_kept_maxima": True}
 
 
 def retrieval(b, h, q, kv):
@@ -214,6 +217,18 @@ def tail_cases(device, seq):
          bsattn.causal(), causal,
          {"head_dim": 256, "dtype": torch.float16, "scale": 1.0,
           "tuning": LAZY_RESCALE_BEFORE_PV}, halves),
+        (f"T={seq} csr, lazy rescale, warp vote", csr, retrieved,
+         {"tuning": {**LAZY_RESCALE, **VOTED}}, halves),
+        (f"T={seq} csr, lazy rescale, warp vote, scale 1", csr, retrieved,
+         {"tuning": {**LAZY_RESCALE, **VOTED}, "scale": 1.0}, halves),
+        (f"T={seq} D=64 causal f16, 192-row tiles, lazy rescale, warp vote,"
+         " scale 1", bsattn.causal(), causal,
+         {"head_dim": 64, "dtype": torch.float16, "scale": 1.0,
+          "tuning": {**LAZY_RESCALE_192, **VOTED}}, halves),
+        (f"T={seq} D=256 causal f16, lazy rescale before P.V, warp vote,"
+         " scale 1", bsattn.causal(), causal,
+         {"head_dim": 256, "dtype": torch.float16, "scale": 1.0,
+          "tuning": {**LAZY_RESCALE_BEFORE_PV, **VOTED}}, halves),
         (f"T={seq} D=256 causal", bsattn.causal(), causal, {"head_dim": 256},
          halves),
         (f"T={seq} D=192 full f16", bsattn.full(), torch.ones_like(causal),

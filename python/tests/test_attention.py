@@ -411,6 +411,13 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             "attention_causal_f16_d64",
             f"T={seq} D=256 causal f16, lazy rescale before P.V, scale 1: "
             "attention_causal_f16_d256",
+            f"T={seq} csr, lazy rescale, warp vote: attention_csr_bf16_d128",
+            f"T={seq} csr, lazy rescale, warp vote, scale 1: "
+            "attention_csr_bf16_d128",
+            f"T={seq} D=64 causal f16, 192-row tiles, lazy rescale, warp vote,"
+            " scale 1: attention_causal_f16_d64",
+            f"T={seq} D=256 causal f16, lazy rescale before P.V, warp vote,"
+            " scale 1: attention_causal_f16_d256",
             f"T={seq} D=256 causal: attention_causal_bf16_d256",
             f"T={seq} D=192 full f16: attention_full_f16_d192",
             f"T={seq} D=256 full f16: attention_full_f16_d256",
@@ -423,7 +430,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             "attention_full_f16_d64",
             f"T={seq} D=64 causal f16, exponentials partly on the FMA "
             "units: attention_causal_f16_d64")]
-    # The tails add twenty-three kernels (full f16 of D = 128, 192 and 256,
+    # The tails add twenty-seven kernels (full f16 of D = 128, 192 and 256,
     # causal f16 of D = 256, grouped csr with f16 P.V, D = 64 causal and
     # full f16 with 192-row tiles, persistent csr with one Q buffer, without
     # and with the carried schedule, and with the next Q loaded during the
@@ -431,7 +438,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
     # exponentials, csr with padding tiles last, one CTA per tile and
     # persistent, csr with prefetched indices and blocks, csr and D = 64
     # causal f16 with exponentials on the FMA units, csr with the lazy
-    # rescale at two scales, D = 64 and 256 causal f16 with it, csr and
-    # D = 64 causal f16 with the scalar loads before the set-up), the head
-    # dims three each.
-    assert len(list(isolated_cache.iterdir())) == 50
+    # rescale at two scales, D = 64 and 256 causal f16 with it, the same
+    # four with the warp vote, csr and D = 64 causal f16 with the scalar
+    # loads before the set-up), the head dims three each.
+    assert len(list(isolated_cache.iterdir())) == 54

@@ -6,8 +6,9 @@
 // overlapped loop waits for the previous P.V among the exponentials: after
 // 48 key columns on causal and full patterns, after 64 of the 128 on the
 // others (the block-sparse ones). Causal and full patterns take
-// conditional rescaling (rescale_threshold = 8), but at D = 128 with V
-// converted (bf16 inputs, f16 P.V) and with split bf16 P.V.
+// conditional rescaling (rescale_threshold = 8, each warp voting on its
+// lanes' own maxima first), but at D = 128 with V converted (bf16 inputs,
+// f16 P.V) and with split bf16 P.V.
 
 // CHECK-LABEL: func.func @d128_bf16_pv_f16
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48>
@@ -47,7 +48,7 @@ func.func @d128_bf16_csr(%q: !act, %k: !act, %v: !act,
 // Causal f16 at D = 128: 160 keys across the blocks, on 2 K + 2 V slots.
 
 // CHECK-LABEL: func.func @d128_f16_causal
-// CHECK: tuning = #bsattn.tuning<block_k = 160, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_k = 160, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x128xf16>
 func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
                            %seq_lens: memref<1xi32>, %o: !act,
@@ -67,7 +68,7 @@ func.func @d128_f16_causal(%q: !act, %k: !act, %v: !act,
 // conditional rescaling.
 
 // CHECK-LABEL: func.func @d96_f16
-// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x96xf16>
 func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
                    %o: !act, %lse: memref<1x2x256xf32>) {
@@ -83,7 +84,7 @@ func.func @d96_f16(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
 // A causal pattern at D = 96 also runs its key tiles from the diagonal down.
 
 // CHECK-LABEL: func.func @d96_causal
-// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true, descending_keys = true, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, block_k = 96, stages = 3, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_before_pv = true, descending_keys = true, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x96xf16>
 func.func @d96_causal(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
                       %o: !act, %lse: memref<1x2x256xf32>) {
@@ -99,7 +100,7 @@ func.func @d96_causal(%q: !act, %k: !act, %v: !act, %seq_lens: memref<1xi32>,
 // bf16 P.V converts nothing.
 
 // CHECK-LABEL: func.func @d128_bf16_pv_bf16
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, pv_wait_columns = 48, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x128xbf16>
 func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
                              %seq_lens: memref<1xi32>, %o: !act,
@@ -125,29 +126,29 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // (not for a full pattern).
 
 // CHECK-LABEL: func.func @d64_f16
-// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d64_bf16_full
-// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d64_bf16_window
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
 // CHECK-LABEL: func.func @d64_bf16_split
 // CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true>
 // CHECK-LABEL: func.func @d192_bf16_pv_f16
-// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, producer_convert = true, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d192_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_k = 112, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d192_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_bf16_split
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true>
 // CHECK-LABEL: func.func @d256_f16
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true, pv_wait_columns = 48, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, rescale_before_pv = true, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d256_f16_full
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d256_f16_window
 // CHECK: tuning = #bsattn.tuning<warp_specialize = true, overlap = true, value_stages = 2>
 // CHECK-LABEL: func.func @d256_bf16_pv_f16
-// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, producer_convert = true, rescale_threshold = 8>
+// CHECK: tuning = #bsattn.tuning<block_k = 80, warp_specialize = true, producer_convert = true, rescale_threshold = 8, warp_kept_maxima = true>
 !d64 = memref<1x2x256x64xf16>
 func.func @d64_f16(%q: !d64, %k: !d64, %v: !d64, %seq_lens: memref<1xi32>,
                    %o: !d64, %lse: memref<1x2x256xf32>) {
