@@ -134,8 +134,7 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*prefetch_indices=*/false,
                          /*prefetch_blocks=*/false,
                          /*poly_exp2_columns=*/0, rescaleThreshold,
-                         /*early_scalar_loads=*/false,
-                         warpKeptMaxima);
+                         /*early_scalar_loads=*/false, warpKeptMaxima);
 }
 
 struct ChooseTuningPass
