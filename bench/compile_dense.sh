@@ -17,7 +17,8 @@
 # (d128_<dtype>_g4, the examples' tuning) for bench/dense_vs_fa4.py --gqa,
 # NONCAUSAL=1 bidirectional ones (#bsattn.full, d128_<dtype>_full, and at
 # D = 64 d64_<dtype>_full[_q192s4]) for --noncausal. CHOSEN=1 writes only
-# the d<D>_<dtype> kernels (with NONCAUSAL=1 also d<D>_<dtype>_full),
+# the d<D>_<dtype> kernels (with NONCAUSAL=1 also d<D>_<dtype>_full, with
+# GQA=1 also d128_<dtype>_g4),
 # without a tuning attribute (the compiler's choice, bsattn-choose-tuning),
 # for an A/B against the examples' tuning (dense_vs_fa4.py --baseline).
 # CHOSEN_PLUS='params' (with CHOSEN=1) gives each of those kernels the
@@ -89,6 +90,11 @@ if [[ ${CHOSEN:-0} == 1 ]]; then
       variant "d${d}_bf16_pvbf16_full" bf16 bf16 $chosen "$d" 1 "#bsattn.full"
     fi
   done
+  if [[ ${GQA:-0} == 1 ]]; then
+    variant d128_f16_g4 f16 f16 $chosen 128 4
+    variant d128_bf16_pvf16_g4 bf16 f16 $chosen 128 4
+    variant d128_bf16_pvbf16_g4 bf16 bf16 $chosen 128 4
+  fi
   exit 0
 fi
 for d in ${HEAD_DIMS:-128}; do
