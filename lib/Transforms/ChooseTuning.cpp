@@ -37,7 +37,11 @@ namespace {
 /// on top. Causal f16 at D = 128
 /// takes 160 keys across the blocks on 2 K + 2 V slots (1-10% over 128
 /// keys in three shared slots; with bf16, or bidirectional, it did not pay:
-/// 2026-12-03-h200-wider-key-tiles-d64-d128.json). Causal and full patterns
+/// 2026-12-03-h200-wider-key-tiles-d64-d128.json). Full patterns at
+/// D = 128 where V is not converted take 144 keys on 2 K + 2 V slots
+/// (FlashAttention-3 takes 176 there, more than our register budget):
+/// +1.1 to +1.8% over 128 keys, 160 +0.6%, with V converted -8%
+/// (2026-12-06-h100-full-d128-key-tiles.json, H100). Causal and full patterns
 /// at D = 64 take 192-row query tiles across the blocks on three consumer
 /// warpgroups with four ring stages (FlashAttention-3's tile: causal -0.1
 /// to +9%, bidirectional +14 to +19% over 128 rows,
@@ -72,6 +76,10 @@ TuningAttr chooseTuning(AttentionOp op) {
       blockK = 96;
   } else if (headDim == 128 && causal && op.getElementType().isF16()) {
     blockK = 160;
+    stages = 2;
+    valueStages = 2;
+  } else if (headDim == 128 && inOrder && !causal && !convertsV) {
+    blockK = 144;
     stages = 2;
     valueStages = 2;
   } else if (inOrder && headDim >= 192) {

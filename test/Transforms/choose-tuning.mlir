@@ -114,6 +114,36 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 
 // -----
 
+// A full pattern at D = 128 takes 144 keys across the blocks on 2 K + 2 V
+// slots where V is not converted; with V converted it keeps 128 keys on
+// three shared slots.
+
+// CHECK-LABEL: func.func @d128_bf16_full
+// CHECK: tuning = #bsattn.tuning<block_k = 144, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
+// CHECK-LABEL: func.func @d128_bf16_full_pv_f16
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48>
+!act = memref<1x2x256x128xbf16>
+func.func @d128_bf16_full(%q: !act, %k: !act, %v: !act,
+                          %seq_lens: memref<1xi32>, %o: !act,
+                          %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.full pv = bf16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+func.func @d128_bf16_full_pv_f16(%q: !act, %k: !act, %v: !act,
+                                 %seq_lens: memref<1xi32>, %o: !act,
+                                 %lse: memref<1x2x256xf32>) {
+  bsattn.attention #bsattn.full pv = f16
+      ins(%q, %k, %v : !act, !act, !act)
+      seq_lens(%seq_lens : memref<1xi32>)
+      outs(%o, %lse : !act, memref<1x2x256xf32>)
+  return
+}
+
+// -----
+
 // D = 64 as D = 128, but causal and full patterns take 192-row query tiles
 // across the blocks (three consumer warpgroups, four ring stages); D = 192
 // and 256: warp specialization alone (and the
