@@ -20,15 +20,14 @@ namespace mlir::bsattn {
 using namespace mlir;
 using namespace mlir::bsattn;
 
-/// Marks the rescale and moves it up to right after the last of its
-/// operands' definitions in its block: its branch splits the block, and
-/// LLVM sinks what comes before it with no use there (P's packing) into
-/// the join, out of the exponentials ptxas interleaves it with; what
-/// follows the join stays one stretch for ptxas. A rescale of operands
-/// from outside the block (O = alpha(j-1) O between two issues, with
-/// rescale_before_pv) stays where the schedule put it.
-static void skipUnitFactorsAndHoist(RescaleOp rescale) {
-  rescale.setSkipUnitFactors(true);
+/// Moves the rescale up to right after the last of its operands'
+/// definitions in its block: its branch splits the block, and LLVM sinks
+/// what comes before it with no use there (P's packing) into the join, out
+/// of the exponentials ptxas interleaves it with; what follows the join
+/// stays one stretch for ptxas. A rescale of operands from outside the
+/// block (O = alpha(j-1) O between two issues, with rescale_before_pv)
+/// stays where the schedule put it.
+static void hoistAfterOperands(RescaleOp rescale) {
   Block *block = rescale->getBlock();
   Operation *ready = nullptr;
   for (Value operand : rescale->getOperands()) {
@@ -43,6 +42,39 @@ static void skipUnitFactorsAndHoist(RescaleOp rescale) {
     rescale->moveAfter(ready);
 }
 
+/// The softmax (bsattn.online_softmax or bsattn.row_max) whose alpha
+/// `factor` is, if any.
+static Operation *softmaxOfAlpha(Value factor) {
+  Operation *def = factor.getDefiningOp();
+  if (!def)
+    return nullptr;
+  Value alpha = TypeSwitch<Operation *, Value>(def)
+                    .Case<OnlineSoftmaxOp, RowMaxOp>(
+                        [](auto softmax) { return softmax.getAlpha(); })
+                    .Default([](Operation *) { return Value(); });
+  return alpha == factor ? def : nullptr;
+}
+
+/// The warp vote of `softmax` (which has vote_kept_maxima), as its
+/// `warp_moved` result: the op is built again with that result where it
+/// has none yet.
+static Value warpMovedOf(Operation *softmax) {
+  Value moved =
+      TypeSwitch<Operation *, Value>(softmax).Case<OnlineSoftmaxOp, RowMaxOp>(
+          [](auto op) { return op.getWarpMoved(); });
+  if (moved)
+    return moved;
+  OpBuilder b(softmax);
+  SmallVector<Type> types(softmax->getResultTypes());
+  types.push_back(b.getI1Type());
+  OperationState state(softmax->getLoc(), softmax->getName(),
+                       softmax->getOperands(), types, softmax->getAttrs());
+  Operation *voting = b.create(state);
+  softmax->replaceAllUsesWith(voting->getResults().drop_back());
+  softmax->erase();
+  return voting->getResults().back();
+}
+
 namespace {
 
 struct LazyRescalePass
@@ -55,14 +87,28 @@ struct LazyRescalePass
       return;
     Builder b(&getContext());
     IntegerAttr threshold = b.getI64IntegerAttr(tuning.getRescaleThreshold());
+    SmallVector<RescaleOp> rescales;
     getOperation().walk([&](Operation *op) {
       TypeSwitch<Operation *>(op)
           .Case<OnlineSoftmaxOp, RowMaxOp>([&](auto softmax) {
             softmax.setRescaleThresholdAttr(threshold);
             softmax.setVoteKeptMaxima(tuning.getWarpKeptMaxima());
           })
-          .Case<RescaleOp>(skipUnitFactorsAndHoist);
+          .Case<RescaleOp>([&](RescaleOp op) { rescales.push_back(op); });
     });
+    // A rescale by a voting softmax's alpha branches on that vote: where
+    // no row of the warp moved, every factor is 1. Others (alpha carried
+    // from the previous iteration) vote on their factors.
+    for (RescaleOp rescale : rescales) {
+      Operation *softmax = tuning.getWarpKeptMaxima()
+                               ? softmaxOfAlpha(rescale.getFactor())
+                               : nullptr;
+      if (softmax)
+        rescale.getWarpRescalesMutable().assign(warpMovedOf(softmax));
+      else
+        rescale.setSkipUnitFactors(true);
+      hoistAfterOperands(rescale);
+    }
   }
 };
 

@@ -299,10 +299,11 @@ public:
   void emitBefore(OpBuilder &b, IRMapping &mapping) {
     Location loc = softmax.getLoc();
     Value scores = mapping.lookupOrDefault(softmax.getScores());
+    Type rowsType = softmax.getMax().getType();
     auto rowMax = RowMaxOp::create(
-        b, loc, scores, mapping.lookupOrDefault(softmax.getMax()),
-        softmax.getScaleLog2Attr(), softmax.getRescaleThresholdAttr(),
-        softmax.getVoteKeptMaximaAttr());
+        b, loc, rowsType, rowsType, /*warp_moved=*/Type(), scores,
+        mapping.lookupOrDefault(softmax.getMax()), softmax.getScaleLog2Attr(),
+        softmax.getRescaleThresholdAttr(), softmax.getVoteKeptMaximaAttr());
     Value zero =
         arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
     auto first = ExpScoresOp::create(

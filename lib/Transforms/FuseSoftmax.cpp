@@ -327,12 +327,12 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     Value masked =
         MaskOp::create(b, loc, scoresType, scores, keyBlock, seqLen,
                        /*queryBlock=*/Value(), tile.getSparsity().isCausal());
-    auto softmax =
-        OnlineSoftmaxOp::create(b, loc, scoresType, rowsType, rowsType,
-                                rowsType, masked, max, sum, scaleLog2,
-                                /*poly_columns=*/nullptr,
-                                /*rescale_threshold=*/nullptr,
-                                /*vote_kept_maxima=*/nullptr);
+    auto softmax = OnlineSoftmaxOp::create(
+        b, loc, scoresType, rowsType, rowsType, rowsType, /*warp_moved=*/Type(),
+        masked, max, sum, scaleLog2,
+        /*poly_columns=*/nullptr,
+        /*rescale_threshold=*/nullptr,
+        /*vote_kept_maxima=*/nullptr);
     Value newAcc = PVOp::create(b, loc, accType, acc, softmax.getAlpha(),
                                 softmax.getProbs(), step);
     // With early_next_query the last entry's slot holds o until it is

@@ -4,6 +4,7 @@
 // RUN: sed 's/, overlap = true//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=PLAIN
 // RUN: sed 's/, rescale_threshold = 8//' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=OFF
 // RUN: sed 's/rescale_threshold = 8>/rescale_threshold = 8, warp_kept_maxima = true>/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=VOTE
+// RUN: sed 's/overlap = true/overlap = true, rescale_before_pv = true/; s/rescale_threshold = 8>/rescale_threshold = 8, warp_kept_maxima = true>/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=VOTEBEFORE
 // RUN: sed 's/rescale_threshold = 8>/rescale_threshold = 8, warp_kept_maxima = true, pv_wait_columns = 48>/' %s | bsattn-opt --bsattn-fuse-softmax --canonicalize --convert-bsattn-to-schedule | bsattn-opt --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-warp-specialize, bsattn-overlap, bsattn-lazy-rescale)))' | FileCheck %s --check-prefix=VOTESPLIT
 
 // With the tuning's rescale_threshold = 8 every softmax of the kernel keeps
@@ -56,13 +57,27 @@
 // The tuning's warp_kept_maxima: every softmax and row maximum, the first
 // block's included, gets vote_kept_maxima beside its threshold (the
 // default leaves it off: the CHECK lines above end at the threshold).
-// VOTE: bsattn.online_softmax {{.*}} rescale_threshold = 8 vote_kept_maxima :
+// A rescale by such a softmax's alpha branches on its vote (warp_moved,
+// the op rebuilt with that result) instead of voting on its factors.
+// VOTE: %{{.*}}, %[[MOVED0:.*]] = bsattn.online_softmax {{.*}} rescale_threshold = 8 vote_kept_maxima : {{.*}} -> i1
+// VOTE-NEXT: bsattn.rescale %{{.*}}, %{{.*}} if %[[MOVED0]] :
 // VOTE: scf.for
-// VOTE: bsattn.online_softmax {{.*}} rescale_threshold = 8 vote_kept_maxima :
+// VOTE: %{{.*}}, %[[MOVED:.*]] = bsattn.online_softmax {{.*}} rescale_threshold = 8 vote_kept_maxima : {{.*}} -> i1
+// VOTE: %[[O:.*]] = bsattn.wgmma_wait %{{.*}} pending = 0
+// VOTE-NEXT: bsattn.rescale %[[O]], %{{.*}} if %[[MOVED]] :
+// VOTE-NOT: skip_unit_factors
 // VOTE: } producer
 // VOTESPLIT: scf.for
-// VOTESPLIT: bsattn.row_max {{.*}} rescale_threshold = 8 vote_kept_maxima :
+// VOTESPLIT: %{{.*}}, %[[MOVED:.*]] = bsattn.row_max {{.*}} rescale_threshold = 8 vote_kept_maxima : {{.*}} -> i1
+// VOTESPLIT: %[[O:.*]] = bsattn.wgmma_wait %{{.*}} pending = 0
+// VOTESPLIT-NEXT: bsattn.rescale %[[O]], %{{.*}} if %[[MOVED]] :
 // VOTESPLIT: } producer
+// With rescale_before_pv the rescale takes the previous iteration's alpha
+// (a loop-carried value, not a softmax's) and keeps its own vote.
+// VOTEBEFORE: scf.for
+// VOTEBEFORE: bsattn.rescale %arg{{[0-9]+}}, %arg{{[0-9]+}} skip_unit_factors :
+// VOTEBEFORE: bsattn.online_softmax {{.*}} vote_kept_maxima : {{.*}}, <128, f32>{{$}}
+// VOTEBEFORE: } producer
 !act = memref<1x2x512x128xbf16>
 func.func @lazy(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,
                 %lens: memref<?xi32>) {

@@ -195,9 +195,12 @@ def BSAttnLazyRescale : Pass<"bsattn-lazy-rescale", "LLVM::LLVMFuncOp"> {
     thread off most key blocks (after the first few a row's maximum
     seldom grows by 2^N), off the stretch between the previous P.V's wait
     and the next P.V's issue. With the tuning's `warp_kept_maxima` the
-    softmaxes and row maxima also get `vote_kept_maxima`: each warp checks its lanes' own maxima against
-    the threshold, and one whose rows all keep theirs skips the reduction
-    across each row's four lanes before its exponentials. Kernels
+    softmaxes and row maxima also get `vote_kept_maxima`: each warp checks
+    its lanes' own maxima against the threshold, and one whose rows all
+    keep theirs skips the reduction across each row's four lanes before
+    its exponentials; a rescale by such a softmax's alpha then branches on
+    that vote (`if %warp_moved`, the softmax rebuilt with that result)
+    instead of `skip_unit_factors`' own test of its factors. Kernels
     without the tuning are left alone.
   }];
 }

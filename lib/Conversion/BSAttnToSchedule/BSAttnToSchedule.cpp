@@ -815,7 +815,8 @@ struct PVToSchedule : public TilePattern<PVOp> {
     // Everything the products read is computed before the fence, so that
     // no register they read is written while they are in flight.
     Value acc =
-        RescaleOp::create(rewriter, loc, adaptor.getAcc(), adaptor.getAlpha());
+        RescaleOp::create(rewriter, loc, adaptor.getAcc(), adaptor.getAlpha(),
+                          /*warp_rescales=*/Value());
     TileType probsType = op.getProbs().getType();
     auto rounded = [&](Type element) {
       return TileType::get(getContext(), probsType.getRows(),

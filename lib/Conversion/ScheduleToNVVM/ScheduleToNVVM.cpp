@@ -333,21 +333,24 @@ struct RescaleLowering : public SchedulePattern<RescaleOp> {
             arith::MulFOp::create(rewriter, loc, acc[i], factor[rowHalf(i)]);
       return h.pack(acc);
     };
-    if (!op.getSkipUnitFactors()) {
+    Value warpRescales = adaptor.getWarpRescales();
+    if (!warpRescales && !op.getSkipUnitFactors()) {
       rewriter.replaceOp(op, multiply());
       return success();
     }
     // The vote makes the branch warp-uniform, which ptxas needs to keep
-    // the products around it asynchronous.
-    SmallVector<Value, 2> notUnit;
-    for (Value rowFactor : factor)
-      notUnit.push_back(arith::CmpFOp::create(
-          rewriter, loc, arith::CmpFPredicate::UNE, rowFactor, h.f32(1.0)));
-    Value anyNotUnit =
-        arith::OrIOp::create(rewriter, loc, notUnit[0], notUnit[1]);
-    Value warpRescales =
-        NVVM::VoteSyncOp::create(rewriter, loc, rewriter.getI1Type(), h.i32(-1),
-                                 anyNotUnit, NVVM::VoteSyncKind::any);
+    // the products around it asynchronous (a given flag is one already).
+    if (!warpRescales) {
+      SmallVector<Value, 2> notUnit;
+      for (Value rowFactor : factor)
+        notUnit.push_back(arith::CmpFOp::create(
+            rewriter, loc, arith::CmpFPredicate::UNE, rowFactor, h.f32(1.0)));
+      Value anyNotUnit =
+          arith::OrIOp::create(rewriter, loc, notUnit[0], notUnit[1]);
+      warpRescales = NVVM::VoteSyncOp::create(
+          rewriter, loc, rewriter.getI1Type(), h.i32(-1), anyNotUnit,
+          NVVM::VoteSyncKind::any);
+    }
     auto ifOp =
         scf::IfOp::create(rewriter, loc, TypeRange{adaptor.getAcc().getType()},
                           warpRescales, /*withElseRegion=*/true);
@@ -641,6 +644,8 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
 /// offsets (-max, see usedMaximum), per row half of the thread's fragment.
 struct RowMaxima {
   SmallVector<Value, 2> maxNew, alpha, offset;
+  /// With a warp vote: whether a row of the warp moved its maximum.
+  Value warpMoved;
 };
 
 /// A row half's maximum as the exponentials subtract it: 0 while it is
@@ -743,10 +748,16 @@ RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
   assert(rescaleThreshold && "the verifier asks for a threshold");
   // The vote makes the branch warp-uniform, which ptxas needs to keep the
   // products around it asynchronous.
+  // A lane's maximum grows past the threshold iff scale * lane - maxOld
+  // exceeds it (the maximum with maxOld only clamps growth at 0), one FFMA.
+  // Rounded once instead of twice, the vote may differ from the reduction's
+  // test at the threshold's last ulp, where either maximum keeps the
+  // probabilities inside f16's range.
   auto laneMoves = [&](int64_t half) {
-    return movesPast(h, maxOld[half],
-                     h.maxNum(maxOld[half], scaled(laneOf(half))),
-                     *rescaleThreshold);
+    Value negOld = arith::NegFOp::create(h.b, h.loc, maxOld[half]);
+    Value growth = h.fma(laneOf(half), scale, negOld);
+    return arith::CmpFOp::create(h.b, h.loc, arith::CmpFPredicate::OGT, growth,
+                                 h.f32(static_cast<double>(*rescaleThreshold)));
   };
   Value firstMoves = laneMoves(0);
   Value secondMoves = laneMoves(1);
@@ -779,6 +790,7 @@ RowMaxima emitRowMaxima(HopperBuilder &h, ArrayRef<Value> scores,
   maxima.maxNew = {ifOp.getResult(0), ifOp.getResult(1)};
   maxima.alpha = {ifOp.getResult(2), ifOp.getResult(3)};
   maxima.offset = {ifOp.getResult(4), ifOp.getResult(5)};
+  maxima.warpMoved = warpMoves;
   return maxima;
 }
 
@@ -837,8 +849,11 @@ struct OnlineSoftmaxLowering : public SchedulePattern<OnlineSoftmaxOp> {
     SmallVector<Value> sumNew;
     for (int64_t half = 0; half < 2; ++half)
       sumNew.push_back(h.fma(maxima.alpha[half], sumOld[half], rowSum[half]));
-    rewriter.replaceOp(op, {h.pack(probs), h.pack(maxima.maxNew),
-                            h.pack(sumNew), h.pack(maxima.alpha)});
+    SmallVector<Value, 5> results = {h.pack(probs), h.pack(maxima.maxNew),
+                                     h.pack(sumNew), h.pack(maxima.alpha)};
+    if (op.getWarpMoved())
+      results.push_back(maxima.warpMoved);
+    rewriter.replaceOp(op, results);
     return success();
   }
 };
@@ -854,7 +869,11 @@ struct RowMaxLowering : public SchedulePattern<RowMaxOp> {
     RowMaxima maxima = emitRowMaxima(
         h, scores, max, h.f32(op.getScaleLog2().convertToDouble()),
         op.getRescaleThreshold(), op.getVoteKeptMaxima());
-    rewriter.replaceOp(op, {h.pack(maxima.maxNew), h.pack(maxima.alpha)});
+    SmallVector<Value, 3> results = {h.pack(maxima.maxNew),
+                                     h.pack(maxima.alpha)};
+    if (op.getWarpMoved())
+      results.push_back(maxima.warpMoved);
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

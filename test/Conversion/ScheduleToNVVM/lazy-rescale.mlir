@@ -67,15 +67,16 @@
 // CHECK: llvm.return
 
 // With vote_kept_maxima each lane first checks its own maxima (no shuffle
-// yet) against the threshold, and a vote of the warp guards the reduction
-// across each row's lanes; a warp where no lane moves keeps the old maxima,
-// alpha exactly 1 and the old maxima's offsets, which the exponentials
-// take after the branch.
+// yet) against the threshold (scale * lane - old > N in one FMA: the maximum
+// with the old one would only clamp that at 0), and a vote of the warp
+// guards the reduction across each row's lanes; a warp where no lane moves
+// keeps the old maxima, alpha exactly 1 and the old maxima's offsets, which
+// the exponentials take after the branch.
 // CHECK-LABEL: llvm.func @vote_kept_softmax
 // CHECK-NOT: nvvm.shfl.sync
-// CHECK: %[[L0:.*]] = arith.mulf %{{.*}}, %[[SCALE:.*]] : f32
-// CHECK-NEXT: %[[C0:.*]] = llvm.intr.maxnum(%[[OLD0:.*]], %[[L0]])
-// CHECK-NEXT: %[[G0:.*]] = arith.subf %[[C0]], %[[OLD0]] : f32
+// CHECK: %[[NEG0:.*]] = arith.negf %[[OLD0:.*]] : f32
+// CHECK-NOT: nvvm.shfl.sync
+// CHECK: %[[G0:.*]] = llvm.intr.fma(%{{.*}}, %[[SCALE:.*]], %[[NEG0]])
 // CHECK-NEXT: %[[N0:.*]] = arith.constant 8.000000e+00 : f32
 // CHECK-NEXT: %[[M0:.*]] = arith.cmpf ogt, %[[G0]], %[[N0]] : f32
 // CHECK-NOT: nvvm.shfl.sync
@@ -102,6 +103,19 @@
 // CHECK-NEXT: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK: llvm.intr.fma(%[[R]]#2, %{{.*}}, %{{.*}})
 // CHECK: llvm.return
+
+// A rescale by a voting row maximum's alpha (`if %warp_moved`) branches on
+// that vote itself: no test of the factors, no second vote.
+// CHECK-LABEL: llvm.func @vote_kept_rescale
+// CHECK: %[[VOTE:.*]] = nvvm.vote.sync any %{{.*}}, %{{.*}} -> i1
+// CHECK-NEXT: scf.if %[[VOTE]] -> (f32, f32, f32, f32, f32, f32)
+// CHECK-NOT: nvvm.vote.sync
+// CHECK-NOT: arith.cmpf une
+// CHECK: scf.if %[[VOTE]] -> (!llvm.struct<
+// CHECK-COUNT-32: arith.mulf
+// CHECK: scf.yield
+// CHECK-NEXT: } else {
+// CHECK: llvm.return
 gpu.module @kernels {
   llvm.func @lazy() attributes {nvvm.kernel} {
     %zero = arith.constant 0.0 : f32
@@ -123,6 +137,14 @@ gpu.module @kernels {
     %s = bsattn.splat %zero : !bsattn.tile<128 x 64, f32>
     %m0 = bsattn.splat %zero : !bsattn.rows<128, f32>
     %p, %max, %sum, %alpha = bsattn.online_softmax %s, %m0, %m0 scale_log2 = 5.000000e-01 rescale_threshold = 8 vote_kept_maxima : <128 x 64, f32>, <128, f32>
+    llvm.return
+  }
+  llvm.func @vote_kept_rescale() attributes {nvvm.kernel} {
+    %zero = arith.constant 0.0 : f32
+    %s = bsattn.splat %zero : !bsattn.tile<128 x 64, f32>
+    %m0 = bsattn.splat %zero : !bsattn.rows<128, f32>
+    %max, %alpha, %moved = bsattn.row_max %s, %m0 scale_log2 = 5.000000e-01 rescale_threshold = 8 vote_kept_maxima : <128 x 64, f32>, <128, f32> -> i1
+    %o = bsattn.rescale %s, %alpha if %moved : <128 x 64, f32>, <128, f32>
     llvm.return
   }
 }

@@ -333,3 +333,28 @@ func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
   %m, %a = bsattn.row_max %s, %r scale_log2 = 0.5 vote_kept_maxima : <128 x 128, f32>, <128, f32>
   return
 }
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.online_softmax' op returns warp_moved, the warp vote of vote_kept_maxima, without that vote}}
+  %p, %m, %sum, %a, %moved = bsattn.online_softmax %s, %r, %r scale_log2 = 0.5 rescale_threshold = 8 : <128 x 128, f32>, <128, f32> -> i1
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>) {
+  // expected-error @+1 {{'bsattn.row_max' op returns warp_moved, the warp vote of vote_kept_maxima, without that vote}}
+  %m, %a, %moved = bsattn.row_max %s, %r scale_log2 = 0.5 rescale_threshold = 8 : <128 x 128, f32>, <128, f32> -> i1
+  return
+}
+
+// -----
+
+func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>,
+             %moved: i1) {
+  // expected-error @+1 {{'bsattn.rescale' op skips unit factors either by its own vote (skip_unit_factors) or by a flag, not both}}
+  %z = bsattn.rescale %s, %r skip_unit_factors if %moved : !bsattn.tile<128 x 128, f32>, !bsattn.rows<128, f32>
+  return
+}

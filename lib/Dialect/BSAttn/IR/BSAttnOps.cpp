@@ -887,6 +887,9 @@ LogicalResult OnlineSoftmaxOp::verify() {
   if (getVoteKeptMaxima() && !getRescaleThreshold())
     return emitOpError() << "keeps row maxima by a warp vote, which needs a "
                             "rescale_threshold";
+  if (getWarpMoved() && !getVoteKeptMaxima())
+    return emitOpError() << "returns warp_moved, the warp vote of "
+                            "vote_kept_maxima, without that vote";
   auto tile = (*this)->getParentOfType<QueryTileOp>();
   if (!tile)
     return checkRows(*this, getMax().getType(), "row state", scores.getRows());

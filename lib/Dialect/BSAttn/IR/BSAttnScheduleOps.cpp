@@ -233,6 +233,9 @@ LogicalResult SplitBF16Op::verify() {
 LogicalResult RescaleOp::verify() {
   if (getAcc().getType().getRows() != getFactor().getType().getRows())
     return emitOpError() << "needs one factor per row";
+  if (getWarpRescales() && getSkipUnitFactors())
+    return emitOpError() << "skips unit factors either by its own vote "
+                            "(skip_unit_factors) or by a flag, not both";
   return success();
 }
 
@@ -242,6 +245,9 @@ LogicalResult RowMaxOp::verify() {
   if (getVoteKeptMaxima() && !getRescaleThreshold())
     return emitOpError() << "keeps row maxima by a warp vote, which needs a "
                             "rescale_threshold";
+  if (getWarpMoved() && !getVoteKeptMaxima())
+    return emitOpError() << "returns warp_moved, the warp vote of "
+                            "vote_kept_maxima, without that vote";
   return verifyRescaleThreshold(*this, getRescaleThreshold());
 }
 

@@ -426,7 +426,10 @@ def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
     `rescale_threshold`) the lowering first checks each lane's own maxima
     against the threshold, and a warp where no row's maximum moves keeps
     them without the reduction across each row's lanes (a warp vote);
-    the results are the same.
+    the results are the same. With it the op may also return that vote as
+    `warp_moved` (added by `bsattn-lazy-rescale` where a `bsattn.rescale`
+    takes `alpha`): warp-uniform, false only where every row of the warp
+    kept its maximum, so that `alpha` is 1 there.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        BSAttn_RowsType:$sum, F32Attr:$scale_log2,
@@ -434,12 +437,13 @@ def BSAttn_OnlineSoftmaxOp : BSAttn_TileLevelOp<"online_softmax", [Pure,
                        OptionalAttr<I64Attr>:$rescale_threshold,
                        UnitAttr:$vote_kept_maxima);
   let results = (outs BSAttn_TileType:$probs, BSAttn_RowsType:$max_new,
-                      BSAttn_RowsType:$sum_new, BSAttn_RowsType:$alpha);
+                      BSAttn_RowsType:$sum_new, BSAttn_RowsType:$alpha,
+                      Optional<I1>:$warp_moved);
   let assemblyFormat = [{
     $scores `,` $max `,` $sum `scale_log2` `=` $scale_log2
     (`poly_columns` `=` $poly_columns^)?
     (`rescale_threshold` `=` $rescale_threshold^)? (`vote_kept_maxima` $vote_kept_maxima^)?
-    attr-dict `:` type($scores) `,` type($max)
+    attr-dict `:` type($scores) `,` type($max) (`->` type($warp_moved)^)?
   }];
 }
 

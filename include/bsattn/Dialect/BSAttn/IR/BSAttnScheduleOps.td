@@ -261,14 +261,18 @@ def BSAttn_RescaleOp : BSAttn_ScheduleOp<"rescale", [Pure,
     rows' factors are all 1 skips the multiplies: a branch on a vote of
     the whole warp (so the op must not sit under lane-divergent control
     flow), which pays where the factors are mostly 1 (the online softmax's
-    alpha with a `rescale_threshold`).
+    alpha with a `rescale_threshold`). With `if %flag` instead (also set
+    by `bsattn-lazy-rescale`: a softmax's `warp_moved`, where the factors
+    are that softmax's alpha) the branch takes that warp-uniform flag, and
+    the factors must be 1 in every row of a warp where it is false.
   }];
   let arguments = (ins BSAttn_TileType:$acc, BSAttn_RowsType:$factor,
+                       Optional<I1>:$warp_rescales,
                        UnitAttr:$skip_unit_factors);
   let results = (outs BSAttn_TileType:$result);
   let assemblyFormat = [{
-    $acc `,` $factor (`skip_unit_factors` $skip_unit_factors^)? attr-dict `:`
-    type($acc) `,` type($factor)
+    $acc `,` $factor (`skip_unit_factors` $skip_unit_factors^)?
+    (`if` $warp_rescales^)? attr-dict `:` type($acc) `,` type($factor)
   }];
 }
 
@@ -283,18 +287,20 @@ def BSAttn_RowMaxOp : BSAttn_ScheduleOp<"row_max", [Pure,
     `bsattn.exp_scores` over column ranges and `bsattn.rows_fma`, so that
     other work can sit between its exponentials. `rescale_threshold`, as
     on `bsattn.online_softmax`: a row keeps `max` (and `alpha = 1`) unless
-    its scores exceed it by more than that; `vote_kept_maxima` as there.
+    its scores exceed it by more than that; `vote_kept_maxima` and
+    `warp_moved` as there.
   }];
   let arguments = (ins BSAttn_TileType:$scores, BSAttn_RowsType:$max,
                        F32Attr:$scale_log2,
                        OptionalAttr<I64Attr>:$rescale_threshold,
                        UnitAttr:$vote_kept_maxima);
-  let results = (outs BSAttn_RowsType:$max_new, BSAttn_RowsType:$alpha);
+  let results = (outs BSAttn_RowsType:$max_new, BSAttn_RowsType:$alpha,
+                      Optional<I1>:$warp_moved);
   let assemblyFormat = [{
     $scores `,` $max `scale_log2` `=` $scale_log2
     (`rescale_threshold` `=` $rescale_threshold^)?
     (`vote_kept_maxima` $vote_kept_maxima^)? attr-dict `:`
-    type($scores) `,` type($max)
+    type($scores) `,` type($max) (`->` type($warp_moved)^)?
   }];
 }
 
