@@ -27,6 +27,10 @@ func.func @ops(%map: !llvm.ptr, %lsep: !llvm.ptr<1>, %n: i64, %qb: index, %len: 
   %mx, %alpha = bsattn.row_max %sw, %max scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
   // CHECK: bsattn.row_max %[[SW]], %{{.*}} scale_log2 = 5.000000e-01 rescale_threshold = 8 : <128 x 128, f32>, <128, f32>
   %mx8, %alpha8 = bsattn.row_max %sw, %max scale_log2 = 0.5 rescale_threshold = 8 : !tile, !bsattn.rows<128, f32>
+  // CHECK: %{{.*}}, %[[VALPHA:.*]], %[[MOVED:.*]] = bsattn.row_max %[[SW]], %{{.*}} scale_log2 = 5.000000e-01 rescale_threshold = 8 vote_kept_maxima : <128 x 128, f32>, <128, f32> -> i1
+  %mxv, %alphav, %moved = bsattn.row_max %sw, %max scale_log2 = 0.5 rescale_threshold = 8 vote_kept_maxima : !tile, !bsattn.rows<128, f32> -> i1
+  // CHECK: bsattn.rescale %{{.*}}, %[[VALPHA]] if %[[MOVED]] : <128 x 128, f32>, <128, f32>
+  %rmoved = bsattn.rescale %sw, %alphav if %moved : !tile, !bsattn.rows<128, f32>
   // CHECK: %[[P:.*]], %[[RS:.*]] = bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 16 columns = 32 scale_log2 = 5.000000e-01 : <128 x 128, f32>, <128, f32>
   %pe, %rs = bsattn.exp_scores %sw, %mx, %sw, %alpha first_column = 16 columns = 32 scale_log2 = 0.5 : !tile, !bsattn.rows<128, f32>
   // CHECK: bsattn.exp_scores %[[SW]], %[[MAX]], %[[SW]], %[[ALPHA]] first_column = 48 columns = 80 scale_log2 = 5.000000e-01 poly_columns = [56, 120] : <128 x 128, f32>, <128, f32>
