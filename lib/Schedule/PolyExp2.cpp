@@ -1,5 +1,4 @@
-//===- PolyExp2.cpp - exponentials on the FMA units
-//------------------------===//
+//===- PolyExp2.cpp - exponentials on the FMA units -----------------------===//
 //
 // Marks the 8-column chunks of each softmax whose exponentials the lowering
 // computes with a polynomial instead of MUFU.EX2, spread evenly over the key

@@ -1,5 +1,4 @@
-//===- NamedBarriers.h - who uses which of the CTA's 16 barriers -*- C++
-//-*-===//
+//===- NamedBarriers.h - which user takes which named barrier ---*- C++ -*-===//
 //
 // The schedule level's named barriers (`bar.sync` / `bar.arrive` ids) in one
 // place, so that passes adding barriers do not collide with the lowering's.
