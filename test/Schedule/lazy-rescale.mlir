@@ -72,11 +72,18 @@
 // VOTESPLIT: %[[O:.*]] = bsattn.wgmma_wait %{{.*}} pending = 0
 // VOTESPLIT-NEXT: bsattn.rescale %[[O]], %{{.*}} if %[[MOVED]] :
 // VOTESPLIT: } producer
-// With rescale_before_pv the rescale takes the previous iteration's alpha
-// (a loop-carried value, not a softmax's) and keeps its own vote.
-// VOTEBEFORE: scf.for
-// VOTEBEFORE: bsattn.rescale %arg{{[0-9]+}}, %arg{{[0-9]+}} skip_unit_factors :
-// VOTEBEFORE: bsattn.online_softmax {{.*}} vote_kept_maxima : {{.*}}, <128, f32>{{$}}
+// With rescale_before_pv the rescale takes the previous iteration's alpha,
+// carried by the prologue's scf.if and the loop: the vote goes along in
+// one more result and iter_arg (true where the prologue does not run).
+// VOTEBEFORE: %{{.*}}, %{{.*}}, %[[FIRST:.*]] = bsattn.online_softmax {{.*}} vote_kept_maxima : {{.*}} -> i1
+// VOTEBEFORE: scf.yield {{.*}}, %[[FIRST]] :
+// VOTEBEFORE: } else {
+// VOTEBEFORE: scf.yield {{.*}}, %true :
+// VOTEBEFORE: %[[LOOP:.*]]:8 = scf.for {{.*}}, %[[CARRIED:.*]] = %{{.*}}#7) -> ({{.*}}, i1) {
+// VOTEBEFORE: bsattn.rescale %arg{{[0-9]+}}, %arg{{[0-9]+}} if %[[CARRIED]] :
+// VOTEBEFORE: %{{.*}}, %{{.*}}, %[[NEXT:.*]] = bsattn.online_softmax {{.*}} vote_kept_maxima : {{.*}} -> i1
+// VOTEBEFORE: scf.yield {{.*}}, %[[NEXT]] :
+// VOTEBEFORE: bsattn.rescale %[[LOOP]]#2, %[[LOOP]]#4 if %[[LOOP]]#7 :
 // VOTEBEFORE: } producer
 !act = memref<1x2x512x128xbf16>
 func.func @lazy(%q: !act, %o: !act, %lse: memref<1x2x512xf32>,

@@ -200,7 +200,10 @@ def BSAttnLazyRescale : Pass<"bsattn-lazy-rescale", "LLVM::LLVMFuncOp"> {
     keep theirs skips the reduction across each row's four lanes before
     its exponentials; a rescale by such a softmax's alpha then branches on
     that vote (`if %warp_moved`, the softmax rebuilt with that result)
-    instead of `skip_unit_factors`' own test of its factors. Kernels
+    instead of `skip_unit_factors`' own test of its factors; an alpha
+    carried through scf.if results and scf.for iter_args (the previous
+    iteration's, with `rescale_before_pv`) takes its vote along in one more
+    i1 result and iter_arg (a splat factor's flag is a constant). Kernels
     without the tuning are left alone.
   }];
 }
