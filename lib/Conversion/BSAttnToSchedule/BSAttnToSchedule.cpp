@@ -65,8 +65,10 @@ LogicalResult checkSupported(QueryTileOp tile) {
   // probabilities. Of two warpgroups' 240 registers, 188 of them (D = 256
   // with 80 keys, FlashAttention-3's tile) leave enough to addresses and
   // row state; of three warpgroups' 160, 128 (D = 64 with 128 keys, its
-  // tile): ptxas 13.0 spills and serializes the products above (152 at
-  // D = 64 with 160 keys, 160 at D = 128 with 128).
+  // tile): ptxas 13.0 spills above 128 (152 at D = 64 with 160 keys, 144
+  // at D = 96 with 128). Two warpgroups compile clean up to 208 (D = 128
+  // with 192 keys), but nothing above 188 was faster
+  // (bench/results/2026-12-06-h100-d128-wide-key-tiles.json).
   int64_t headDim = tile.getHeadDim(), keyTile = tile.getKeyTileSize();
   int64_t tileRegisters = headDim / 2 + 3 * keyTile / 4;
   int64_t limit = warpgroups == 2 ? 188 : 128;
