@@ -145,6 +145,7 @@ static Value flagOf(Value factor, RewriterBase &rewriter,
       flagged.thenYield().getResultsMutable().append(thenFlag);
       flagged.elseYield().getResultsMutable().append(elseFlag);
       rewriter.replaceOp(ifOp, flagged.getResults().drop_back());
+      flags[flagged.getResult(index)] = flagged.getResults().back();
       return flagged.getResults().back();
     }
     // The loop's result carries its iter_arg's flag.
