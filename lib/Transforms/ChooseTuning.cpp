@@ -119,14 +119,16 @@ TuningAttr chooseTuning(AttentionOp op) {
     pvWaitColumns = inOrder ? 48 : headDim == 128 ? 64 : 0;
   // Lazy rescaling (a row's maximum kept until a block grows it by more
   // than 2^8, O's rescale skipped where no row's moved): dense causal +2.5
-  // to +5.6% at D = 64, 96, 192 and 256, +0.7 to +1.5% at D = 128 but for
-  // bf16 inputs with f16 P.V (-0.9 to -1.7%); on the challenge's CSR cases
-  // neutral to 6% slower, their rows holding few blocks
-  // (bench/results/2026-12-05-h100-lazy-rescale-two-ctas.json, H100).
+  // to +5.6% at D = 64, 96, 192 and 256, +0.7 to +1.5% at D = 128; on the
+  // challenge's CSR cases neutral to 6% slower, their rows holding few
+  // blocks (bench/results/2026-12-05-h100-lazy-rescale-two-ctas.json, H100).
+  // At D = 128 with bf16 inputs and f16 P.V it lost 0.9 to 1.7% then; with
+  // the warp vote and O's rescale on it, +2.8 to +3.4%
+  // (2026-12-06-h100-d128-converted-v-lazy-rescale.json).
   // Bidirectional +2.1 to +2.4% at D = 64, +4.3 to +7.8% at D = 256
   // (2026-12-05-h100-full-rescale-shared-probs-poly-alpha.json); at D = 96,
   // 128 and 192 full patterns follow the causal measurements.
-  int64_t rescaleThreshold = inOrder && !(headDim == 128 && convertsV) ? 8 : 0;
+  int64_t rescaleThreshold = inOrder ? 8 : 0;
   // Each warp votes on its lanes' own maxima before the quad shuffles, which
   // then run only where a row moved: dense +2.4 to +3.5% at D = 64, +1.5 to
   // +2.3% at D = 96, -0.2 to +3.7% at D = 128..256

@@ -7,11 +7,10 @@
 // 48 key columns on causal and full patterns, after 64 of the 128 on the
 // others (the block-sparse ones). Causal and full patterns take
 // conditional rescaling (rescale_threshold = 8, each warp voting on its
-// lanes' own maxima first), but at D = 128 with V converted (bf16 inputs,
-// f16 P.V) and with split bf16 P.V.
+// lanes' own maxima first), but with split bf16 P.V.
 
 // CHECK-LABEL: func.func @d128_bf16_pv_f16
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48>
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x128xbf16>
 func.func @d128_bf16_pv_f16(%q: !act, %k: !act, %v: !act,
                             %seq_lens: memref<1xi32>, %o: !act,
@@ -121,7 +120,7 @@ func.func @d128_bf16_pv_bf16(%q: !act, %k: !act, %v: !act,
 // CHECK-LABEL: func.func @d128_bf16_full
 // CHECK: tuning = #bsattn.tuning<block_k = 144, warp_specialize = true, pingpong = true, overlap = true, value_stages = 2, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d128_bf16_full_pv_f16
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48>
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 48, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x128xbf16>
 func.func @d128_bf16_full(%q: !act, %k: !act, %v: !act,
                           %seq_lens: memref<1xi32>, %o: !act,
