@@ -64,10 +64,10 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     With the overlap from D = 128 up (not split bf16) the previous P.V is
     waited for among the exponentials (`pv_wait_columns` 48 in order, 64
     for block-sparse patterns at D = 128), and in order patterns take
-    conditional rescaling (`rescale_threshold = 8`) but at D = 128 with V
-    converted. It runs first in the pipelines, after `bsattn-check-host`,
-    and refuses an op that still lists `variants` (`bsattn-select-variant`
-    picks one).
+    conditional rescaling with the warp vote (`rescale_threshold = 8,
+    warp_kept_maxima = true`). It runs first in the pipelines, after
+    `bsattn-check-host`, and refuses an op that still lists `variants`
+    (`bsattn-select-variant` picks one).
   }];
 }
 
