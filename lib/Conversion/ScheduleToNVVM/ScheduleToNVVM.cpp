@@ -678,15 +678,16 @@ Value laneMaximum(HopperBuilder &h, ArrayRef<Value> scores, int64_t half) {
     chain = h.maxNum(chain, score);
   }
   assert(!chains.empty() && "a thread holds scores of both row halves");
+  // Pairwise, in place: chain c / 2 takes the maximum of chains c and c + 1.
   while (chains.size() > 1) {
-    SmallVector<Value> pairs;
-    for (size_t c = 0; c + 1 < chains.size(); c += 2)
-      pairs.push_back(h.maxNum(chains[c], chains[c + 1]));
-    if (chains.size() % 2)
-      pairs.push_back(chains.back());
-    chains = std::move(pairs);
+    size_t count = chains.size();
+    for (size_t c = 0; c + 1 < count; c += 2)
+      chains[c / 2] = h.maxNum(chains[c], chains[c + 1]);
+    if (count % 2)
+      chains[count / 2] = chains[count - 1];
+    chains.resize((count + 1) / 2);
   }
-  return chains.front();
+  return chains[0];
 }
 
 /// Whether a row maximum `maxOld` moves to `grown` (its maximum with a
