@@ -18,8 +18,10 @@ namespace {
 
 /// What one CTA of sm_90 may use: 227 KiB of dynamic shared memory.
 constexpr int64_t kMaxSharedBytes = 227 * 1024;
-/// The alignment of the 128-byte swizzle's 8-row pattern.
+/// The alignment of the 128-byte swizzle's 8-row pattern, and of the
+/// other buffers (the widest vector access).
 constexpr int64_t kAlignment = 1024;
+constexpr int64_t kUnswizzledAlignment = 16;
 
 struct AllocateSharedPass
     : public bsattn::impl::BSAttnAllocateSharedBase<AllocateSharedPass> {
@@ -27,11 +29,23 @@ struct AllocateSharedPass
     LLVM::LLVMFuncOp kernel = getOperation();
     if (!kernel->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
       return;
+    // Swizzled buffers first, each at a multiple of 1024 bytes; the others
+    // after them, packed, so that a small one costs no 1024-byte gap.
     int64_t offset = 0;
     kernel.walk([&](SharedAllocOp alloc) {
+      if (alloc.getSwizzle() == 0)
+        return;
       alloc.setOffset(offset);
       offset = llvm::alignTo(offset + alloc.getByteSize(), kAlignment);
     });
+    kernel.walk([&](SharedAllocOp alloc) {
+      if (alloc.getSwizzle() != 0)
+        return;
+      alloc.setOffset(offset);
+      offset =
+          llvm::alignTo(offset + alloc.getByteSize(), kUnswizzledAlignment);
+    });
+    // The dynamic area's start is aligned to 1024 bytes at run time.
     int64_t bytes = offset + kAlignment;
     if (bytes > kMaxSharedBytes) {
       kernel.emitOpError() << "needs " << bytes

@@ -42,14 +42,14 @@ namespace {
 /// +1.1 to +1.8% over 128 keys, 160 +0.6%, with V converted -8%
 /// (2026-12-06-h100-full-d128-key-tiles.json, H100); FlashAttention-3's
 /// 176 and 192, which compile without spills under a raised register
-/// check, take 0.97 and 1.00x (2026-12-06-h100-d128-wide-key-tiles.json). Causal and full patterns
-/// at D = 64 take 192-row query tiles across the blocks on three consumer
-/// warpgroups with four ring stages (FlashAttention-3's tile: causal -0.1
-/// to +9%, bidirectional +14 to +19% over 128 rows,
-/// 2026-12-03-h200-query-tiles-192-d64.json; two stages, FlashAttention-4's,
-/// -22%, 2026-12-06-h100-vote-carried-d64-stages.json), at D = 96 with 96
-/// keys on three stages (what 160 registers and shared memory hold: causal
-/// -0.1 to +10%, bidirectional +4 to +6%,
+/// check, take 0.97 and 1.00x (2026-12-06-h100-d128-wide-key-tiles.json).
+/// Causal and full patterns at D = 64 take 192-row query tiles across the
+/// blocks on three consumer warpgroups with four ring stages
+/// (FlashAttention-3's tile: causal -0.1 to +9%, bidirectional +14 to +19% over
+/// 128 rows, 2026-12-03-h200-query-tiles-192-d64.json; two stages,
+/// FlashAttention-4's, -22%, 2026-12-06-h100-vote-carried-d64-stages.json), at
+/// D = 96 with 96 keys on three stages (what 160 registers and shared memory
+/// hold: causal -0.1 to +10%, bidirectional +4 to +6%,
 /// 2026-12-03-h200-query-tiles-192-d96.json).
 /// There and at causal D = 256 on 80 keys the overlapped loop rescales O
 /// right before the previous block's P.V, beside the current Q.K^T
@@ -147,7 +147,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*prefetch_indices=*/false,
                          /*prefetch_blocks=*/false,
                          /*poly_exp2_columns=*/0, rescaleThreshold,
-                         /*early_scalar_loads=*/false, warpKeptMaxima);
+                         /*early_scalar_loads=*/false, warpKeptMaxima,
+                         /*announce_blocks=*/false);
 }
 
 struct ChooseTuningPass

@@ -41,17 +41,33 @@ struct Schedule {
   /// (`#bsattn.tuning<overlap = true>`: `bsattn-overlap` pipelines only a
   /// loop whose every iteration issues its products).
   bool maskIgnored = false;
+  /// Whether each load announces its entry's block to the consumers
+  /// (`#bsattn.tuning<announce_blocks = true>`, which masks ignored entries
+  /// too).
+  bool announce = false;
 
   Value count() { return mapping.lookupOrDefault(loop.getCount()); }
 };
 
 /// One entry of the key-block list: the block to load and compute, whether
-/// it is used, and the sequence length its keys are masked with.
+/// it runs its products, and the sequence length its keys are masked with;
+/// `listed` whether the pattern uses it (where an ignored entry runs
+/// masked, `used` is true and `listed` tells).
 struct Entry {
   Value keyBlock;
   Value used;
   Value seqLen;
+  Value listed;
 };
+
+/// The schedule of `tile`'s key-block loop `loop`, as the tuning runs it.
+Schedule scheduleOf(QueryTileOp tile, KeyBlockLoopOp loop) {
+  TuningAttr tuning = tile.getTuning();
+  Schedule schedule{loop, {}, {}};
+  schedule.announce = tuning.getAnnounceBlocks();
+  schedule.maskIgnored = tuning.getOverlap() || schedule.announce;
+  return schedule;
+}
 
 /// Clones the loop body for entry `n` at the builder's insertion point.
 Entry emitEntry(OpBuilder &b, Schedule &schedule, Value n) {
@@ -61,16 +77,16 @@ Entry emitEntry(OpBuilder &b, Schedule &schedule, Value n) {
   for (Operation &op : body.without_terminator())
     b.clone(op, mapping);
   auto yield = cast<YieldKeyBlockOp>(body.getTerminator());
-  Entry entry{mapping.lookupOrDefault(yield.getKeyBlock()),
-              mapping.lookupOrDefault(yield.getValid()),
-              mapping.lookupOrDefault(schedule.loop.getSeqLen())};
+  Value used = mapping.lookupOrDefault(yield.getValid());
+  Entry entry{mapping.lookupOrDefault(yield.getKeyBlock()), used,
+              mapping.lookupOrDefault(schedule.loop.getSeqLen()), used};
   if (!schedule.maskIgnored)
     return entry;
   Location loc = yield.getLoc();
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  return {arith::SelectOp::create(b, loc, entry.used, entry.keyBlock, zero),
+  return {arith::SelectOp::create(b, loc, used, entry.keyBlock, zero),
           arith::ConstantIntOp::create(b, loc, 1, 1),
-          arith::SelectOp::create(b, loc, entry.used, entry.seqLen, zero)};
+          arith::SelectOp::create(b, loc, used, entry.seqLen, zero), used};
 }
 
 /// Builds `then` under `if (condition)` at the builder's point.
@@ -87,7 +103,9 @@ void emitLoadIfUsed(OpBuilder &b, Location loc, Schedule &schedule, Value n,
                     Value step) {
   Entry entry = emitEntry(b, schedule, n);
   emitIf(b, loc, entry.used, [&] {
-    LoadKVOp::create(b, loc, entry.keyBlock, step, schedule.batchHead);
+    LoadKVOp::create(b, loc, entry.keyBlock, step,
+                     schedule.announce ? entry.listed : Value(),
+                     schedule.batchHead);
   });
 }
 
@@ -111,10 +129,8 @@ FailureOr<Schedule> emitNextSchedule(OpBuilder &b, QueryTileOp tile,
   // The next tile's entry 0 is loaded as its consumers will run it: with
   // the overlap, an ignored entry too (on block 0), or they would wait for
   // a load that never comes.
-  Schedule schedule{loop,
-                    {},
-                    {next.getBatch(), next.getHead()},
-                    tile.getTuning().getOverlap()};
+  Schedule schedule = scheduleOf(tile, loop);
+  schedule.batchHead = {next.getBatch(), next.getHead()};
   schedule.mapping.map(tile.getBatchIndex(), next.getBatch());
   schedule.mapping.map(tile.getHeadIndex(), next.getHead());
   schedule.mapping.map(tile.getQueryBlockIndex(), next.getQueryBlock());
@@ -204,7 +220,7 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
   Value sum0 = SplatOp::create(b, loc, rowsType, zeroF);
   Value acc0 = SplatOp::create(b, loc, accType, zeroF);
 
-  Schedule current{loop, {}, {}, tile.getTuning().getOverlap()};
+  Schedule current = scheduleOf(tile, loop);
   std::optional<Schedule> next;
   NextTileOp nextTile;
   Value hasNext, firstStep = zero;
@@ -294,7 +310,8 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
     Value max = body->getArgument(1), sum = body->getArgument(2),
           acc = body->getArgument(3), step = body->getArgument(4);
 
-    auto [keyBlock, valid, seqLen] = emitEntry(b, current, n);
+    Entry entry = emitEntry(b, current, n);
+    Value keyBlock = entry.keyBlock, valid = entry.used, seqLen = entry.seqLen;
     // The next used entry's load goes to the slot after this one's.
     Value nextStep = arith::AddIOp::create(
         b, loc, step,
@@ -323,6 +340,15 @@ LogicalResult fuseLoop(KeyBlockLoopOp loop) {
                           /*withElseRegion=*/true);
     b.setInsertionPointToStart(ifValid.thenBlock());
     WaitKVOp::create(b, loc, step);
+    if (current.announce) {
+      // The load issuer evaluated the entry: the block it announced and
+      // whether the pattern uses it stand for the consumers' own.
+      auto announced = AnnouncedBlockOp::create(b, loc, b.getIndexType(),
+                                                b.getI1Type(), step);
+      keyBlock = announced.getKeyBlock();
+      seqLen = arith::SelectOp::create(b, loc, announced.getUsed(),
+                                       loop.getSeqLen(), zero);
+    }
     Value scores = QKOp::create(b, loc, scoresType, step);
     Value masked =
         MaskOp::create(b, loc, scoresType, scores, keyBlock, seqLen,

@@ -100,6 +100,16 @@ LAZY_RESCALE_BEFORE_PV = {"block_k": 80, "warp_specialize": True,
 # The same, each warp voting on its lanes' own maxima first: the quad
 # shuffles and alpha's exponentials run only where a row moved.
 VOTED = {"warp_kept_maxima": True}
+# The load issuer records each ring slot's key block for the consumers
+# (every entry, ignored ones too, takes a slot): the challenge kernel's
+# techniques, a persistent kernel of dynamic tiles (the next tile's first
+# block announced by the tile before), and without the overlap or a
+# producer warpgroup (the consumers' own leader records).
+ANNOUNCED = {"stages": 3, "warp_specialize": True, "overlap": True,
+             "pingpong": True, "producer_convert": True,
+             "pv_wait_columns": 64, "announce_blocks": True}
+ANNOUNCED_PERSISTENT = {**EARLY_NEXT_QUERY_DYNAMIC, "announce_blocks": True}
+ANNOUNCED_PLAIN = {"announce_blocks": True}
 
 
 def retrieval(b, h, q, kv):
@@ -194,6 +204,12 @@ def tail_cases(device, seq):
          {"tuning": PADDING_LAST}, halves),
         (f"T={seq} csr, persistent, padding tiles last", csr, retrieved,
          {"tuning": PADDING_LAST_PERSISTENT}, halves),
+        (f"T={seq} csr, announced blocks", csr, retrieved,
+         {"tuning": ANNOUNCED}, halves),
+        (f"T={seq} csr, persistent, announced blocks", csr, retrieved,
+         {"tuning": ANNOUNCED_PERSISTENT}, halves),
+        (f"T={seq} csr, announced blocks, one warpgroup role", csr,
+         retrieved, {"tuning": ANNOUNCED_PLAIN}, halves),
         (f"T={seq} csr, prefetched indices and blocks", csr, retrieved,
          {"tuning": PREFETCHED}, halves),
         (f"T={seq} csr, scalar loads before the set-up", csr, retrieved,

@@ -397,6 +397,11 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             f"T={seq} csr, padding tiles last: attention_csr_bf16_d128",
             f"T={seq} csr, persistent, padding tiles last: "
             "attention_csr_bf16_d128",
+            f"T={seq} csr, announced blocks: attention_csr_bf16_d128",
+            f"T={seq} csr, persistent, announced blocks: "
+            "attention_csr_bf16_d128",
+            f"T={seq} csr, announced blocks, one warpgroup role: "
+            "attention_csr_bf16_d128",
             f"T={seq} csr, prefetched indices and blocks: "
             "attention_csr_bf16_d128",
             f"T={seq} csr, scalar loads before the set-up: "
@@ -430,7 +435,7 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
             "attention_full_f16_d64",
             f"T={seq} D=64 causal f16, exponentials partly on the FMA "
             "units: attention_causal_f16_d64")]
-    # The tails add twenty-seven kernels (full f16 of D = 128, 192 and 256,
+    # The tails add thirty kernels (full f16 of D = 128, 192 and 256,
     # causal f16 of D = 256, grouped csr with f16 P.V, D = 64 causal and
     # full f16 with 192-row tiles, persistent csr with one Q buffer, without
     # and with the carried schedule, and with the next Q loaded during the
@@ -440,5 +445,6 @@ def test_gpu_smoke_script_compiles_its_kernels(translate, isolated_cache):
     # causal f16 with exponentials on the FMA units, csr with the lazy
     # rescale at two scales, D = 64 and 256 causal f16 with it, the same
     # four with the warp vote, csr and D = 64 causal f16 with the scalar
-    # loads before the set-up), the head dims three each.
-    assert len(list(isolated_cache.iterdir())) == 54
+    # loads before the set-up, csr with announced blocks with the challenge
+    # kernel's techniques, persistent and alone), the head dims three each.
+    assert len(list(isolated_cache.iterdir())) == 57

@@ -1,16 +1,21 @@
 // RUN: bsattn-opt %s -split-input-file --pass-pipeline='builtin.module(gpu.module(llvm.func(bsattn-allocate-shared)))' -verify-diagnostics | FileCheck %s
 
-// Buffers are placed in order, each at a multiple of 1024 bytes; the
-// kernel asks for them plus 1024 bytes to align the dynamic area.
+// Swizzled buffers are placed in order, each at a multiple of 1024 bytes,
+// then the unswizzled ones in order, each at a multiple of 16; the kernel
+// asks for them plus 1024 bytes to align the dynamic area.
 
 // CHECK-LABEL: llvm.func @k
-// CHECK-SAME: bsattn.shared_bytes = 3072
-// CHECK: bsattn.shared_alloc swizzle = 0 offset = 0 : memref<100xi8, #gpu.address_space<workgroup>>
+// CHECK-SAME: bsattn.shared_bytes = 3200
+// CHECK: bsattn.shared_alloc swizzle = 0 offset = 2048 : memref<100xi8, #gpu.address_space<workgroup>>
+// CHECK: bsattn.shared_alloc swizzle = 128 offset = 0 : memref<1x8x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: bsattn.shared_alloc swizzle = 0 offset = 2160 : memref<2xi32, #gpu.address_space<workgroup>>
 // CHECK: bsattn.shared_alloc swizzle = 128 offset = 1024 : memref<1x8x64xbf16, #gpu.address_space<workgroup>>
 gpu.module @m {
   llvm.func @k() attributes {nvvm.kernel} {
     %a = bsattn.shared_alloc swizzle = 0 : memref<100xi8, #gpu.address_space<workgroup>>
     %b = bsattn.shared_alloc swizzle = 128 : memref<1x8x64xbf16, #gpu.address_space<workgroup>>
+    %c = bsattn.shared_alloc swizzle = 0 : memref<2xi32, #gpu.address_space<workgroup>>
+    %d = bsattn.shared_alloc swizzle = 128 : memref<1x8x64xbf16, #gpu.address_space<workgroup>>
     llvm.return
   }
 }

@@ -10,8 +10,10 @@ def BSAttnAllocateShared
   let summary = "Place a kernel's shared buffers in its dynamic shared memory";
   let description = [{
     Gives every `bsattn.shared_alloc` of a kernel (an `llvm.func` with
-    `nvvm.kernel`) a byte offset, in order of appearance and 1024-aligned
-    (the 128-byte swizzle of TMA and wgmma needs it), and sets the
+    `nvvm.kernel`) a byte offset: the 128-byte swizzled ones first, in
+    order of appearance and 1024-aligned (the swizzle of TMA and wgmma
+    needs it), then the unswizzled ones, in order and 16-aligned (a small
+    record costs no 1024-byte gap), and sets the
     kernel's `bsattn.shared_bytes` to the dynamic shared memory it needs:
     the buffers plus 1024 bytes, since the dynamic area starts after the
     static one (the `nvgpu` mbarriers) and is only 16-byte aligned.

@@ -96,9 +96,16 @@ def BSAttnFuseSoftmax : Pass<"bsattn-fuse-softmax", "func::FuncOp"> {
     entries that carries the running row maximum, row sum and output
     accumulator (`bsattn.online_softmax`, `bsattn.pv`, with the scale
     folded into base-2 exponentials), loads the query tile once, and
-    prefetches the K/V tiles of the next used entry into a two-slot ring
+    prefetches the K/V tiles of the next used entry into the ring
     while the current one is computed. Unused entries are skipped without a
-    load. The epilogue is one `bsattn.store_output`.
+    load, or with the tuning's `overlap` or `announce_blocks` run on key
+    block 0 with every key masked, so that every entry takes a ring step.
+    With `announce_blocks` each load also announces its entry's block
+    (`bsattn.load_kv ... announce %used`), and the loop masks the scores
+    with the block it reads after the wait (`bsattn.announced_block`), not
+    with the entry it evaluates: once the loads go to a producer warpgroup,
+    the consumers no longer evaluate entries. The epilogue is one
+    `bsattn.store_output`.
   }];
   let dependentDialects = ["arith::ArithDialect", "scf::SCFDialect"];
 }

@@ -149,6 +149,9 @@ struct Schedule {
   /// (`value_stages`), `ring` holds only K ([slot][0][...]) and
   /// `valueRing` V.
   Value queryBuffers, ring, valueRing;
+  /// The key block each ring slot holds, or -1 for an ignored entry
+  /// (`memref<stages x i32>`), where the loads announce their blocks.
+  Value announced;
   int64_t headDim = 128;
   int64_t chunks = 2;
   /// Query rows per tile (64 per consumer warpgroup) and the CTA's threads.
@@ -679,6 +682,17 @@ struct LoadKVToSchedule : public TilePattern<LoadKVOp> {
             arith::ConstantIntOp::create(rewriter, loc, 1, 1));
       };
       waitOn(sb, s.slotEmpty, slot, previous(parity));
+      // The record goes before the arrival, whose release makes it visible
+      // to the threads that see the slot land.
+      if (Value used = adaptor.getAnnounce()) {
+        Type i32 = rewriter.getI32Type();
+        Value block = arith::IndexCastOp::create(rewriter, loc, i32,
+                                                 adaptor.getKeyBlock());
+        memref::StoreOp::create(
+            rewriter, loc,
+            arith::SelectOp::create(rewriter, loc, used, block, sb.i32(-1)),
+            s.announced, slot);
+      }
       nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, s.keysLanded,
                                               sb.index(tileBytes(s.keyRows)),
                                               slot, Value());
@@ -735,6 +749,23 @@ struct WaitKVToSchedule : public TilePattern<WaitKVOp> {
           s.slotConverted, valueSlot);
     }
     rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct AnnouncedBlockToSchedule : public TilePattern<AnnouncedBlockOp> {
+  using TilePattern::TilePattern;
+  LogicalResult
+  matchAndRewrite(AnnouncedBlockOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ScheduleBuilder sb(rewriter, loc);
+    Value record = memref::LoadOp::create(
+        rewriter, loc, s.announced, slotAndParity(sb, adaptor.getStep()).first);
+    Value used = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge,
+                                       record, sb.i32(0));
+    Value block = arith::MaxSIOp::create(rewriter, loc, record, sb.i32(0));
+    rewriter.replaceOp(op, {sb.toIndex(block), used});
     return success();
   }
 };
@@ -1570,6 +1601,17 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   if (s.valueStages)
     s.valueRing =
         allocChunks(sb, {s.valueStages, 1}, s.chunks, keyRows, element);
+  if (tile->walk([](LoadKVOp load) {
+            return load.getAnnounce() ? WalkResult::interrupt()
+                                      : WalkResult::advance();
+          })
+          .wasInterrupted())
+    s.announced = SharedAllocOp::create(
+        builder, loc,
+        MemRefType::get(
+            {s.stages}, builder.getI32Type(), MemRefLayoutAttrInterface(),
+            gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)),
+        /*swizzle=*/0, /*offset=*/nullptr);
   s.queryLanded = createBarriers(sb, queryBuffers);
   s.keysLanded = createBarriers(sb, s.stages);
   s.valuesLanded = createBarriers(sb, valueSlots);
@@ -1663,14 +1705,14 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   // Tile ops -> the schedule level. `bsattn.mask` stays, with its query
   // block made explicit.
   RewritePatternSet patterns(ctx);
-  patterns
-      .add<LoadQToSchedule, ReleaseQToSchedule, PrefetchQToSchedule,
-           LoadKVToSchedule, WaitKVToSchedule, ReleaseKVToSchedule,
-           QKToSchedule, MaskToSchedule, PVToSchedule, StoreOutputToSchedule>(
-          ctx, s);
+  patterns.add<LoadQToSchedule, ReleaseQToSchedule, PrefetchQToSchedule,
+               LoadKVToSchedule, WaitKVToSchedule, AnnouncedBlockToSchedule,
+               ReleaseKVToSchedule, QKToSchedule, MaskToSchedule, PVToSchedule,
+               StoreOutputToSchedule>(ctx, s);
   ConversionTarget target(*ctx);
-  target.addIllegalOp<LoadQOp, ReleaseQOp, PrefetchQOp, LoadKVOp, WaitKVOp,
-                      ReleaseKVOp, QKOp, PVOp, StoreOutputOp>();
+  target
+      .addIllegalOp<LoadQOp, ReleaseQOp, PrefetchQOp, LoadKVOp, WaitKVOp,
+                    AnnouncedBlockOp, ReleaseKVOp, QKOp, PVOp, StoreOutputOp>();
   target.addDynamicallyLegalOp<MaskOp>(
       [](MaskOp op) { return op.getQueryBlock() != nullptr; });
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

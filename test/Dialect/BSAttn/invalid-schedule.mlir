@@ -25,8 +25,16 @@ func.func @f() {
 // -----
 
 func.func @f() {
-  // expected-error @+1 {{offset must be a non-negative multiple of 1024, got 100}}
-  %a = bsattn.shared_alloc swizzle = 0 offset = 100 : memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+  // expected-error @+1 {{offset must be a non-negative multiple of 1024, got 1040}}
+  %a = bsattn.shared_alloc swizzle = 128 offset = 1040 : memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{offset must be a non-negative multiple of 16, got 100}}
+  %a = bsattn.shared_alloc swizzle = 0 offset = 100 : memref<4xi32, #gpu.address_space<workgroup>>
   return
 }
 

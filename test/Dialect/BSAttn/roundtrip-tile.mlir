@@ -19,6 +19,13 @@
 // CHECK: bsattn.key_block_loop count(%{{.*}}) seq_len(%[[LEN]]) {
 // CHECK: bsattn.yield_key_block
 
+// A load that announces its block, and the read of the announcement.
+// CHECK-LABEL: func.func @announce
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[QB:.*]]: index, %[[USED:.*]]: i1):
+// CHECK: bsattn.load_kv %[[QB]], step %[[QB]] announce %[[USED]]
+// CHECK: bsattn.wait_kv step %[[QB]]
+// CHECK: %{{.*}}, %{{.*}} = bsattn.announced_block step %[[QB]]
+
 !act = memref<?x?x?x128xbf16>
 func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
                 %o: !act, %lse: memref<?x?x?xf32>) {
@@ -52,6 +59,22 @@ func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
       %true = arith.constant true
       bsattn.yield_key_block %e, %true
     }
+  }
+  return
+}
+
+!small = memref<1x2x256x128xbf16>
+func.func @announce(%q: !small, %o: !small, %lse: memref<1x2x256xf32>, %used: i1) {
+  bsattn.query_tile #bsattn.csr pv = f16
+      ins(%q, %q, %q : !small, !small, !small) outs(%o, %lse : !small, memref<1x2x256xf32>)
+      captures(%used : i1)
+      attributes {block_size = 128 : i64, capture_names = ["used"],
+                  scale = 0.5 : f32, tuning = #bsattn.tuning<announce_blocks = true>} {
+  ^bb0(%b: index, %h: index, %qb: index, %u: i1):
+    bsattn.load_kv %qb, step %qb announce %u
+    bsattn.wait_kv step %qb
+    %block, %listed = bsattn.announced_block step %qb
+    bsattn.release_kv step %qb
   }
   return
 }

@@ -52,7 +52,8 @@ LogicalResult TuningAttr::verify(
     bool descendingKeys, bool singleQueryBuffer, bool carrySchedule,
     int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast,
     bool prefetchIndices, bool prefetchBlocks, int64_t polyExp2Columns,
-    int64_t rescaleThreshold, bool earlyScalarLoads, bool warpKeptMaxima) {
+    int64_t rescaleThreshold, bool earlyScalarLoads, bool warpKeptMaxima,
+    bool announceBlocks) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;

@@ -622,7 +622,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
                          false, false, 0, false, false, false, false, 0, false,
-                         false, false, false, 0, 0, false, false);
+                         false, false, false, 0, 0, false, false, false);
 }
 
 LogicalResult AttentionOp::verifyNoVariants() {
@@ -848,6 +848,20 @@ LogicalResult TileCarryOp::verify() { return verifyInPersistentBody(*this); }
 LogicalResult RingEndOp::verify() { return verifyInPersistentBody(*this); }
 LogicalResult WaitKVOp::verify() { return getEnclosingQueryTile(*this); }
 LogicalResult ReleaseKVOp::verify() { return getEnclosingQueryTile(*this); }
+
+LogicalResult AnnouncedBlockOp::verify() {
+  FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);
+  if (failed(tile))
+    return failure();
+  // Without an announcing load the slots' records are never written.
+  WalkResult announcing = tile->walk([](LoadKVOp load) {
+    return load.getAnnounce() ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (!announcing.wasInterrupted())
+    return emitOpError() << "reads a block that no 'bsattn.load_kv' of its "
+                            "query tile announces";
+  return success();
+}
 
 LogicalResult QKOp::verify() {
   FailureOr<QueryTileOp> tile = getEnclosingQueryTile(*this);

@@ -38,11 +38,12 @@ LogicalResult SharedAllocOp::verify() {
     return emitOpError() << "a 128-byte swizzled buffer needs rows of 128 "
                             "bytes, got "
                          << rowBytes;
+  // The 128-byte swizzle repeats every 8 rows of 128 bytes.
+  int64_t alignment = swizzle == 128 ? 1024 : 16;
   if (std::optional<int64_t> offset = getOffset();
-      offset && (*offset < 0 || *offset % 1024 != 0))
-    return emitOpError() << "offset must be a non-negative multiple of 1024, "
-                            "got "
-                         << *offset;
+      offset && (*offset < 0 || *offset % alignment != 0))
+    return emitOpError() << "offset must be a non-negative multiple of "
+                         << alignment << ", got " << *offset;
   return success();
 }
 

@@ -247,6 +247,12 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     mbarrier set-up instead of delaying the first K/V loads, whose issue
     waits for the key-block count (measured neutral to 1% slower on H100,
     so off in the compiler's choice).
+    With `announce_blocks = true` every schedule entry takes a ring step
+    (an ignored one loads key block 0 with every key masked, as with
+    `overlap`) and the load issuer records beside each slot which block it
+    holds; the consumers read that record after the slot has landed
+    instead of evaluating the entry themselves (for a CSR pattern: no
+    `col_idx` load and no range checks in their key-block loop).
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -276,7 +282,8 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns,
     DefaultValuedParameter<"int64_t", "0">:$rescale_threshold,
     DefaultValuedParameter<"bool", "false">:$early_scalar_loads,
-    DefaultValuedParameter<"bool", "false">:$warp_kept_maxima
+    DefaultValuedParameter<"bool", "false">:$warp_kept_maxima,
+    DefaultValuedParameter<"bool", "false">:$announce_blocks
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -276,7 +276,7 @@ def BSAttn_PrefetchQOp : BSAttn_TileLevelOp<"prefetch_q"> {
   let assemblyFormat = "`next` `(` $batch `,` $head `,` $query_block `)` attr-dict";
 }
 
-def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv"> {
+def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv", [AttrSizedOperandSegments]> {
   let summary = "Start loading key block `key_block` into ring slot `n`";
   let description = [{
     Asynchronously loads the K and V tiles of key block `key_block` into
@@ -286,17 +286,44 @@ def BSAttn_LoadKVOp : BSAttn_TileLevelOp<"load_kv"> {
     and head `h`: the next tile's first block is loaded that way. Heads
     are query heads: with the tile's `kv_group = G` query head `h` loads
     head `h / G` of `k` and `v`.
+
+    With `announce %used` the load also records beside the slot which
+    block it holds, `key_block` if `used` and none otherwise (an ignored
+    schedule entry that still takes its ring step), for
+    `bsattn.announced_block` to read once the slot has landed.
   }];
   let arguments = (ins Index:$key_block, Index:$step,
+                       Optional<I1>:$announce,
                        Variadic<Index>:$batch_head);
   let assemblyFormat = [{
-    $key_block `,` `step` $step (`head` `(` $batch_head^ `)`)? attr-dict
+    $key_block `,` `step` $step (`announce` $announce^)?
+    (`head` `(` $batch_head^ `)`)? attr-dict
   }];
 }
 
 def BSAttn_WaitKVOp : BSAttn_TileLevelOp<"wait_kv"> {
   let summary = "Wait until the K and V tiles of step `n` have arrived";
   let arguments = (ins Index:$step);
+  let assemblyFormat = "`step` $step attr-dict";
+}
+
+def BSAttn_AnnouncedBlockOp : BSAttn_TileLevelOp<"announced_block"> {
+  let summary = "The key block that the load of step `n` announced";
+  let description = [{
+    The key block that `bsattn.load_kv ... announce %used` recorded for the
+    ring slot of step `n`, and `used`; an entry that is not used reads
+    block 0. It reads the slot's record, so it belongs between the step's
+    `bsattn.wait_kv` and `bsattn.release_kv`: the consumers of a
+    warp-specialized kernel then learn each step's block from the load
+    issuer instead of evaluating the schedule entry themselves.
+
+    ```mlir
+    bsattn.wait_kv step %n
+    %block, %used = bsattn.announced_block step %n
+    ```
+  }];
+  let arguments = (ins Index:$step);
+  let results = (outs Index:$key_block, I1:$used);
   let assemblyFormat = "`step` $step attr-dict";
 }
 

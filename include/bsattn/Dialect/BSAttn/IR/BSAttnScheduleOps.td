@@ -30,8 +30,8 @@ def BSAttn_SharedAllocOp : BSAttn_ScheduleOp<"shared_alloc"> {
     A buffer of the kernel's dynamic shared memory, `swizzle` the TMA and
     wgmma swizzle of its rows in bytes (0 or 128; a 128-byte swizzled
     buffer's innermost dimension is 128 bytes). `bsattn-allocate-shared`
-    gives every buffer of a kernel its byte `offset` (a multiple of 1024,
-    as the 128-byte swizzle needs) and the kernel its
+    gives every buffer of a kernel its byte `offset` (a multiple of 1024
+    where the 128-byte swizzle needs it, of 16 otherwise) and the kernel its
     `bsattn.shared_bytes`.
 
     Own op: `memref.alloc` / `memref.global` in workgroup memory become
