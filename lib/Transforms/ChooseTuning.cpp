@@ -98,9 +98,13 @@ TuningAttr chooseTuning(AttentionOp op) {
       (headDim == 96 && blockQ == 192) ||
       (headDim == 256 && blockK == 80 && valueStages && causal);
   // Key tiles from the diagonal down (FlashAttention-4's order): a causal
-  // grid then reads a quarter fewer DRAM bytes, which pays under the power
-  // limit at D = 96 only (bench/results/2026-12-04-h200-descending-keys.json).
-  bool descendingKeys = causal && headDim == 96;
+  // grid then reads a quarter fewer DRAM bytes, which paid under the power
+  // limit at D = 96 (bench/results/2026-12-04-h200-descending-keys.json),
+  // and at D = 64 on 192-row tiles once lazy rescaling and the warp vote
+  // were in (+0.1 to +1.3% beside a 1.000-1.004 noise control,
+  // 2026-12-06-h100-d64-descending-static-windows.json, H100).
+  bool descendingKeys =
+      causal && (headDim == 96 || (headDim == 64 && blockQ == 192));
   // Ping-pong round the consumers up to D = 128, and at D = 192 on 112-key
   // tiles with the V ring (+1.9% causal,
   // +2.1% full under the power limit; at D = 256 it lost 2-3%,

@@ -144,7 +144,8 @@ func.func @d128_bf16_full_pv_f16(%q: !act, %k: !act, %v: !act,
 // -----
 
 // D = 64 as D = 128, but causal and full patterns take 192-row query tiles
-// across the blocks (three consumer warpgroups, four ring stages); D = 192
+// across the blocks (three consumer warpgroups, four ring stages), causal
+// ones from the diagonal down; D = 192
 // and 256: warp specialization alone (and the
 // producer converting V), but for D = 256 where P.V takes V as it is: the
 // overlap with V in a ring of its own (2 K and 2 V slots). Causal and full
@@ -155,7 +156,7 @@ func.func @d128_bf16_full_pv_f16(%q: !act, %k: !act, %v: !act,
 // (not for a full pattern).
 
 // CHECK-LABEL: func.func @d64_f16
-// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, rescale_threshold = 8, warp_kept_maxima = true>
+// CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, descending_keys = true, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d64_bf16_full
 // CHECK: tuning = #bsattn.tuning<block_q = 192, stages = 4, warpgroups = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, rescale_threshold = 8, warp_kept_maxima = true>
 // CHECK-LABEL: func.func @d64_bf16_window

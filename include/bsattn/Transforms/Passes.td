@@ -56,7 +56,7 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     | 64 - 128 | `stages = 3, overlap, pingpong` |
     | 64, in order | `block_q = 192, warpgroups = 3, stages = 4` |
     | 96, in order | `block_q = 192, warpgroups = 3, block_k = 96, rescale_before_pv` |
-    | 96, causal | `descending_keys` |
+    | 64 and 96, causal | `descending_keys` |
     | 128, causal f16 | `block_k = 160, stages = 2, value_stages = 2` |
     | 192, in order | `block_k = 112`; where V is not converted `overlap, value_stages = 2, pingpong` |
     | 256 | where V is not converted `overlap, value_stages = 2`; in order `block_k = 80`, causal with the V ring `rescale_before_pv` |
