@@ -25,10 +25,10 @@ func.func @d128_bf16_pv_f16(%q: !act, %k: !act, %v: !act,
 // -----
 
 // A CSR pattern at D = 128 (the challenge's op) waits for the previous P.V
-// after 64 of the 128 key columns.
+// after 64 of the 128 key columns and rescales lazily on the warp vote.
 
 // CHECK-LABEL: func.func @d128_bf16_csr
-// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 64>
+// CHECK: tuning = #bsattn.tuning<stages = 3, warp_specialize = true, pingpong = true, overlap = true, producer_convert = true, pv_wait_columns = 64, rescale_threshold = 8, warp_kept_maxima = true>
 !act = memref<1x2x256x128xbf16>
 func.func @d128_bf16_csr(%q: !act, %k: !act, %v: !act,
                          %seq_lens: memref<1xi32>, %row_ptr: memref<1x2x3xi32>,

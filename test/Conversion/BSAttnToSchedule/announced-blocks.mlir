@@ -1,4 +1,4 @@
-// RUN: sed 's/pv_wait_columns = 64>/pv_wait_columns = 64, announce_blocks = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s
+// RUN: sed 's/\(tuning = #bsattn.tuning<[^>]*\)>/\1, announce_blocks = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s
 // RUN: bsattn-opt %bsattn_src_root/examples/challenge.mlir --bsattn-to-schedule | FileCheck %s --check-prefix=PLAIN
 
 // With announce_blocks the kernel keeps one i32 per ring slot in shared
