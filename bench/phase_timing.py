@@ -25,13 +25,16 @@ shapes), or a dense causal or full kernel on B2 T8192 (H = 2048 / D, as
 bench/dense_vs_fa4.py), beside the uninstrumented kernel and reports each
 phase's median and share of SM time, the gaps between CTAs on an SM and
 the idle tail.
+`--prologue` (one CTA per tile) records, in place of `ready` and
+`o_stored`, when consumer thread 0 and the producer's issuing thread pass
+the set-up barrier: where a CTA's start goes before its first TMA loads.
 Instrumentation costs a few percent: compare phases within a kernel.
 
-  python3 bench/phase_timing.py instrument [--persistent] --ptx K.ptx \
-      --out K-phases.ptx
+  python3 bench/phase_timing.py instrument [--persistent | --prologue] \
+      --ptx K.ptx --out K-phases.ptx
   ptxas -arch=sm_90a K-phases.ptx -o K-phases.cubin
   python3 bench/phase_timing.py run --cubin K-phases.cubin --manifest K.json \
-      [--baseline K.cubin [--baseline-manifest B.json]] --out F
+      [--baseline K.cubin [--baseline-manifest B.json]] [--prologue] --out F
 """
 
 import argparse
@@ -73,7 +76,28 @@ PERSISTENT = [
     ("convert_top", TILE_TOP, 3, "before", 288, True),
     ("ready", r"mbarrier\.try_wait", 1, "before", 0, False),
 ]
-POINTS = [p[0] for p in ONE_TILE]
+# `--prologue`: where a one-CTA-per-tile kernel's start goes, with the
+# set-up barrier passed by consumer thread 0 and by the producer's issuing
+# thread (256) in place of `ready` and `o_stored` (slots 0, 2, 3 and 5 keep
+# their meaning: start, first_s, o_smem, end).
+PROLOGUE = [
+    ONE_TILE[0],
+    ("c_barrier", r"bar\.sync\s+0;", 1, "after", 0, False),
+    ONE_TILE[2],
+    ONE_TILE[3],
+    ("p_barrier", r"bar\.sync\s+0;", 1, "after", 256, False),
+    ONE_TILE[5],
+    ONE_TILE[6],
+    ONE_TILE[7],
+]
+# Each point set's phases: consecutive points of the chain, and the other
+# points' offsets from the start.
+CHAINS = {
+    "one_tile": (["start", "ready", "first_s", "o_smem", "o_stored", "end"],
+                 ["q_issued", "kv_issued"]),
+    "prologue": (["start", "first_s", "o_smem", "end"],
+                 ["c_barrier", "p_barrier", "q_issued", "kv_issued"]),
+}
 WORDS = 16  # 8 globaltimer, smid, 7 clock64 (of the first 7 points)
 MAX_ENTRIES = 1 << 16  # CTAs, or CTAs x TILES_PER_CTA
 TILES_PER_CTA = 256  # persistent kernels: log entries per CTA
@@ -123,8 +147,8 @@ def record(slot, thread, new_tile, persistent):
     return "\n".join(lines) + "\n"
 
 
-def instrument(ptx, persistent):
-    spec = PERSISTENT if persistent else ONE_TILE
+def instrument(ptx, persistent, prologue=False):
+    spec = PERSISTENT if persistent else PROLOGUE if prologue else ONE_TILE
     lines = ptx.splitlines(keepends=True)
     before = {}  # line index -> blocks to insert before it
     after = {}
@@ -225,7 +249,7 @@ def read_log(kernel, entries):
     return [words[e * WORDS:(e + 1) * WORDS] for e in range(entries)]
 
 
-def summarize(log, blocks_per_tile=None):
+def summarize(log, blocks_per_tile=None, points="one_tile"):
     """Phases over the tiles that have key blocks (a tile past its
     sequence's end skips the products and leaves those points unwritten);
     gaps and span over every CTA (each records its start and end). Without
@@ -241,16 +265,17 @@ def summarize(log, blocks_per_tile=None):
     if not known:
         blocks_per_tile = [1] * len(log)
     used = [(r, n) for r, n in zip(log, blocks_per_tile) if n > 0]
+    names = [p[0] for p in (PROLOGUE if points == "prologue" else ONE_TILE)]
+    chain, offsets = CHAINS[points]
     phases = {}
-    for a, b in zip(["start", "ready", "first_s", "o_smem", "o_stored"],
-                    ["ready", "first_s", "o_smem", "o_stored", "end"]):
-        ia, ib = POINTS.index(a), POINTS.index(b)
+    for a, b in zip(chain, chain[1:]):
+        ia, ib = names.index(a), names.index(b)
         ds = [r[ib] - r[ia] for r, _ in used]
         phases[f"{a}->{b}"] = {
             "median_ns": statistics.median(ds),
             "share_of_sm_time": round(sum(ds) / sm_time, 3)}
-    for p in ("q_issued", "kv_issued"):
-        ds = [r[POINTS.index(p)] - r[0] for r, _ in used]
+    for p in offsets:
+        ds = [r[names.index(p)] - r[0] for r, _ in used]
         phases[f"start->{p}"] = {"median_ns": statistics.median(ds)}
     gaps, idle_tail = [], []
     for rows in by_sm.values():
@@ -454,7 +479,8 @@ def run(a):
             rp = row_ptr.numpy()
             blocks = [int(rp[b, h, QB - x] - rp[b, h, QB - 1 - x])
                       for b in range(B) for h in range(H) for x in range(QB)]
-            summary = summarize(read_log(kernel, B * H * QB), blocks)
+            summary = summarize(read_log(kernel, B * H * QB), blocks,
+                                "prologue" if a.prologue else "one_tile")
         row = {"case": name, "B": B, "H": H, "T": T,
                "device_us": timed["instrumented"]["device_us"],
                "baseline_us": (timed["baseline"]["device_us"]
@@ -476,16 +502,24 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--persistent", action="store_true",
                    help="log per tile of a persistent kernel's tile loop")
+    p.add_argument("--prologue", action="store_true",
+                   help="log when the set-up barrier is passed instead of "
+                   "the consumers' first wait and O's store")
     p = sub.add_parser("run")
     p.add_argument("--cubin", required=True)
     p.add_argument("--manifest", required=True)
     p.add_argument("--baseline")
     p.add_argument("--baseline-manifest")
     p.add_argument("--out")
+    p.add_argument("--prologue", action="store_true",
+                   help="the cubin was instrumented with --prologue")
     a = parser.parse_args()
     if a.command == "instrument":
+        if a.persistent and a.prologue:
+            sys.exit("phase_timing instrument: --prologue is for one CTA "
+                     "per tile")
         with open(a.ptx) as f:
-            text = instrument(f.read(), a.persistent)
+            text = instrument(f.read(), a.persistent, a.prologue)
         with open(a.out, "w") as f:
             f.write(text)
     else:
