@@ -159,7 +159,8 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*prefetch_blocks=*/false,
                          /*poly_exp2_columns=*/0, rescaleThreshold,
                          /*early_scalar_loads=*/false, warpKeptMaxima,
-                         /*announce_blocks=*/false);
+                         /*announce_blocks=*/false,
+                         /*ascending_tiles=*/false);
 }
 
 struct ChooseTuningPass
