@@ -159,8 +159,7 @@ TuningAttr chooseTuning(AttentionOp op) {
                          /*prefetch_blocks=*/false,
                          /*poly_exp2_columns=*/0, rescaleThreshold,
                          /*early_scalar_loads=*/false, warpKeptMaxima,
-                         /*announce_blocks=*/false,
-                         /*ascending_tiles=*/false);
+                         /*announce_blocks=*/false);
 }
 
 struct ChooseTuningPass

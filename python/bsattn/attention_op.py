@@ -54,8 +54,8 @@ def attention(q, k, v, pattern, *, seq_lens=None, scale=None, pv="auto",
     pv_wait_columns, early_next_query, padding_tiles_last,
     prefetch_indices, prefetch_blocks, poly_exp2_columns,
     rescale_threshold, early_scalar_loads, warp_kept_maxima,
-    announce_blocks, ascending_tiles (the rest at their defaults); None lets
-    the compiler choose for the head dimension.
+    announce_blocks (the rest at their defaults); None lets the compiler
+    choose for the head dimension.
 
     q, k and v that are not contiguous are copied. The first call for a
     kernel compiles it (about a second) and caches it on disk."""

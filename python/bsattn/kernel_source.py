@@ -26,8 +26,7 @@ TUNING_PARAMETERS = {"block_q": int, "block_k": int, "stages": int,
                      "padding_tiles_last": bool, "prefetch_indices": bool,
                      "prefetch_blocks": bool, "poly_exp2_columns": int,
                      "rescale_threshold": int, "early_scalar_loads": bool,
-                     "warp_kept_maxima": bool, "announce_blocks": bool,
-                     "ascending_tiles": bool}
+                     "warp_kept_maxima": bool, "announce_blocks": bool}
 
 
 def choose_pv(pv, dtype):

@@ -110,13 +110,6 @@ ANNOUNCED = {"stages": 3, "warp_specialize": True, "overlap": True,
              "pv_wait_columns": 64, "announce_blocks": True}
 ANNOUNCED_PERSISTENT = {**EARLY_NEXT_QUERY_DYNAMIC, "announce_blocks": True}
 ANNOUNCED_PLAIN = {"announce_blocks": True}
-# A head's query tiles first first, alone and with the padding tiles last
-# (the first group then starts at query block 0, the second past the
-# valid rows).
-ASCENDING = {"stages": 3, "warp_specialize": True, "overlap": True,
-             "pingpong": True, "producer_convert": True,
-             "pv_wait_columns": 64, "ascending_tiles": True}
-ASCENDING_PADDING_LAST = {**ASCENDING, "padding_tiles_last": True}
 
 
 def retrieval(b, h, q, kv):
@@ -211,10 +204,6 @@ def tail_cases(device, seq):
          {"tuning": PADDING_LAST}, halves),
         (f"T={seq} csr, persistent, padding tiles last", csr, retrieved,
          {"tuning": PADDING_LAST_PERSISTENT}, halves),
-        (f"T={seq} csr, ascending tiles", csr, retrieved,
-         {"tuning": ASCENDING}, halves),
-        (f"T={seq} csr, ascending tiles, padding tiles last", csr,
-         retrieved, {"tuning": ASCENDING_PADDING_LAST}, halves),
         (f"T={seq} csr, announced blocks", csr, retrieved,
          {"tuning": ANNOUNCED}, halves),
         (f"T={seq} csr, persistent, announced blocks", csr, retrieved,

@@ -136,8 +136,7 @@ def test_tuning_attribute_and_its_errors():
                        r"'padding_tiles_last', 'prefetch_indices', "
                        r"'prefetch_blocks', 'poly_exp2_columns', "
                        r"'rescale_threshold', 'early_scalar_loads', "
-                       r"'warp_kept_maxima', 'announce_blocks', "
-                       r"'ascending_tiles'\]"):
+                       r"'warp_kept_maxima', 'announce_blocks'\]"):
         tuning_attr({"warps": 4})
     with pytest.raises(ValueError, match="tuning 'stages' must be int, got '2'"):
         tuning_attr({"stages": "2"})

@@ -95,9 +95,6 @@ LogicalResult checkSupported(QueryTileOp tile) {
       return fail("tuning padding_tiles_last for a causal pattern's one CTA "
                   "per tile (its tiles go in sections)");
   }
-  if (tuning.getAscendingTiles() && isa<CausalAttr>(tile.getSparsity()))
-    return fail("tuning ascending_tiles for a causal pattern's one CTA per "
-                "tile (its tiles go in sections, longest first)");
   if (tuning.getPrefetchIndices() &&
       !(captureNamed(tile, "row_ptr") && captureNamed(tile, "col_idx")))
     return tile.emitOpError()
@@ -260,11 +257,10 @@ constexpr int64_t kL2Bytes = 50 * 1024 * 1024;
 /// `position`-th tile of batch entry `batch` (i32) when the query tiles
 /// that hold a valid row (below ceil(seq_lens[batch] / rows)) come first
 /// and those of padding last, each group head by head, a head's query
-/// blocks last first (or, `ascending`, first first).
+/// blocks last first.
 std::pair<Value, Value> paddingLastTile(ScheduleBuilder &sb, const Schedule &s,
                                         Value batch, Value position,
-                                        Value heads, Value queryBlocks,
-                                        bool ascending) {
+                                        Value heads, Value queryBlocks) {
   OpBuilder &b = sb.b;
   Location loc = sb.loc;
   Type i32 = b.getI32Type();
@@ -288,12 +284,10 @@ std::pair<Value, Value> paddingLastTile(ScheduleBuilder &sb, const Schedule &s,
       arith::SubIOp::create(b, loc, position, pick(sb.i32(0), validTiles));
   width = arith::MaxUIOp::create(b, loc, width, sb.i32(1));
   Value head = arith::DivUIOp::create(b, loc, offset, width);
-  Value rank = arith::RemUIOp::create(b, loc, offset, width);
-  if (ascending)
-    return {head, arith::AddIOp::create(b, loc, pick(sb.i32(0), valid), rank)};
+  Value fromLast = arith::RemUIOp::create(b, loc, offset, width);
   Value end = pick(valid, queryBlocks);
   Value queryBlock = arith::SubIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, end, sb.i32(1)), rank);
+      b, loc, arith::SubIOp::create(b, loc, end, sb.i32(1)), fromLast);
   return {head, queryBlock};
 }
 
@@ -357,37 +351,31 @@ void assignTileInSections(ScheduleBuilder &sb, Schedule &s) {
 }
 
 /// The same for every other pattern: head by head, each head's query
-/// blocks last first (or, `ascending`, first first), so that a head's
-/// tiles (which share K and V blocks) run together. Their rows cost the
-/// same (full, windows) or differ by their indices rather than their
-/// position (CSR): sections lost 0-9% on the challenge cases (median 3%).
-void assignTileHeadByHead(ScheduleBuilder &sb, Schedule &s, bool ascending) {
+/// blocks last first, so that a head's tiles (which share K and V blocks)
+/// run together. Their rows cost the same (full, windows) or differ by
+/// their indices rather than their position (CSR): sections lost 0-9% on
+/// the challenge cases (median 3%).
+void assignTileHeadByHead(ScheduleBuilder &sb, Schedule &s) {
   OpBuilder &b = sb.b;
   Location loc = sb.loc;
   Type i32 = b.getI32Type();
+  Value queryBlocks = NVVM::GridDimXOp::create(b, loc, i32);
   if (s.seqLens) {
-    Value queryBlocks = NVVM::GridDimXOp::create(b, loc, i32);
     Value x = NVVM::BlockIdXOp::create(b, loc, i32);
     Value y = NVVM::BlockIdYOp::create(b, loc, i32);
     Value z = NVVM::BlockIdZOp::create(b, loc, i32);
     Value position = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, y, queryBlocks), x);
     auto [head, queryBlock] = paddingLastTile(
-        sb, s, z, position, NVVM::GridDimYOp::create(b, loc, i32), queryBlocks,
-        ascending);
+        sb, s, z, position, NVVM::GridDimYOp::create(b, loc, i32), queryBlocks);
     s.head = sb.toIndex(head);
     s.queryBlock = sb.toIndex(queryBlock);
     s.batch = sb.toIndex(z);
     return;
   }
-  if (ascending) {
-    s.queryBlock = sb.toIndex(NVVM::BlockIdXOp::create(b, loc, i32));
-  } else {
-    Value queryBlocks = NVVM::GridDimXOp::create(b, loc, i32);
-    Value lastTile = arith::SubIOp::create(b, loc, queryBlocks, sb.i32(1));
-    Value x = NVVM::BlockIdXOp::create(b, loc, i32);
-    s.queryBlock = sb.toIndex(arith::SubIOp::create(b, loc, lastTile, x));
-  }
+  Value lastTile = arith::SubIOp::create(b, loc, queryBlocks, sb.i32(1));
+  Value x = NVVM::BlockIdXOp::create(b, loc, i32);
+  s.queryBlock = sb.toIndex(arith::SubIOp::create(b, loc, lastTile, x));
   s.head = sb.toIndex(NVVM::BlockIdYOp::create(b, loc, i32));
   s.batch = sb.toIndex(NVVM::BlockIdZOp::create(b, loc, i32));
 }
@@ -1176,7 +1164,7 @@ static std::array<Value, 3> tileCoordinates(ScheduleBuilder &sb,
     Value batch = arith::DivUIOp::create(b, sb.loc, index, perBatch);
     auto [head, queryBlock] = paddingLastTile(
         sb, s, batch, arith::RemUIOp::create(b, sb.loc, index, perBatch), heads,
-        queryBlocks, /*ascending=*/false);
+        queryBlocks);
     return {sb.toIndex(batch), sb.toIndex(head), sb.toIndex(queryBlock)};
   }
   Value row = arith::DivUIOp::create(b, sb.loc, index, queryBlocks);
@@ -1688,7 +1676,7 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
     if (isa<CausalAttr>(tile.getSparsity()))
       assignTileInSections(sb, s);
     else
-      assignTileHeadByHead(sb, s, tile.getTuning().getAscendingTiles());
+      assignTileHeadByHead(sb, s);
     TuningAttr tuning = tile.getTuning();
     if (tuning.getPrefetchIndices() || tuning.getPrefetchBlocks()) {
       HeadAhead ahead = headAWaveAhead(sb, s);

@@ -94,33 +94,9 @@
 // PADDING-NEXT: %[[OFFSET:.*]] = arith.subi %[[POS]], %[[START]] : i32
 // PADDING: %[[WIDTH1:.*]] = arith.maxui %[[WIDTH]], %{{.*}} : i32
 // PADDING-NEXT: %[[HEAD:.*]] = arith.divui %[[OFFSET]], %[[WIDTH1]] : i32
-// PADDING-NEXT: %[[RANK:.*]] = arith.remui %[[OFFSET]], %[[WIDTH1]] : i32
+// PADDING-NEXT: %[[FROMLAST:.*]] = arith.remui %[[OFFSET]], %[[WIDTH1]] : i32
 // PADDING-NEXT: %[[END:.*]] = arith.select %[[INVALID]], %[[VALID]], %[[NX]] : i32
 // PADDING: %[[LASTBLOCK:.*]] = arith.subi %[[END]], %{{.*}} : i32
-// PADDING-NEXT: %[[QB:.*]] = arith.subi %[[LASTBLOCK]], %[[RANK]] : i32
+// PADDING-NEXT: %[[QB:.*]] = arith.subi %[[LASTBLOCK]], %[[FROMLAST]] : i32
 // PADDING-NEXT: arith.index_cast %[[HEAD]] : i32 to index
 // PADDING-NEXT: arith.index_cast %[[QB]] : i32 to index
-
-// With ascending_tiles block x is query block x of head y, batch entry z.
-// RUN: sed 's/\(tuning = #bsattn.tuning<[^>]*\)>/\1, ascending_tiles = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s --check-prefix=ASCENDING
-// ASCENDING: llvm.func
-// ASCENDING-NOT: nvvm.read.ptx.sreg.nctaid.x
-// ASCENDING: %[[X:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
-// ASCENDING-NEXT: arith.index_cast %[[X]] : i32 to index
-// ASCENDING-NEXT: %[[Y:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
-// ASCENDING-NEXT: arith.index_cast %[[Y]] : i32 to index
-
-// With padding_tiles_last as well, each group's tiles of a head go first
-// first: the valid ones from query block 0, the padding ones from the
-// first block past the valid rows.
-// RUN: sed 's/\(tuning = #bsattn.tuning<[^>]*\)>/\1, padding_tiles_last = true, ascending_tiles = true>/' %bsattn_src_root/examples/challenge.mlir | bsattn-opt --bsattn-to-schedule | FileCheck %s --check-prefix=PADDING-ASCENDING
-// PADDING-ASCENDING: llvm.func
-// PADDING-ASCENDING: %[[VALID:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : i32
-// PADDING-ASCENDING-NEXT: %[[VALIDTILES:.*]] = arith.muli %{{.*}}, %[[VALID]] : i32
-// PADDING-ASCENDING-NEXT: %[[INVALID:.*]] = arith.cmpi ult, %{{.*}}, %[[VALIDTILES]] : i32
-// PADDING-ASCENDING: %[[HEAD:.*]] = arith.divui %[[OFFSET:.*]], %[[WIDTH:.*]] : i32
-// PADDING-ASCENDING-NEXT: %[[RANK:.*]] = arith.remui %[[OFFSET]], %[[WIDTH]] : i32
-// PADDING-ASCENDING: %[[FIRST:.*]] = arith.select %[[INVALID]], %{{.*}}, %[[VALID]] : i32
-// PADDING-ASCENDING-NEXT: %[[QB:.*]] = arith.addi %[[FIRST]], %[[RANK]] : i32
-// PADDING-ASCENDING-NEXT: arith.index_cast %[[HEAD]] : i32 to index
-// PADDING-ASCENDING-NEXT: arith.index_cast %[[QB]] : i32 to index

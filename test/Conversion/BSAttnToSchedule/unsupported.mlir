@@ -205,18 +205,6 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
 
 // -----
 
-func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning ascending_tiles for a causal pattern's one CTA per tile (its tiles go in sections, longest first) yet}}
-  bsattn.query_tile #bsattn.causal pv = f16
-      ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
-      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<ascending_tiles = true>} {
-  ^bb0(%b: index, %h: index, %qb: index):
-  }
-  return
-}
-
-// -----
-
 // Index lines to prefetch come from a CSR pattern's captures.
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
   // expected-error @+1 {{'bsattn.query_tile' op has tuning prefetch_indices but no 'row_ptr' and 'col_idx' captures (a #bsattn.csr pattern's) to prefetch}}

@@ -132,11 +132,6 @@ func.func @f() attributes {t = #bsattn.tuning<persistent = true, prefetch_indice
 
 // -----
 
-// expected-error @+1 {{tuning ascending_tiles is for one CTA per tile (persistent = false)}}
-func.func @f() attributes {t = #bsattn.tuning<persistent = true, ascending_tiles = true>} { return }
-
-// -----
-
 // expected-error @+1 {{tuning pv_wait_columns needs overlap = true}}
 func.func @f() attributes {t = #bsattn.tuning<pv_wait_columns = 48>} { return }
 

@@ -53,7 +53,7 @@ LogicalResult TuningAttr::verify(
     int64_t pvWaitColumns, bool earlyNextQuery, bool paddingTilesLast,
     bool prefetchIndices, bool prefetchBlocks, int64_t polyExp2Columns,
     int64_t rescaleThreshold, bool earlyScalarLoads, bool warpKeptMaxima,
-    bool announceBlocks, bool ascendingTiles) {
+    bool announceBlocks) {
   if (blockQ != 64 && blockQ != 128 && blockQ != 192)
     return emitError() << "tuning block_q must be 64, 128 or 192, got "
                        << blockQ;
@@ -120,10 +120,6 @@ LogicalResult TuningAttr::verify(
   if ((prefetchIndices || prefetchBlocks) && persistent)
     return emitError() << "tuning prefetch_indices and prefetch_blocks are "
                           "for one CTA per tile (persistent = false)";
-  // A persistent grid's CTAs take tiles by their own order.
-  if (ascendingTiles && persistent)
-    return emitError() << "tuning ascending_tiles is for one CTA per tile "
-                          "(persistent = false)";
   return success();
 }
 

@@ -622,7 +622,7 @@ TuningAttr AttentionOp::getTuningOrDefault() {
     return tuning;
   return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
                          false, false, 0, false, false, false, false, 0, false,
-                         false, false, false, 0, 0, false, false, false, false);
+                         false, false, false, 0, 0, false, false, false);
 }
 
 LogicalResult AttentionOp::verifyNoVariants() {

@@ -253,11 +253,6 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     holds; the consumers read that record after the slot has landed
     instead of evaluating the entry themselves (for a CSR pattern: no
     `col_idx` load and no range checks in their key-block loop).
-    With `ascending_tiles = true` (one CTA per tile, persistent = false,
-    not causal sections) each head's query tiles start first first instead
-    of last first: a sliding window's newest key block is then a tile's
-    last, loaded behind the others, while the older ones its first entries
-    need were read by the tiles started before it.
     Parameters left out take their defaults. A `bsattn.attention` without
     a `tuning` attribute gets the compiler's choice for its head dimension
     and P.V precision, set by `bsattn-choose-tuning`. `#bsattn.tuning<>`
@@ -288,8 +283,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     DefaultValuedParameter<"int64_t", "0">:$rescale_threshold,
     DefaultValuedParameter<"bool", "false">:$early_scalar_loads,
     DefaultValuedParameter<"bool", "false">:$warp_kept_maxima,
-    DefaultValuedParameter<"bool", "false">:$announce_blocks,
-    DefaultValuedParameter<"bool", "false">:$ascending_tiles
+    DefaultValuedParameter<"bool", "false">:$announce_blocks
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
