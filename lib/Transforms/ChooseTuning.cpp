@@ -145,21 +145,22 @@ TuningAttr chooseTuning(AttentionOp op) {
   // +2.3% at D = 96, -0.2 to +3.7% at D = 128..256
   // (bench/results/2026-12-06-h100-warp-kept-maxima.json, H100).
   bool warpKeptMaxima = rescaleThreshold > 0;
-  return TuningAttr::get(op.getContext(), blockQ, blockK, stages, warpgroups,
-                         /*persistent=*/false, /*warp_specialize=*/true,
-                         /*pingpong=*/pingpong,
-                         /*overlap=*/overlap,
-                         /*producer_convert=*/convertsV,
-                         /*dynamic_tiles=*/false, valueStages, rescaleBeforePV,
-                         descendingKeys, /*single_query_buffer=*/false,
-                         /*carry_schedule=*/false, pvWaitColumns,
-                         /*early_next_query=*/false,
-                         /*padding_tiles_last=*/false,
-                         /*prefetch_indices=*/false,
-                         /*prefetch_blocks=*/false,
-                         /*poly_exp2_columns=*/0, rescaleThreshold,
-                         /*early_scalar_loads=*/false, warpKeptMaxima,
-                         /*announce_blocks=*/false);
+  TuningParameters chosen;
+  chosen.blockQ = blockQ;
+  chosen.blockK = blockK;
+  chosen.stages = stages;
+  chosen.warpgroups = warpgroups;
+  chosen.warpSpecialize = true;
+  chosen.pingpong = pingpong;
+  chosen.overlap = overlap;
+  chosen.producerConvert = convertsV;
+  chosen.valueStages = valueStages;
+  chosen.rescaleBeforePv = rescaleBeforePV;
+  chosen.descendingKeys = descendingKeys;
+  chosen.pvWaitColumns = pvWaitColumns;
+  chosen.rescaleThreshold = rescaleThreshold;
+  chosen.warpKeptMaxima = warpKeptMaxima;
+  return TuningAttr::get(op.getContext(), chosen);
 }
 
 struct ChooseTuningPass

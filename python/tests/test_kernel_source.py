@@ -113,8 +113,9 @@ def test_tuning_parameters_are_the_attributes():
     tuning = td[td.index('def BSAttn_TuningAttr'):]
     start = tuning.index("let parameters")
     tuning = tuning[start:tuning.index(");", start)]
-    declared = re.findall(r'DefaultValuedParameter<"(\w+)", "[^"]*">:\$(\w+)',
-                          tuning)
+    declared = re.findall(
+        r'DefaultValuedParameter<"(\w+)", "[^"]*",\s*"[^"]*">\s*:\$(\w+)',
+        tuning)
     kinds = {"int64_t": int, "bool": bool}
     assert [(name, kinds[kind]) for kind, name in declared] == \
         list(TUNING_PARAMETERS.items())

@@ -620,9 +620,7 @@ Type AttentionOp::getElementType() {
 TuningAttr AttentionOp::getTuningOrDefault() {
   if (TuningAttr tuning = getTuningAttr())
     return tuning;
-  return TuningAttr::get(getContext(), 128, 0, 2, 2, false, false, false, false,
-                         false, false, 0, false, false, false, false, 0, false,
-                         false, false, false, 0, 0, false, false, false);
+  return TuningAttr::get(getContext(), TuningParameters());
 }
 
 LogicalResult AttentionOp::verifyNoVariants() {

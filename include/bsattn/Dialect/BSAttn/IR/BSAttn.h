@@ -21,6 +21,40 @@
 
 #include "bsattn/Dialect/BSAttn/IR/BSAttnAttrInterfaces.h.inc"
 
+namespace mlir::bsattn {
+/// The parameters of `#bsattn.tuning` by name, each initialized to the
+/// value the attribute takes where its syntax leaves the parameter out (the
+/// attribute's definition reads its defaults from here).
+/// `docs/BSAttnDialect.md` says what each one does.
+struct TuningParameters {
+  int64_t blockQ = 128;
+  int64_t blockK = 0;
+  int64_t stages = 2;
+  int64_t warpgroups = 2;
+  bool persistent = false;
+  bool warpSpecialize = false;
+  bool pingpong = false;
+  bool overlap = false;
+  bool producerConvert = false;
+  bool dynamicTiles = false;
+  int64_t valueStages = 0;
+  bool rescaleBeforePv = false;
+  bool descendingKeys = false;
+  bool singleQueryBuffer = false;
+  bool carrySchedule = false;
+  int64_t pvWaitColumns = 0;
+  bool earlyNextQuery = false;
+  bool paddingTilesLast = false;
+  bool prefetchIndices = false;
+  bool prefetchBlocks = false;
+  int64_t polyExp2Columns = 0;
+  int64_t rescaleThreshold = 0;
+  bool earlyScalarLoads = false;
+  bool warpKeptMaxima = false;
+  bool announceBlocks = false;
+};
+} // namespace mlir::bsattn
+
 #define GET_ATTRDEF_CLASSES
 #include "bsattn/Dialect/BSAttn/IR/BSAttnAttrs.h.inc"
 

@@ -259,34 +259,80 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     asks for every default instead.
   }];
   let parameters = (ins
-    DefaultValuedParameter<"int64_t", "128">:$block_q,
-    DefaultValuedParameter<"int64_t", "0">:$block_k,
-    DefaultValuedParameter<"int64_t", "2">:$stages,
-    DefaultValuedParameter<"int64_t", "2">:$warpgroups,
-    DefaultValuedParameter<"bool", "false">:$persistent,
-    DefaultValuedParameter<"bool", "false">:$warp_specialize,
-    DefaultValuedParameter<"bool", "false">:$pingpong,
-    DefaultValuedParameter<"bool", "false">:$overlap,
-    DefaultValuedParameter<"bool", "false">:$producer_convert,
-    DefaultValuedParameter<"bool", "false">:$dynamic_tiles,
-    DefaultValuedParameter<"int64_t", "0">:$value_stages,
-    DefaultValuedParameter<"bool", "false">:$rescale_before_pv,
-    DefaultValuedParameter<"bool", "false">:$descending_keys,
-    DefaultValuedParameter<"bool", "false">:$single_query_buffer,
-    DefaultValuedParameter<"bool", "false">:$carry_schedule,
-    DefaultValuedParameter<"int64_t", "0">:$pv_wait_columns,
-    DefaultValuedParameter<"bool", "false">:$early_next_query,
-    DefaultValuedParameter<"bool", "false">:$padding_tiles_last,
-    DefaultValuedParameter<"bool", "false">:$prefetch_indices,
-    DefaultValuedParameter<"bool", "false">:$prefetch_blocks,
-    DefaultValuedParameter<"int64_t", "0">:$poly_exp2_columns,
-    DefaultValuedParameter<"int64_t", "0">:$rescale_threshold,
-    DefaultValuedParameter<"bool", "false">:$early_scalar_loads,
-    DefaultValuedParameter<"bool", "false">:$warp_kept_maxima,
-    DefaultValuedParameter<"bool", "false">:$announce_blocks
+    DefaultValuedParameter<"int64_t", "TuningParameters().blockQ",
+      "query rows per tile (default 128)">:$block_q,
+    DefaultValuedParameter<"int64_t", "TuningParameters().blockK",
+      "keys per key tile (0: the compiler's choice per head dimension)">
+      :$block_k,
+    DefaultValuedParameter<"int64_t", "TuningParameters().stages",
+      "slots of the shared-memory K/V ring (default 2)">:$stages,
+    DefaultValuedParameter<"int64_t", "TuningParameters().warpgroups",
+      "consumer warpgroups, 64 query rows each (default 2)">
+      :$warpgroups,
+    DefaultValuedParameter<"bool", "TuningParameters().persistent",
+      "one CTA per SM computing a sequence of query tiles">:$persistent,
+    DefaultValuedParameter<"bool", "TuningParameters().warpSpecialize",
+      "a producer warpgroup issues every load">:$warp_specialize,
+    DefaultValuedParameter<"bool", "TuningParameters().pingpong",
+      "the consumer warpgroups take turns issuing their products">:$pingpong,
+    DefaultValuedParameter<"bool", "TuningParameters().overlap",
+      "a block's softmax runs while the previous block's P.V does">:$overlap,
+    DefaultValuedParameter<"bool", "TuningParameters().producerConvert",
+      "the producer's idle warps convert V to f16">:$producer_convert,
+    DefaultValuedParameter<"bool", "TuningParameters().dynamicTiles",
+      "persistent CTAs take tiles from a counter">:$dynamic_tiles,
+    DefaultValuedParameter<"int64_t", "TuningParameters().valueStages",
+      "slots of a ring of V's own (0: V shares K's slots)">:$value_stages,
+    DefaultValuedParameter<"bool", "TuningParameters().rescaleBeforePv",
+      "O rescaled right before the previous block's P.V">:$rescale_before_pv,
+    DefaultValuedParameter<"bool", "TuningParameters().descendingKeys",
+      "a tile's key blocks from the last entry to the first">:$descending_keys,
+    DefaultValuedParameter<"bool", "TuningParameters().singleQueryBuffer",
+      "a persistent CTA keeps one Q buffer">:$single_query_buffer,
+    DefaultValuedParameter<"bool", "TuningParameters().carrySchedule",
+      "a tile issues the next tile's index loads">:$carry_schedule,
+    DefaultValuedParameter<"int64_t", "TuningParameters().pvWaitColumns",
+      "exponentials computed before the wait for the previous P.V">
+      :$pv_wait_columns,
+    DefaultValuedParameter<"bool", "TuningParameters().earlyNextQuery",
+      "o staged in a ring slot so that the next Q loads early">
+      :$early_next_query,
+    DefaultValuedParameter<"bool", "TuningParameters().paddingTilesLast",
+      "tiles past `seq_lens` at the grid's tail">:$padding_tiles_last,
+    DefaultValuedParameter<"bool", "TuningParameters().prefetchIndices",
+      "each tile brings a later wave's index lines into L2">:$prefetch_indices,
+    DefaultValuedParameter<"bool", "TuningParameters().prefetchBlocks",
+      "each tile brings a later wave's Q, K and V into L2">:$prefetch_blocks,
+    DefaultValuedParameter<"int64_t", "TuningParameters().polyExp2Columns",
+      "key columns whose exponentials run on the FMA units">:$poly_exp2_columns,
+    DefaultValuedParameter<"int64_t", "TuningParameters().rescaleThreshold",
+      "a row's maximum kept until exceeded by 2^N (0: off)">:$rescale_threshold,
+    DefaultValuedParameter<"bool", "TuningParameters().earlyScalarLoads",
+      "scalar loads issued before the set-up barrier">:$early_scalar_loads,
+    DefaultValuedParameter<"bool", "TuningParameters().warpKeptMaxima",
+      "a warp votes on its lanes' maxima before reducing them">
+      :$warp_kept_maxima,
+    DefaultValuedParameter<"bool", "TuningParameters().announceBlocks",
+      "the load issuer records each ring slot's key block">:$announce_blocks
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  // Tunings built in C++ (the compiler's choice, the defaults) name their
+  // parameters.
+  let builders = [
+    AttrBuilder<(ins "const TuningParameters &":$p), [{
+      return $_get($_ctxt, p.blockQ, p.blockK, p.stages, p.warpgroups,
+                  p.persistent, p.warpSpecialize, p.pingpong, p.overlap,
+                  p.producerConvert, p.dynamicTiles, p.valueStages,
+                  p.rescaleBeforePv, p.descendingKeys,
+                  p.singleQueryBuffer, p.carrySchedule, p.pvWaitColumns,
+                  p.earlyNextQuery, p.paddingTilesLast,
+                  p.prefetchIndices, p.prefetchBlocks,
+                  p.polyExp2Columns, p.rescaleThreshold,
+                  p.earlyScalarLoads, p.warpKeptMaxima,
+                  p.announceBlocks);
+    }]>
+  ];
   let extraClassDeclaration = [{
     /// Keys per key tile for head dimension `headDim`: `block_k`, or where
     /// it is 0 the compiler's choice.
