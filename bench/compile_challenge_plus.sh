@@ -18,12 +18,23 @@ for pair in "$@"; do
   name=${pair%%=*}
   names+=("$name")
   params=${pair#*=}
-  # The example's tuning ends in '>': the parameters go before it.
-  sed "s/\(tuning = #bsattn.tuning<[^>]*\)>/\1, ${params}>/" "$example" > "$out/$name.mlir"
-  grep -q ", ${params}>" "$out/$name.mlir" || {
+  grep -q "tuning = #bsattn.tuning<[^>]*>" "$example" || {
     echo "compile_challenge_plus.sh: no tuning to extend in $example" >&2
     exit 1
   }
+  cp "$example" "$out/$name.mlir"
+  # Each 'key = value' replaces the tuning's own value for the key, or goes
+  # before the tuning's closing '>' (a repeated key does not parse).
+  IFS=',' read -ra assignments <<< "$params"
+  for assignment in "${assignments[@]}"; do
+    assignment=$(echo "$assignment" | sed 's/^ *//; s/ *$//')
+    key=${assignment%% *}
+    if grep -q "tuning = #bsattn.tuning<[^>]*\b${key} = " "$out/$name.mlir"; then
+      sed -i "/tuning = #bsattn.tuning</s/\b${key} = [^,>]*/${assignment}/" "$out/$name.mlir"
+    else
+      sed -i "s/\(tuning = #bsattn.tuning<[^>]*\)>/\1, ${assignment}>/" "$out/$name.mlir"
+    fi
+  done
 done
 for name in "${names[@]}"; do
   "$translate" --emit-cubin "$out/$name.mlir" -o "$out/$name.cubin"
