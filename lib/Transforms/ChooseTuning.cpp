@@ -68,48 +68,52 @@ TuningAttr chooseTuning(AttentionOp op) {
   bool causal = isa<CausalAttr>(op.getSparsity());
   // Patterns that use every key up to a bound take tiles across the blocks.
   bool inOrder = !splitPV && (causal || isa<FullAttr>(op.getSparsity()));
-  int64_t blockQ = 128, blockK = 0, warpgroups = 2, valueStages = 0;
-  int64_t stages = pipelined ? 3 : 2;
+  TuningParameters chosen;
+  chosen.warpSpecialize = true;
+  chosen.producerConvert = convertsV;
+  chosen.stages = pipelined ? 3 : 2;
   if (inOrder && (headDim == 64 || headDim == 96)) {
-    blockQ = 192;
-    warpgroups = 3;
+    chosen.blockQ = 192;
+    chosen.warpgroups = 3;
     if (headDim == 64)
-      stages = 4;
+      chosen.stages = 4;
     else
-      blockK = 96;
+      chosen.blockK = 96;
   } else if (headDim == 128 && causal && op.getElementType().isF16()) {
-    blockK = 160;
-    stages = 2;
-    valueStages = 2;
+    chosen.blockK = 160;
+    chosen.stages = 2;
+    chosen.valueStages = 2;
   } else if (headDim == 128 && inOrder && !causal && !convertsV) {
-    blockK = 144;
-    stages = 2;
-    valueStages = 2;
+    chosen.blockK = 144;
+    chosen.stages = 2;
+    chosen.valueStages = 2;
   } else if (inOrder && headDim >= 192) {
-    blockK = headDim == 256 ? 80 : 112;
+    chosen.blockK = headDim == 256 ? 80 : 112;
   }
   // The V ring at D = 256, and at D = 192 with its wide key tiles, where P.V
   // takes V as it is.
-  if (!convertsV && !splitPV && (headDim == 256 || (headDim == 192 && blockK)))
-    valueStages = 2;
+  if (!convertsV && !splitPV &&
+      (headDim == 256 || (headDim == 192 && chosen.blockK)))
+    chosen.valueStages = 2;
   // O rescaled beside Q.K^T rather than after the softmax: where measured to
   // pay, D = 96 on 192 rows and causal D = 256 on 80 keys.
-  bool rescaleBeforePV =
-      (headDim == 96 && blockQ == 192) ||
-      (headDim == 256 && blockK == 80 && valueStages && causal);
+  chosen.rescaleBeforePv =
+      (headDim == 96 && chosen.blockQ == 192) ||
+      (headDim == 256 && chosen.blockK == 80 && chosen.valueStages && causal);
   // Key tiles from the diagonal down (FlashAttention-4's order): a causal
   // grid then reads a quarter fewer DRAM bytes, which paid under the power
   // limit at D = 96 (bench/results/2026-12-04-h200-descending-keys.json),
   // and at D = 64 on 192-row tiles once lazy rescaling and the warp vote
   // were in (+0.1 to +1.3% beside a 1.000-1.004 noise control,
   // 2026-12-06-h100-d64-descending-static-windows.json, H100).
-  bool descendingKeys =
-      causal && (headDim == 96 || (headDim == 64 && blockQ == 192));
+  chosen.descendingKeys =
+      causal && (headDim == 96 || (headDim == 64 && chosen.blockQ == 192));
   // Ping-pong round the consumers up to D = 128, and at D = 192 on 112-key
   // tiles with the V ring (+1.9% causal,
   // +2.1% full under the power limit; at D = 256 it lost 2-3%,
   // 2026-12-04-h200-sustained-tunings.json).
-  bool pingpong = pipelined || (headDim == 192 && blockK && valueStages);
+  chosen.pingpong =
+      pipelined || (headDim == 192 && chosen.blockK && chosen.valueStages);
   // The wait for the previous P.V among the exponentials, after the first
   // pvWaitColumns columns (FlashAttention-4's order): from D = 128 up
   // (2026-12-05-h200-pv-wait-columns.json: dense causal under the power
@@ -117,10 +121,9 @@ TuningAttr chooseTuning(AttentionOp op) {
   // at D = 256 with 48 columns, -0.3 to -2.2% at D = 64 and 96; the
   // challenge's block-sparse cases 0.935-0.997x the time with 64 of 128
   // columns, median 0.984, where 48 gave 0.990).
-  bool overlap = pipelined || valueStages;
-  int64_t pvWaitColumns = 0;
-  if (overlap && headDim >= 128 && !splitPV)
-    pvWaitColumns = inOrder ? 48 : headDim == 128 ? 64 : 0;
+  chosen.overlap = pipelined || chosen.valueStages;
+  if (chosen.overlap && headDim >= 128 && !splitPV)
+    chosen.pvWaitColumns = inOrder ? 48 : headDim == 128 ? 64 : 0;
   // Lazy rescaling (a row's maximum kept until a block grows it by more
   // than 2^8, O's rescale skipped where no row's moved): dense causal +2.5
   // to +5.6% at D = 64, 96, 192 and 256, +0.7 to +1.5% at D = 128; on the
@@ -139,27 +142,12 @@ TuningAttr chooseTuning(AttentionOp op) {
   // configurations are not measured and keep eager rescaling.
   bool csrChallenge =
       isa<CSRAttr>(op.getSparsity()) && headDim == 128 && convertsV;
-  int64_t rescaleThreshold = inOrder || csrChallenge ? 8 : 0;
+  chosen.rescaleThreshold = inOrder || csrChallenge ? 8 : 0;
   // Each warp votes on its lanes' own maxima before the quad shuffles, which
   // then run only where a row moved: dense +2.4 to +3.5% at D = 64, +1.5 to
   // +2.3% at D = 96, -0.2 to +3.7% at D = 128..256
   // (bench/results/2026-12-06-h100-warp-kept-maxima.json, H100).
-  bool warpKeptMaxima = rescaleThreshold > 0;
-  TuningParameters chosen;
-  chosen.blockQ = blockQ;
-  chosen.blockK = blockK;
-  chosen.stages = stages;
-  chosen.warpgroups = warpgroups;
-  chosen.warpSpecialize = true;
-  chosen.pingpong = pingpong;
-  chosen.overlap = overlap;
-  chosen.producerConvert = convertsV;
-  chosen.valueStages = valueStages;
-  chosen.rescaleBeforePv = rescaleBeforePV;
-  chosen.descendingKeys = descendingKeys;
-  chosen.pvWaitColumns = pvWaitColumns;
-  chosen.rescaleThreshold = rescaleThreshold;
-  chosen.warpKeptMaxima = warpKeptMaxima;
+  chosen.warpKeptMaxima = chosen.rescaleThreshold > 0;
   return TuningAttr::get(op.getContext(), chosen);
 }
 
