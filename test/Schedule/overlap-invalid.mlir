@@ -161,3 +161,18 @@ gpu.module @kernels {
     llvm.return
   }
 }
+// -----
+
+// Consumers without a key-block loop (no P.V in an scf.for) leave nothing
+// to pipeline.
+gpu.module @kernels {
+  llvm.func @no_loop() attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    // expected-error @+1 {{'bsattn.warp_specialize' op has no key-block loop for bsattn-overlap}}
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : i32
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}

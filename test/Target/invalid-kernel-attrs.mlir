@@ -199,3 +199,38 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op needs 'bsattn.kv_group' to be a positive integer, got 0 : i64}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.kv_group = 0 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op needs 'bsattn.tuning' to be a #bsattn.tuning, got 3 : i64}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, bsattn.tuning = 3 : i64, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
+// '$' passes as a PTX identifier but not as a kernel name, which the
+// submission's Python carries too.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op kernel name must be a PTX identifier ([A-Za-z][A-Za-z0-9_]* or _[A-Za-z0-9_]+) to be a PTX entry name, got 'k$1'}}
+    llvm.func @"k$1"(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}

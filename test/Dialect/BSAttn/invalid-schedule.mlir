@@ -366,3 +366,44 @@ func.func @f(%s: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>,
   %z = bsattn.rescale %s, %r skip_unit_factors if %moved : !bsattn.tile<128 x 128, f32>, !bsattn.rows<128, f32>
   return
 }
+
+// -----
+
+func.func @f(%q: memref<2x128x64xbf16, #gpu.address_space<workgroup>>, %k: memref<2x128x64xf16, #gpu.address_space<workgroup>>) {
+  // expected-error @+1 {{operands must have one element type, got 'bf16' and 'f16'}}
+  %s = bsattn.wgmma_ss %q, %k : memref<2x128x64xbf16, #gpu.address_space<workgroup>>, memref<2x128x64xf16, #gpu.address_space<workgroup>> -> !bsattn.tile<128 x 128, f32>
+  %w = bsattn.wgmma_wait %s pending = 0 : !bsattn.tile<128 x 128, f32>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{needs at least one accumulator}}
+  "bsattn.wgmma_wait"() {pending = 0 : i64} : () -> ()
+  return
+}
+
+// -----
+
+func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<64, f32>) {
+  // expected-error @+1 {{needs one factor per row}}
+  %z = bsattn.rescale %acc, %r : !bsattn.tile<128 x 128, f32>, !bsattn.rows<64, f32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<64, f32>, %qb: index, %len: index) {
+  // expected-error @+1 {{needs one row value per accumulator row}}
+  %o, %l = bsattn.normalize %acc, %r, %r, query_block %qb, seq_len %len : !bsattn.tile<128 x 128, f32>, !bsattn.rows<64, f32> to !bsattn.tile<128 x 128, bf16>
+  return
+}
+
+// -----
+
+func.func @f(%r: !bsattn.rows<128, f16>, %l: memref<4x4x128xf32>, %i: index) {
+  // expected-error @+1 {{rows must be f32}}
+  bsattn.store_rows %r, %l[%i, %i, %i] : !bsattn.rows<128, f16>, memref<4x4x128xf32>
+  return
+}

@@ -706,3 +706,19 @@ func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: m
   }
   return
 }
+
+// -----
+
+// A kernel's function must be directly in a module (here it is in a gpu.module).
+gpu.module @m {
+  func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
+    // expected-error @+1 {{'bsattn.query_tile' op must be in a function directly in a module}}
+    bsattn.query_tile #bsattn.causal pv = split_bf16
+        ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
+        attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<>} {
+    ^bb0(%b: index, %h: index, %qb: index):
+    }
+    return
+  }
+}
+
