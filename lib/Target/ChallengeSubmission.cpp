@@ -42,10 +42,21 @@ LogicalResult checkChallengeContract(const llvm::json::Object &manifest,
     StringRef role = *object.getString("role");
     roles.insert(role);
     const llvm::json::Array &shape = *object.getArray("shape");
-    if (role == "q" && (*object.getString("dtype") != "bf16" ||
-                        shape.back().getAsInteger() != 128))
-      return emitError(loc) << "a challenge submission needs bf16 q, k, v "
-                               "with D = 128";
+    if (role != "q")
+      continue;
+    StringRef dtype = *object.getString("dtype");
+    std::optional<int64_t> headDim = shape.back().getAsInteger();
+    if (dtype != "bf16" || headDim != 128) {
+      InFlightDiagnostic diag = emitError(loc)
+                                << "a challenge submission needs bf16 q, k, "
+                                   "v with D = 128, got "
+                                << dtype << " with D = ";
+      if (headDim)
+        diag << *headDim;
+      else
+        diag << "?";
+      return diag;
+    }
   }
   for (StringRef role :
        {"q", "k", "v", "row_ptr", "col_idx", "seq_lens", "o", "lse"})
