@@ -158,6 +158,9 @@ LogicalResult bsattn::emitChallengeSubmission(ModuleOp module,
                                               StringRef directory,
                                               llvm::raw_ostream &os) {
   Location loc = module.getLoc();
+  // What the contract refuses is the op's: its diagnostics point there.
+  Location opLoc = loc;
+  module.walk([&](AttentionOp op) { opLoc = op.getLoc(); });
   FailureOr<SmallVector<SubmissionVariant>> kernels =
       submissionVariants(module, options);
   if (failed(kernels))
@@ -178,7 +181,7 @@ LogicalResult bsattn::emitChallengeSubmission(ModuleOp module,
     if (!manifest)
       return emitError(loc) << "the emitted manifest is not JSON: "
                             << llvm::toString(manifest.takeError());
-    if (failed(checkChallengeContract(*manifest->getAsObject(), loc)))
+    if (failed(checkChallengeContract(*manifest->getAsObject(), opLoc)))
       return failure();
     entries.push_back(variantEntry(kernel, *manifest->getAsObject()));
     files.emplace_back("bsattn_kernel_" + kernel.name + ".json", manifestText);
