@@ -20,7 +20,8 @@ def main():
         if k.endswith("_tflops") and k.startswith("bsattn")))
     series += ["fa4", "cudnn"]
     width = 0.8 / len(series)
-    fig, ax = plt.subplots(figsize=(12, 5.5))
+    # About half an inch per row keeps 30 rows' labels apart.
+    fig, ax = plt.subplots(figsize=(max(12, 0.5 * len(rows)), 6))
     for i, name in enumerate(series):
         ax.bar([r + i * width for r in range(len(rows))],
                [row.get(name + "_tflops", 0) for row in rows], width,
@@ -28,7 +29,7 @@ def main():
     ax.set_xticks([r + 0.4 - width / 2 for r in range(len(rows))])
     ax.set_xticklabels([f"{row['name']}\nD={row['D']} {row['dtype']} "
                         f"pv={row['pv']}" for row in rows], fontsize=7,
-                       rotation=30, ha="right")
+                       rotation=60, ha="right")
     ax.set_ylabel("TFLOP/s")
     ax.legend(fontsize=7, ncol=3)
     fig.tight_layout()
