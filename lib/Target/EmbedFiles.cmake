@@ -1,5 +1,6 @@
 # Writes OUT, a C++ header that holds each of FILES (in DIR) as a raw string
-# literal named k<Stem>, so the emitters carry the Python runtime with them.
+# literal named k_<file name, with _ for each character not a letter or
+# digit>, so the emitters carry the Python runtime with them.
 file(WRITE "${OUT}.tmp" "// Generated from runtime/python by EmbedFiles.cmake; do not edit.\n")
 foreach(name ${FILES})
   file(READ "${DIR}/${name}" text)

@@ -1,7 +1,7 @@
 //===- FuseSoftmax.cpp - key-block loops -> online softmax ------*- C++ -*-===//
 //
 // A key-block loop states "attend to these blocks"; this pass makes the
-// online softmax and the two-slot K/V ring explicit.
+// online softmax and the K/V ring explicit.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,8 @@
 //===- bsattn-translate.cpp - bsattn translation driver ---------*- C++ -*-===//
 //
 // MlirTranslateMain with the bsattn emitters (--emit-ptx, --emit-cubin,
-// --emit-manifest) and the upstream translations (LLVM IR and friends).
+// --emit-manifest, --emit-challenge-submission) and the upstream
+// translations (LLVM IR and friends).
 //
 //===----------------------------------------------------------------------===//
 

@@ -28,8 +28,8 @@ def ConvertBSAttnToSchedule : Pass<"convert-bsattn-to-schedule", "ModuleOp"> {
       `bsattn.rescale`, `bsattn.truncf` / `bsattn.split_bf16`,
       `bsattn.normalize`).
 
-    One CTA of 256 threads (two consumer warpgroups of 64 query rows each)
-    computes a query tile, or with a persistent tuning a sequence of them.
+    One CTA with a consumer warpgroup per 64 query rows of the tuning's
+    `block_q` (two for 128 rows, three for 192) computes a query tile, or with a persistent tuning a sequence of them.
     The kernel carries the `bsattn.*` attributes (ABI, block, sparsity, pv,
     scale, tuning) from which the manifest is written. Unsupported
     configurations are diagnosed.

@@ -42,8 +42,10 @@ struct BSAttnToPTXOptions : public PassPipelineOptions<BSAttnToPTXOptions> {
       llvm::cl::desc("gpu-module-to-binary format: isa (PTX) or bin (cubin)"),
       llvm::cl::init("isa")};
 
+  /// No variant: in bsattn-opt, `bsattn-select-variant{name=...}` ahead of
+  /// the pipeline picks one.
   TargetOptions toTargetOptions() const {
-    return {chip, features, optLevel, toolkit, format};
+    return {chip, features, optLevel, toolkit, format, /*variant=*/{}};
   }
 };
 
@@ -60,7 +62,7 @@ void buildBSAttnToKernelPipeline(OpPassManager &pm);
 void buildKernelToBinaryPipeline(OpPassManager &pm,
                                  const TargetOptions &options);
 
-/// Registers `bsattn-to-kernel` and `bsattn-to-ptx`.
+/// Registers `bsattn-to-schedule`, `bsattn-to-kernel` and `bsattn-to-ptx`.
 void registerBSAttnPipelines();
 
 } // namespace mlir::bsattn

@@ -69,7 +69,8 @@ def BSAttnWarpSpecialize
     becomes their 96 threads), and the consumers only wait for them.
 
     In a persistent kernel both roles run the tile loop, and its CTA
-    barrier at each tile's start becomes named barrier 5 of the consumers
+    barrier at each tile's start becomes named barrier 7 (`TileStart`) of
+    the consumers
     and the producer's issuing warp, in the unaligned form (`barrier.sync`:
     the roles reach it from different instructions). With dynamic tiles
     the converting warps take that barrier too, since they read the tile
@@ -227,8 +228,9 @@ def BSAttnPingPong : Pass<"bsattn-pingpong", "LLVM::LLVMFuncOp"> {
 
     All warpgroups must take the same turns: a product may only sit under
     `scf.for` and `scf.if` whose bounds and conditions do not depend on the
-    thread index (as the CSR kernels' skip of an ignored entry); persistent
-    kernels, whose products sit under the tile loop, are refused. Kernels
+    thread index (as the CSR kernels' skip of an ignored entry), or under a
+    persistent kernel's tile loop (`scf.while`), across which the turns
+    carry on from tile to tile. Kernels
     without the tuning are left alone, so leaving it out switches the
     technique off.
   }];

@@ -56,8 +56,9 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     | 64 - 128 | `stages = 3, overlap, pingpong` |
     | 64, in order | `block_q = 192, warpgroups = 3, stages = 4` |
     | 96, in order | `block_q = 192, warpgroups = 3, block_k = 96, rescale_before_pv` |
-    | 64 and 96, causal | `descending_keys` |
+    | 96, causal; 64, causal in order | `descending_keys` |
     | 128, causal f16 | `block_k = 160, stages = 2, value_stages = 2` |
+    | 128, full, V not converted | `block_k = 144, stages = 2, value_stages = 2` |
     | 192, in order | `block_k = 112`; where V is not converted `overlap, value_stages = 2, pingpong` |
     | 256 | where V is not converted `overlap, value_stages = 2`; in order `block_k = 80`, causal with the V ring `rescale_before_pv` |
 
@@ -65,7 +66,8 @@ def BSAttnChooseTuning : Pass<"bsattn-choose-tuning", "func::FuncOp"> {
     waited for among the exponentials (`pv_wait_columns` 48 in order, 64
     for block-sparse patterns at D = 128), and in order patterns take
     conditional rescaling with the warp vote (`rescale_threshold = 8,
-    warp_kept_maxima = true`). It runs first in the pipelines, after
+    warp_kept_maxima = true`), as does CSR at D = 128 with bf16 inputs and
+    `pv = f16` (the challenge's kernel). It runs first in the pipelines, after
     `bsattn-check-host`, and refuses an op that still lists `variants`
     (`bsattn-select-variant` picks one).
   }];
@@ -80,8 +82,9 @@ def BSAttnTile : Pass<"bsattn-tile", "func::FuncOp"> {
     entries the tile has (`count`) and, in a `bsattn.key_block_loop`, the
     key block of each entry and whether it is used. CSR indices are read at
     run time and every read is clamped to its tensor (row offsets to
-    `[0, NNZ]`); entries outside `0 <= j <= qb` or at or past the last valid
-    block are marked unused. Static patterns (`causal`, `sliding_window`,
+    `[0, NNZ]`); entries outside `0 <= j <= qb` (`0 <= j` where the pattern
+    has `causal = false`) or at or past the last valid block are marked
+    unused. Static patterns (`causal`, `sliding_window`,
     `window_global`) become closed-form index arithmetic. The scale is
     resolved (default `1/sqrt(D)`) and the tuning hints are made explicit.
   }];

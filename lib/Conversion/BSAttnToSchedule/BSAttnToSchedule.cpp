@@ -87,6 +87,8 @@ LogicalResult checkSupported(QueryTileOp tile) {
     return fail("a K/V ring of " + Twine(tuning.getStages()) +
                 " stage (at least 2)");
   if (tuning.getPaddingTilesLast()) {
+    // bsattn-tile always captures seq_lens; a hand-written query tile may
+    // not.
     if (!captureNamed(tile, "seq_lens"))
       return tile.emitOpError()
              << "has tuning padding_tiles_last but no 'seq_lens' capture to "
@@ -776,7 +778,7 @@ struct ReleaseKVToSchedule : public TilePattern<ReleaseKVOp> {
   matchAndRewrite(ReleaseKVOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     // Every product of this thread's warpgroup that read the slot was
-    // waited for before this point; the two warpgroups release
+    // waited for before this point; the warpgroups release
     // independently.
     // With a ring of V's own, K's slot went back after Q.K^T.
     ScheduleBuilder sb(rewriter, op.getLoc());
@@ -1491,8 +1493,9 @@ LogicalResult KernelBuilder::build(gpu::GPUModuleOp module) {
   MLIRContext *ctx = b.getContext();
   Location loc = tile.getLoc();
 
-  // Tensor maps for q, k, v (loaded by 128-row boxes) and o (stored by
-  // each warpgroup's 64 rows), passed by value as __grid_constant__ params.
+  // Tensor maps for q (loaded by query-tile boxes), k and v (by key-tile
+  // boxes) and o (stored by each warpgroup's 64 rows), passed by value as
+  // __grid_constant__ params.
   auto tmapAttrs = b.getDictionaryAttr(
       {b.getNamedAttr(
            LLVM::LLVMDialect::getByValAttrName(),

@@ -214,8 +214,7 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
     each batch entry that hold a valid row (below its `seq_lens`) before
     those that hold none (padding, which only write o = 0 and lse = -inf),
     so that the cheap ones fill the grid's tail; within each group, head
-    by head, each head's query blocks last first. The op must have
-    `seq_lens`; one CTA per tile takes this order only for the
+    by head, each head's query blocks last first. One CTA per tile takes this order only for the
     head-by-head grids (not causal patterns' sections).
     With `prefetch_indices = true` (one CTA per tile, CSR patterns, not
     causal sections) each tile brings into L2 its share of the `row_ptr`

@@ -14,7 +14,8 @@ class BSAttn_Op<string mnemonic, list<Trait> traits = []>
 
 def BSAttn_AttentionOp : BSAttn_Op<"attention", [AttrSizedOperandSegments,
     HasParent<"::mlir::func::FuncOp">]> {
-  let summary = "Block-sparse causal attention with log-sum-exp output";
+  let summary = "Block-sparse attention, causal or bidirectional, with "
+                "log-sum-exp output";
   let description = [{
     Computes, for every batch `b`, head `h` and query token `s`,
 
@@ -520,8 +521,9 @@ def BSAttn_SplatOp : BSAttn_TileLevelOp<"splat", [Pure]> {
   let summary = "A tile or row vector with every element equal to `value`";
   let description = [{
     In a `bsattn.query_tile`, the result is one of the tile's register
-    values: a `block x block` score tile, a `block x D` accumulator or
-    `block` rows, all f32.
+    values: a `block_q x key tile` score tile, a `block_q x D` accumulator
+    or `block_q` rows, all f32 (`block_q` and the key tile being the
+    tuning's query and key tile rows).
   }];
   let arguments = (ins F32:$value);
   let results = (outs AnyTypeOf<[BSAttn_TileType, BSAttn_RowsType]>:$result);

@@ -36,7 +36,8 @@ def BSAttn_SharedAllocOp : BSAttn_ScheduleOp<"shared_alloc"> {
 
     Own op: `memref.alloc` / `memref.global` in workgroup memory become
     static shared arrays, limited to 48 KiB and aligned to at most 16
-    bytes; these buffers are up to 224 KiB of 1024-aligned dynamic memory.
+    bytes; these buffers are up to 226 KiB of 1024-aligned dynamic memory
+    (227 KiB with the alignment's padding).
 
     ```mlir
     %kv = bsattn.shared_alloc swizzle = 128
@@ -350,7 +351,7 @@ def BSAttn_NormalizeOp : BSAttn_ScheduleOp<"normalize", [Pure,
   let summary = "o = acc / sum and lse = ln(2) * (max + log2(sum)) per row";
   let description = [{
     The epilogue's math for the query tile starting at token
-    `128 * query_block`: `output` is `acc / sum` rounded to its element
+    `rows * query_block`, `rows` being the accumulator's row count: `output` is `acc / sum` rounded to its element
     type, `lse` the natural log-sum-exp. Rows at or past `seq_len`, and
     rows that saw no key (`sum = 0`), get `o = 0` and `lse = -inf`.
   }];
