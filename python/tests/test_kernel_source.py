@@ -124,8 +124,9 @@ def test_tuning_parameters_are_the_attributes():
 def test_tuning_attribute_and_its_errors():
     assert tuning_attr(None) is None
     assert tuning_attr({}) == "#bsattn.tuning<>"
-    assert tuning_attr({"persistent": False, "block_q": 64}) == \
-        "#bsattn.tuning<block_q = 64, persistent = false>"
+    assert tuning_attr({"persistent": False, "block_q": 64,
+                        "warpgroups": 1}) == \
+        "#bsattn.tuning<block_q = 64, warpgroups = 1, persistent = false>"
     with pytest.raises(ValueError, match=r"unknown tuning parameters "
                        r"\['warps'\]; known: \['block_q', 'block_k', 'stages',"
                        r" 'warpgroups', 'persistent', 'warp_specialize', "

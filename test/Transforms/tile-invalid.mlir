@@ -9,6 +9,6 @@ func.func @half_blocks(%q: memref<1x2x256x128xbf16>, %s: memref<1xi32>,
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>)
       seq_lens(%s : memref<1xi32>)
       outs(%q, %l : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
-      {tuning = #bsattn.tuning<block_q = 64>}
+      {tuning = #bsattn.tuning<block_q = 64, warpgroups = 1>}
   return
 }

@@ -56,10 +56,9 @@ LogicalResult checkSupported(QueryTileOp tile) {
   };
   TuningAttr tuning = tile.getTuning();
   int64_t rows = tuning.getBlockQ(), warpgroups = tuning.getWarpgroups();
-  if ((rows != 128 && rows != 192) || warpgroups * kGroupRows != rows)
-    return fail("tuning " + Twine("block_q = ") + Twine(rows) +
-                ", warpgroups = " + Twine(warpgroups) +
-                " (only 128, 2 and 192, 3)");
+  // The attribute ties warpgroups to block_q (64 rows each).
+  if (rows != 128 && rows != 192)
+    return fail("tuning block_q = " + Twine(rows) + " (only 128 and 192)");
   // A consumer thread holds D / 2 accumulator values, block_k / 2 scores
   // and, under the overlap, the previous block's block_k / 4 packed
   // probabilities. Of two warpgroups' 240 registers, 188 of them (D = 256

@@ -123,23 +123,10 @@ func.func @f(%q: memref<1x70000x128x128xbf16>, %o: memref<1x70000x128x128xbf16>,
 // -----
 
 func.func @f(%q: memref<1x2x256x128xbf16>, %o: memref<1x2x256x128xbf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 64, warpgroups = 2 (only 128, 2 and 192, 3) yet}}
+  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 64 (only 128 and 192) yet}}
   bsattn.query_tile #bsattn.causal pv = split_bf16
       ins(%q, %q, %q : memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>, memref<1x2x256x128xbf16>) outs(%o, %lse : memref<1x2x256x128xbf16>, memref<1x2x256xf32>)
-      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 64>} {
-  ^bb0(%b: index, %h: index, %qb: index):
-  }
-  return
-}
-
-// -----
-
-// 192 query rows take three warpgroups of 64.
-func.func @f(%q: memref<1x2x256x64xf16>, %o: memref<1x2x256x64xf16>, %lse: memref<1x2x256xf32>) {
-  // expected-error @+1 {{convert-bsattn-to-schedule does not support tuning block_q = 192, warpgroups = 2 (only 128, 2 and 192, 3) yet}}
-  bsattn.query_tile #bsattn.causal pv = f16
-      ins(%q, %q, %q : memref<1x2x256x64xf16>, memref<1x2x256x64xf16>, memref<1x2x256x64xf16>) outs(%o, %lse : memref<1x2x256x64xf16>, memref<1x2x256xf32>)
-      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 192>} {
+      attributes {block_size = 128 : i64, capture_names = [], scale = 0.5 : f32, tuning = #bsattn.tuning<block_q = 64, warpgroups = 1>} {
   ^bb0(%b: index, %h: index, %qb: index):
   }
   return

@@ -53,7 +53,18 @@ func.func @f() attributes {t = #bsattn.tuning<pingpong = true>} { return }
 // -----
 
 // expected-error @+1 {{tuning pingpong needs warp_specialize = true and at least 2 warpgroups}}
-func.func @f() attributes {t = #bsattn.tuning<warpgroups = 1, warp_specialize = true, pingpong = true>} { return }
+func.func @f() attributes {t = #bsattn.tuning<block_q = 64, warpgroups = 1, warp_specialize = true, pingpong = true>} { return }
+
+// -----
+
+// warpgroups follows from block_q; the two cannot disagree.
+// expected-error @+1 {{tuning block_q = 192 needs 3 warpgroups (64 query rows each), got warpgroups = 2}}
+func.func @f() attributes {t = #bsattn.tuning<block_q = 192>} { return }
+
+// -----
+
+// expected-error @+1 {{tuning block_q = 128 needs 2 warpgroups (64 query rows each), got warpgroups = 1}}
+func.func @f() attributes {t = #bsattn.tuning<warpgroups = 1>} { return }
 
 // -----
 

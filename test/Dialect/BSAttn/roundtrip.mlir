@@ -40,9 +40,9 @@ func.func @causal_dynamic(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>
 // CHECK-LABEL: func.func @static_patterns
 // CHECK: bsattn.attention #bsattn.sliding_window<8> pv = f16
 // CHECK: bsattn.attention #bsattn.window_global<5, 2> pv = split_bf16
-// CHECK-SAME: {tuning = #bsattn.tuning<block_q = 64, stages = 3>}
+// CHECK-SAME: {tuning = #bsattn.tuning<block_q = 64, stages = 3, warpgroups = 1>}
 // CHECK: bsattn.attention #bsattn.window_global<1, 0> pv = bf16
-// CHECK-SAME: {tuning = #bsattn.tuning<block_k = 64, stages = 4, warpgroups = 3>}
+// CHECK-SAME: {tuning = #bsattn.tuning<block_k = 64, stages = 4>}
 // CHECK: bsattn.attention #bsattn.causal pv = f16
 // CHECK-SAME: {tuning = #bsattn.tuning<persistent = true, dynamic_tiles = true>}
 // CHECK: bsattn.attention #bsattn.causal pv = f16
@@ -58,11 +58,11 @@ func.func @static_patterns(%q: !act, %k: !act, %v: !act, %seq_lens: memref<2xi32
       outs(%o, %lse : !act, !lse)
   bsattn.attention #bsattn.window_global<5, 2> pv = split_bf16
       ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
-      outs(%o, %lse : !act, !lse) {tuning = #bsattn.tuning<stages = 3, block_q = 64>}
+      outs(%o, %lse : !act, !lse) {tuning = #bsattn.tuning<stages = 3, block_q = 64, warpgroups = 1>}
   bsattn.attention #bsattn.window_global<1, 0> pv = bf16
       ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
       outs(%o, %lse : !act, !lse)
-      {tuning = #bsattn.tuning<block_q = 128, block_k = 64, stages = 4, warpgroups = 3>}
+      {tuning = #bsattn.tuning<block_q = 128, block_k = 64, stages = 4, warpgroups = 2>}
   bsattn.attention #bsattn.causal pv = f16
       ins(%q, %k, %v : !act, !act, !act) seq_lens(%seq_lens : memref<2xi32>)
       outs(%o, %lse : !act, !lse)

@@ -70,6 +70,11 @@ LogicalResult TuningAttr::verify(
   if (warpgroups < 1 || warpgroups > 3)
     return emitError() << "tuning warpgroups must be in [1, 3], got "
                        << warpgroups;
+  // Each consumer warpgroup computes 64 of the tile's query rows.
+  if (warpgroups * 64 != blockQ)
+    return emitError() << "tuning block_q = " << blockQ << " needs "
+                       << blockQ / 64 << " warpgroups (64 query rows each), "
+                       << "got warpgroups = " << warpgroups;
   if (pingpong && (!warpSpecialize || warpgroups < 2))
     return emitError() << "tuning pingpong needs warp_specialize = true and "
                           "at least 2 warpgroups";

@@ -142,8 +142,9 @@ def BSAttn_TuningAttr : BSAttn_Attr<"Tuning", "tuning"> {
   let description = [{
     `block_q` x `block_k` is the tile a CTA computes per step, `stages` the
     depth of the shared-memory ring for K and V tiles, and `warpgroups` the
-    number of consumer warpgroups (64 query rows each, so `block_q = 192`
-    goes with `warpgroups = 3`: FlashAttention-3's tile at D = 64). A
+    number of consumer warpgroups (64 query rows each: `warpgroups * 64`
+    must equal `block_q`, so `block_q = 192` goes with `warpgroups = 3`,
+    FlashAttention-3's tile at D = 64). A
     `block_q` other than the sparsity block size runs query tiles across
     the blocks, which only causal and full patterns take. `block_k = 0` (the default) lets the
     compiler choose per head dimension: 128 keys up to D = 128, 64 above
