@@ -103,10 +103,9 @@ FailureOr<LoopParts> matchLoop(scf::ForOp loop) {
       !output.hasOneUse())
     return fail("P.V does not accumulate into the loop's rescaled O");
   parts.outputArg = output.getArgNumber() - 1;
-  Operation *last = values.back();
-  if (!last->hasOneUse() || !isa<WgmmaWaitOp>(*last->user_begin()))
-    return fail("P.V has no wgmma_wait of its own");
-  auto outputWait = cast<WgmmaWaitOp>(*last->user_begin());
+  // The product verifier gives the last P.V product of the body one use,
+  // and no later product in the body can take it as its accumulator.
+  auto outputWait = cast<WgmmaWaitOp>(*values.back()->user_begin());
   auto yield = cast<scf::YieldOp>(body->getTerminator());
   if (yield.getOperand(parts.outputArg) != outputWait.getResult(0))
     return fail("the loop does not carry the P.V result as O");

@@ -176,3 +176,176 @@ gpu.module @kernels {
     llvm.return
   }
 }
+
+// -----
+
+// The loop must compute S = Q.K^T itself.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @no_scores(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: the key-block loop needs one Q.K^T product and a P.V group}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %p = bsattn.truncf %acc : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// S must be read through a wait of its own, not as P.V's accumulator.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @scores_unwaited(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: S has no wgmma_wait of its own}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %p = bsattn.truncf %acc : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %s, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// The loop must carry the waited P.V result as O.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @o_not_carried(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: the loop does not carry the P.V result as O}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %scaled : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// The fence that starts the pipelined stage must come right before P.V.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @no_fence(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: no wgmma fence right before P.V}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// O's rescale must come after the wait for S.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @rescale_before_scores(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: P.V comes before the wait for S}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
