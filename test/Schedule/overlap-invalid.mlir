@@ -349,3 +349,112 @@ gpu.module @kernels {
     llvm.return
   }
 }
+
+// -----
+
+// Only O may leave the P.V stage through the loop's yield.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @stage_value_carried(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: the loop carries a value of the P.V stage}}
+      %o:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0, %other = %o0) -> (!tile, !tile) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %q : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done, %done : !tile, !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// The stage runs a block later: what it reads must be carried (tiles, rows, integers) or recomputed (pure ops), not an allocation.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @stage_reads_allocation(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: the P.V stage reads a value it can neither carry nor recompute}}
+      %o = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0) -> (!tile) {
+        %v = memref.alloca() : !smem
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %v : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done : !tile
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
+
+// -----
+
+// A loop argument the stage reads is carried from the previous block; a placeholder for its first block exists only for tiles, rows and integers.
+!smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
+!tile = !bsattn.tile<128 x 128, f32>
+gpu.module @kernels {
+  llvm.func @stage_reads_buffer_argument(%count: i64) attributes {nvvm.kernel, bsattn.tuning = #bsattn.tuning<warp_specialize = true, overlap = true>} {
+    %q = bsattn.shared_alloc swizzle = 128 : !smem
+    bsattn.warp_specialize consumers(256 threads, 240 registers) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %n = arith.index_cast %count : i64 to index
+      %zero = arith.constant 0.0 : f32
+      %o0 = bsattn.splat %zero : !tile
+      %rows = bsattn.splat %zero : !bsattn.rows<128, f32>
+      // expected-error @+1 {{'scf.for' op cannot be overlapped: it would carry a 'memref<2x128x64xbf16, #gpu.address_space<workgroup>>'}}
+      %o:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %o0, %v = %q) -> (!tile, !smem) {
+        nvvm.wgmma.fence.aligned
+        %s = bsattn.wgmma_ss %q, %q : !smem, !smem -> !tile
+        nvvm.wgmma.commit.group.sync.aligned
+        %sw = bsattn.wgmma_wait %s pending = 0 : !tile
+        %scaled = bsattn.rescale %acc, %rows : !tile, !bsattn.rows<128, f32>
+        %p = bsattn.truncf %sw : !tile to !bsattn.tile<128 x 128, bf16>
+        nvvm.wgmma.fence.aligned
+        %pv = bsattn.wgmma_rs %scaled, %p, %v : !tile, !bsattn.tile<128 x 128, bf16>, !smem
+        nvvm.wgmma.commit.group.sync.aligned
+        %done = bsattn.wgmma_wait %pv pending = 0 : !tile
+        scf.yield %done, %v : !tile, !smem
+      }
+    } producer(128 threads, 24 registers) {
+      %c0 = arith.constant 0 : i32
+    }
+    llvm.return
+  }
+}
