@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
@@ -171,6 +172,11 @@ LogicalResult verifyABIEntry(LLVM::LLVMFuncOp kernel, DictionaryAttr entry,
 }
 
 FailureOr<KernelAttrs> verifyKernelAttrs(LLVM::LLVMFuncOp kernel) {
+  // Only an entry can be launched; bsattn-allocate-shared also sizes the
+  // shared memory of entries alone.
+  if (!kernel->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
+    return kernel.emitOpError() << "has 'bsattn.abi' but is not a kernel "
+                                   "entry (no 'nvvm.kernel')";
   KernelAttrs attrs;
   auto typeAttr = getKernelAttr<TypeAttr>(kernel, "bsattn.function_type",
                                           "the host function's type");
@@ -225,10 +231,8 @@ FailureOr<KernelAttrs> verifyKernelAttrs(LLVM::LLVMFuncOp kernel) {
       kernel, "bsattn.shared_bytes", "the dynamic shared memory in bytes");
   if (failed(sharedBytes))
     return failure();
+  // bsattn-allocate-shared has sized it (at least its barriers' bytes).
   attrs.sharedBytes = *sharedBytes;
-  if (attrs.sharedBytes.getInt() < 0)
-    return kernel.emitOpError()
-           << "needs 'bsattn.shared_bytes' >= 0, got " << attrs.sharedBytes;
   auto sparsity = getKernelAttr<SparsityAttrInterface>(
       kernel, "bsattn.sparsity", "a bsattn sparsity attribute");
   auto pv = getKernelAttr<PVPrecisionAttr>(kernel, "bsattn.pv",

@@ -113,6 +113,54 @@ module attributes {gpu.container_module} {
 
 // -----
 
+// An ABI entry holds only the keys the manifest knows; 'stride' is none of them.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op 'bsattn.abi' entry #1 has unknown key 'stride'}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse", stride = 4 : i64}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
+// Every ABI entry names its argument; an empty name gives it no role.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op 'bsattn.abi' entry #1 needs a non-empty string 'name'}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = ""}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
+// A tensor_map entry needs the swizzle its descriptor is made with.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op 'bsattn.abi' entry #0 needs an integer 'swizzle' exactly when its kind is tensor_map}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q"}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
+// A tensor map describes a rank-4 (batch, head, token, dim) argument, not a rank-3 one.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op 'bsattn.abi' entry #0 is a tensor map of argument #0, which must have rank 4, got 'memref<2x256x128xbf16>'}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
 module attributes {gpu.container_module} {
   gpu.module @k_kernels {
     // expected-error @+1 {{'llvm.func' op 'bsattn.abi' entry #0 needs a 'box' of 4 positive integers exactly when its kind is tensor_map}}
@@ -150,6 +198,18 @@ module attributes {gpu.container_module} {
   gpu.module @k_kernels {
     // expected-error @+1 {{'llvm.func' op needs 'bsattn.block' (3 positive thread counts), got [256, 1]}}
     llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = 1024 : i64, bsattn.sparsity = #bsattn.causal, nvvm.kernel} {
+      llvm.return
+    }
+  }
+}
+
+// -----
+
+// A function with an ABI must be a kernel entry to be launched.
+module attributes {gpu.container_module} {
+  gpu.module @k_kernels {
+    // expected-error @+1 {{'llvm.func' op has 'bsattn.abi' but is not a kernel entry (no 'nvvm.kernel')}}
+    llvm.func @k(%a0: !llvm.ptr, %a1: !llvm.ptr<1>) attributes {bsattn.abi = [{arg = 0 : i64, box = [64, 128, 1, 1], kind = "tensor_map", name = "q", swizzle = 128 : i64}, {arg = 1 : i64, kind = "pointer", name = "lse"}], bsattn.block = [256, 1, 1], bsattn.function_type = (memref<1x2x256x128xbf16>, memref<1x2x256xf32>) -> (), bsattn.pv = #bsattn<pv_precision f16>, bsattn.scale = 5.000000e-01 : f32, bsattn.shared_bytes = -1 : i64, bsattn.sparsity = #bsattn.causal} {
       llvm.return
     }
   }

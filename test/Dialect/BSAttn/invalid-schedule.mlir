@@ -1,8 +1,27 @@
 // RUN: bsattn-opt %s -split-input-file -verify-diagnostics
 
+// A shared buffer must live in workgroup memory.
 func.func @f() {
-  // expected-error @+1 {{buffer must be in workgroup memory}}
+  // expected-error @+1 {{'bsattn.shared_alloc' op buffer must be in workgroup memory, got 'memref<2x128x64xbf16>'}}
   %a = bsattn.shared_alloc swizzle = 0 : memref<2x128x64xbf16>
+  return
+}
+
+// -----
+
+// A shared buffer's size is known when the kernel's shared memory is laid out.
+func.func @f() {
+  // expected-error @+1 {{'bsattn.shared_alloc' op buffer must have a static shape and the identity layout, got 'memref<?x64xbf16, #gpu.address_space<workgroup>>'}}
+  %a = bsattn.shared_alloc swizzle = 0 : memref<?x64xbf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+// A shared buffer is dense: rows of 64 elements 128 apart are not.
+func.func @f() {
+  // expected-error @+1 {{'bsattn.shared_alloc' op buffer must have a static shape and the identity layout, got 'memref<128x64xbf16, strided<[128, 1]>, #gpu.address_space<workgroup>>'}}
+  %a = bsattn.shared_alloc swizzle = 0 : memref<128x64xbf16, strided<[128, 1]>, #gpu.address_space<workgroup>>
   return
 }
 
@@ -51,6 +70,24 @@ func.func @f(%p: !llvm.ptr<1>) {
 func.func @f(%p: !llvm.ptr<1>) {
   // expected-error @+1 {{memref must be in #gpu.address_space<global>}}
   %a = bsattn.global_memref %p : memref<4xf32>
+  return
+}
+
+// -----
+
+// The rebuilt memref is contiguous: its strides follow from its sizes.
+func.func @f(%p: !llvm.ptr<1>) {
+  // expected-error @+1 {{'bsattn.global_memref' op memref must have the identity layout, got 'memref<4xf32, strided<[2]>, #gpu.address_space<global>>'}}
+  %a = bsattn.global_memref %p : memref<4xf32, strided<[2]>, #gpu.address_space<global>>
+  return
+}
+
+// -----
+
+// A by-value tensor map parameter is a generic pointer, not a global one.
+func.func @f(%map: !llvm.ptr<1>) {
+  // expected-error @+1 {{'bsattn.tensor_map' op parameter must be a generic pointer (a by-value kernel parameter)}}
+  %t = bsattn.tensor_map %map : !llvm.ptr<1> -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
   return
 }
 
@@ -111,9 +148,10 @@ func.func @f(%q: !smem) {
 
 // -----
 
+// The register A operand of wgmma holds 16-bit floats, not the f32 scores.
 !smem = memref<2x128x64xbf16, #gpu.address_space<workgroup>>
 func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %p: !bsattn.tile<128 x 128, f32>, %v: !smem) {
-  // expected-error @+1 {{operand 'a' must be a bf16 or f16 tile}}
+  // expected-error @+1 {{'bsattn.wgmma_rs' op operand 'a' must be a bf16 or f16 tile, got '!bsattn.tile<128 x 128, f32>'}}
   %a = bsattn.wgmma_rs %acc, %p, %v : !bsattn.tile<128 x 128, f32>, !bsattn.tile<128 x 128, f32>, !smem
   %w = bsattn.wgmma_wait %a pending = 0 : !bsattn.tile<128 x 128, f32>
   return
@@ -124,6 +162,15 @@ func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %p: !bsattn.tile<128 x 128, f32
 func.func @f(%s: !bsattn.tile<128 x 128, f32>) {
   // expected-error @+1 {{rounds an f32 tile to a bf16 or f16 tile of its shape}}
   %p = bsattn.truncf %s : !bsattn.tile<128 x 128, f32> to !bsattn.tile<128 x 64, f16>
+  return
+}
+
+// -----
+
+// split_bf16 splits into bf16 halves only, not f16 ones.
+func.func @f(%s: !bsattn.tile<128 x 128, f32>) {
+  // expected-error @+1 {{'bsattn.split_bf16' op splits an f32 tile into bf16 tiles of its shape, got '!bsattn.tile<128 x 128, f32>' to '!bsattn.tile<128 x 128, f16>'}}
+  %hi, %lo = bsattn.split_bf16 %s : !bsattn.tile<128 x 128, f32> to !bsattn.tile<128 x 128, f16>
   return
 }
 
@@ -397,6 +444,15 @@ func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<64, f32>) {
 func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<64, f32>, %qb: index, %len: index) {
   // expected-error @+1 {{needs one row value per accumulator row}}
   %o, %l = bsattn.normalize %acc, %r, %r, query_block %qb, seq_len %len : !bsattn.tile<128 x 128, f32>, !bsattn.rows<64, f32> to !bsattn.tile<128 x 128, bf16>
+  return
+}
+
+// -----
+
+// normalize rounds its output to 16-bit floats; an f32 output is refused.
+func.func @f(%acc: !bsattn.tile<128 x 128, f32>, %r: !bsattn.rows<128, f32>, %qb: index, %len: index) {
+  // expected-error @+1 {{'bsattn.normalize' op turns an f32 accumulator into a bf16 or f16 tile of its shape, got '!bsattn.tile<128 x 128, f32>' to '!bsattn.tile<128 x 128, f32>'}}
+  %o, %l = bsattn.normalize %acc, %r, %r, query_block %qb, seq_len %len : !bsattn.tile<128 x 128, f32>, !bsattn.rows<128, f32> to !bsattn.tile<128 x 128, f32>
   return
 }
 
