@@ -6,10 +6,17 @@
 // large one DRAM's. This bounds what a kernel that streams K/V tiles can
 // reach: an attention key block moves 64 KiB (K and V) into shared memory.
 //
-//   nvcc -O3 -arch=sm_90a -o l2bw bench/l2_to_smem_bandwidth.cu
-//   ./l2bw            # prints one JSON line per buffer size
-#include <cstdio>
+// Two further questions decide whether loading K/V once for two query tiles
+// (TMA multicast in a two-CTA cluster) can help:
+//  - with fewer SMs reading, does each SM get more (the limit is the L2's
+//    aggregate) or the same (the limit is each SM's port)?
+//  - in a two-CTA cluster where each CTA fetches half of every block and
+//    multicasts it to both, how fast does each SM's shared memory fill?
+//
+//   nvcc -O3 -gencode arch=compute_90a,code=sm_90a -o l2bw bench/l2_to_smem_bandwidth.cu
+//   ./l2bw            # prints one JSON line per configuration
 #include <cstdint>
+#include <cstdio>
 #include <cuda_runtime.h>
 
 constexpr int kBlockBytes = 32 * 1024;
@@ -59,6 +66,82 @@ __global__ void __launch_bounds__(128, 1)
   }
 }
 
+__device__ inline void clusterSync() {
+  asm volatile("barrier.cluster.arrive.release.aligned;\n"
+               "barrier.cluster.wait.acquire.aligned;" ::: "memory");
+}
+
+// The same stream for a pair of CTAs: both walk the same blocks, each
+// fetches one half of every block and multicasts it into both CTAs' slot, so
+// every CTA receives whole blocks while the L2 reads each byte once per
+// pair. A slot is refilled once both CTAs released it (each CTA's consumer
+// arrives on its own and its peer's empty barrier), as an attention kernel
+// sharing K/V between two query tiles would have to.
+__global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(128, 1)
+    streamMulticast(const char *src, size_t blocks, int iterations,
+                    unsigned *sink) {
+  extern __shared__ __align__(128) char smem[];
+  __shared__ __align__(8) uint64_t full[kSlots];
+  __shared__ __align__(8) uint64_t empty[kSlots];
+  int tid = threadIdx.x;
+  uint32_t rank;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;" : "=r"(rank));
+  uint32_t peer = rank ^ 1;
+  uint32_t fullAddr = (uint32_t)__cvta_generic_to_shared(full);
+  uint32_t emptyAddr = (uint32_t)__cvta_generic_to_shared(empty);
+  if (tid == 0) {
+    for (int s = 0; s < kSlots; ++s) {
+      asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(fullAddr + 8 * s));
+      asm volatile("mbarrier.init.shared::cta.b64 [%0], 2;" ::"r"(emptyAddr + 8 * s));
+    }
+    asm volatile("fence.mbarrier_init.release.cluster;");
+  }
+  // The peer's barriers must be initialized before anything arrives on them.
+  clusterSync();
+  uint32_t smemAddr = (uint32_t)__cvta_generic_to_shared(smem);
+  size_t block = (size_t)(blockIdx.x / 2) * 7919 % blocks;
+  constexpr int kHalf = kBlockBytes / 2;
+  auto issue = [&](int i) {
+    int s = i % kSlots;
+    if (i >= kSlots)
+      waitParity(emptyAddr + 8 * s, ((i / kSlots) - 1) & 1);
+    uint32_t bar = fullAddr + 8 * s;
+    const char *from = src + ((block + i) % blocks) * kBlockBytes + rank * kHalf;
+    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar), "r"(kBlockBytes) : "memory");
+    asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster [%0], [%1], %2, [%3], %4;"
+                 ::"r"(smemAddr + s * kBlockBytes + rank * kHalf), "l"(from), "r"(kHalf), "r"(bar), "h"((uint16_t)3) : "memory");
+  };
+  auto release = [&](int s) {
+    uint32_t local = emptyAddr + 8 * s, remote;
+    asm volatile("mapa.shared::cluster.u32 %0, %1, %2;" : "=r"(remote) : "r"(local), "r"(peer));
+    asm volatile("mbarrier.arrive.release.cluster.shared::cta.b64 _, [%0];" ::"r"(local) : "memory");
+    asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];" ::"r"(remote) : "memory");
+  };
+  unsigned acc = 0;
+  if (tid == 0) {
+    for (int i = 0; i < kSlots && i < iterations; ++i)
+      issue(i);
+    for (int i = 0; i < iterations; ++i) {
+      int s = i % kSlots;
+      waitParity(fullAddr + 8 * s, (i / kSlots) & 1);
+      acc += *(volatile unsigned *)(smem + s * kBlockBytes);
+      release(s);
+      if (i + kSlots < iterations)
+        issue(i + kSlots);
+    }
+    sink[blockIdx.x] = acc;
+  }
+  // No CTA may exit while its peer can still arrive on its barriers or
+  // write into its shared memory.
+  clusterSync();
+}
+
+struct Config {
+  const char *mode;
+  int ctas;
+  size_t bufferBytes;
+};
+
 int main() {
   int sms = 0;
   cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0);
@@ -66,15 +149,26 @@ int main() {
   cudaGetDeviceProperties(&prop, 0);
   size_t smemBytes = (size_t)kSlots * kBlockBytes;
   cudaFuncSetAttribute(stream, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemBytes);
+  cudaFuncSetAttribute(streamMulticast, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                       (int)smemBytes);
   size_t maxBytes = (size_t)4 << 30;
   char *buf;
   unsigned *sink;
   cudaMalloc(&buf, maxBytes);
   cudaMalloc(&sink, sms * sizeof(unsigned));
   cudaMemset(buf, 1, maxBytes);
-  const size_t sizes[] = {(size_t)8 << 20, (size_t)24 << 20, (size_t)4 << 30};
-  for (size_t bytes : sizes) {
-    size_t blocks = bytes / kBlockBytes;
+  const size_t l2Bytes = (size_t)8 << 20, l2LargeBytes = (size_t)24 << 20;
+  const Config configs[] = {
+      {"single", sms, l2Bytes},        {"single", sms, l2LargeBytes},
+      {"single", sms, maxBytes},       {"single", sms / 2, l2Bytes},
+      {"single", sms / 4, l2Bytes},    {"multicast2", sms, l2Bytes},
+      {"multicast2", sms, l2LargeBytes}, {"multicast2", sms, maxBytes},
+      {"multicast2", sms / 2, l2Bytes},
+  };
+  for (const Config &config : configs) {
+    size_t blocks = config.bufferBytes / kBlockBytes;
+    bool multicast = config.mode[0] == 'm';
+    int ctas = multicast ? config.ctas / 2 * 2 : config.ctas;
     int iterations = 4000;
     cudaEvent_t a, b;
     cudaEventCreate(&a);
@@ -82,7 +176,10 @@ int main() {
     float best = 1e30f;
     for (int rep = 0; rep < 7; ++rep) {
       cudaEventRecord(a);
-      stream<<<sms, 128, smemBytes>>>(buf, blocks, iterations, sink);
+      if (multicast)
+        streamMulticast<<<ctas, 128, smemBytes>>>(buf, blocks, iterations, sink);
+      else
+        stream<<<ctas, 128, smemBytes>>>(buf, blocks, iterations, sink);
       cudaEventRecord(b);
       cudaEventSynchronize(b);
       float ms;
@@ -91,11 +188,16 @@ int main() {
         best = ms;
     }
     cudaError_t err = cudaGetLastError();
-    double moved = (double)sms * iterations * kBlockBytes;
-    printf("{\"device\": \"%s\", \"sms\": %d, \"buffer_bytes\": %zu, \"slots\": %d, "
-           "\"block_bytes\": %d, \"best_ms\": %.4f, \"tb_per_s\": %.3f, "
+    // Bytes that arrive in shared memory (every CTA receives whole blocks)
+    // and bytes read from L2 or DRAM (half of them under multicast).
+    double received = (double)ctas * iterations * kBlockBytes;
+    double read = multicast ? received / 2 : received;
+    printf("{\"device\": \"%s\", \"mode\": \"%s\", \"ctas\": %d, \"buffer_bytes\": %zu, "
+           "\"slots\": %d, \"block_bytes\": %d, \"best_ms\": %.4f, "
+           "\"received_tb_per_s\": %.3f, \"read_tb_per_s\": %.3f, "
            "\"us_per_64kib_per_sm\": %.4f, \"error\": \"%s\"}\n",
-           prop.name, sms, bytes, kSlots, kBlockBytes, best, moved / (best * 1e-3) / 1e12,
+           prop.name, config.mode, ctas, config.bufferBytes, kSlots, kBlockBytes, best,
+           received / (best * 1e-3) / 1e12, read / (best * 1e-3) / 1e12,
            best * 1e3 / (iterations / 2.0), cudaGetErrorString(err));
   }
   return 0;
