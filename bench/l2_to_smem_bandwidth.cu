@@ -27,6 +27,26 @@ __device__ inline void waitParity(uint32_t bar, uint32_t parity) {
                " @!p bra W;\n}\n" ::"r"(bar), "r"(parity) : "memory");
 }
 
+// Thread 0's loop: keeps kSlots blocks in flight, reads a word of each as
+// it lands, hands its slot to `release` and issues the block kSlots later.
+template <typename Issue, typename Release>
+__device__ unsigned consumeBlocks(int iterations, uint32_t fullAddr,
+                                  const char *smem, Issue issue,
+                                  Release release) {
+  unsigned acc = 0;
+  for (int i = 0; i < kSlots && i < iterations; ++i)
+    issue(i);
+  for (int i = 0; i < iterations; ++i) {
+    int s = i % kSlots;
+    waitParity(fullAddr + 8 * s, (i / kSlots) & 1);
+    acc += *(volatile const unsigned *)(smem + s * kBlockBytes);
+    release(s);
+    if (i + kSlots < iterations)
+      issue(i + kSlots);
+  }
+  return acc;
+}
+
 __global__ void __launch_bounds__(128, 1)
     stream(const char *src, size_t blocks, int iterations, unsigned *sink) {
   extern __shared__ __align__(128) char smem[];
@@ -51,19 +71,9 @@ __global__ void __launch_bounds__(128, 1)
     asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];"
                  ::"r"(smemAddr + s * kBlockBytes), "l"(from), "r"(kBlockBytes), "r"(bar) : "memory");
   };
-  unsigned acc = 0;
-  if (tid == 0) {
-    for (int i = 0; i < kSlots && i < iterations; ++i)
-      issue(i);
-    for (int i = 0; i < iterations; ++i) {
-      int s = i % kSlots;
-      waitParity(fullAddr + 8 * s, (i / kSlots) & 1);
-      acc += *(volatile unsigned *)(smem + s * kBlockBytes);
-      if (i + kSlots < iterations)
-        issue(i + kSlots);
-    }
-    sink[blockIdx.x] = acc;
-  }
+  if (tid == 0)
+    sink[blockIdx.x] =
+        consumeBlocks(iterations, fullAddr, smem, issue, [](int) {});
 }
 
 __device__ inline void clusterSync() {
@@ -117,20 +127,8 @@ __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(128, 1)
     asm volatile("mbarrier.arrive.release.cluster.shared::cta.b64 _, [%0];" ::"r"(local) : "memory");
     asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];" ::"r"(remote) : "memory");
   };
-  unsigned acc = 0;
-  if (tid == 0) {
-    for (int i = 0; i < kSlots && i < iterations; ++i)
-      issue(i);
-    for (int i = 0; i < iterations; ++i) {
-      int s = i % kSlots;
-      waitParity(fullAddr + 8 * s, (i / kSlots) & 1);
-      acc += *(volatile unsigned *)(smem + s * kBlockBytes);
-      release(s);
-      if (i + kSlots < iterations)
-        issue(i + kSlots);
-    }
-    sink[blockIdx.x] = acc;
-  }
+  if (tid == 0)
+    sink[blockIdx.x] = consumeBlocks(iterations, fullAddr, smem, issue, release);
   // No CTA may exit while its peer can still arrive on its barriers or
   // write into its shared memory.
   clusterSync();
