@@ -6,9 +6,13 @@ clock and board power (bench/sustained.py); reported per run: ms per call
 and the samples' medians after the first half second.
 
   python3 bench/window_power.py --kernels .device/ps --variants main,p5 \
-      --widths 2,8 --out F.json
+      --widths 2,8 [--fa4 .device/fa4/b] --out F.json
+
+With --fa4, FlashAttention-4's block-sparse kernel runs the same windows
+(at seq_len = T, as bench/blocksparse.py times it).
 """
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -28,8 +32,13 @@ def main():
     parser.add_argument("--variants", required=True)
     parser.add_argument("--widths", default="2,8")
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--fa4", help="folder holding bench_fa4.py")
     parser.add_argument("--out", required=True)
     a = parser.parse_args()
+    fa4 = None
+    if a.fa4:
+        sys.path.insert(0, a.fa4)
+        fa4 = importlib.import_module("bench_fa4")
     torch.manual_seed(0)
     sets = [tuple(torch.randn(B, H, T, D, device="cuda",
                               dtype=torch.bfloat16) for _ in range(3))
@@ -41,11 +50,17 @@ def main():
         for w in [int(x) for x in a.widths.split(",")]:
             row_ptr, col_idx = pattern(T // 128, w, True)
             case = SimpleNamespace(row_ptr=row_ptr, col_idx=col_idx)
-            for name in a.variants.split(","):
-                path = os.path.join(a.kernels, name)
-                kernel = blocksparse.bsattn_cuda.Kernel.from_files(
-                    path + ".cubin", path + ".json")
-                run = blocksparse.Runner(kernel, case, seq_lens, sets)
+            runs = [(name, None) for name in a.variants.split(",")]
+            if fa4 is not None:
+                runs.append(("fa4", fa4))
+            for name, module in runs:
+                if module is None:
+                    path = os.path.join(a.kernels, name)
+                    kernel = blocksparse.bsattn_cuda.Kernel.from_files(
+                        path + ".cubin", path + ".json")
+                    run = blocksparse.Runner(kernel, case, seq_lens, sets)
+                else:
+                    run, _ = blocksparse.fa4_launcher(module, case, sets)
                 ms, start, end = run_for(run, list(range(len(sets))),
                                          a.seconds)
                 row = {"variant": name, "w": w, "ms": round(ms, 5),
