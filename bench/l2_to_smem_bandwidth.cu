@@ -20,7 +20,8 @@
 //    the pair modes alike (bench/results/2026-12-07-h100-multicast-tensor-
 //    and-pair-protocol.json); a producer warp of its own would not.
 //
-//   nvcc -O3 -gencode arch=compute_90a,code=sm_90a -o l2bw bench/l2_to_smem_bandwidth.cu
+//   nvcc -O3 -gencode arch=compute_90a,code=sm_90a -o l2bw
+//   bench/l2_to_smem_bandwidth.cu
 //   ./l2bw            # prints one JSON line per configuration
 #include <cstdint>
 #include <cstdio>
@@ -32,8 +33,11 @@ constexpr int kBlockBytes = 32 * 1024;
 constexpr int kSlots = 6;
 
 __device__ inline void waitParity(uint32_t bar, uint32_t parity) {
-  asm volatile("{\n .reg .pred p;\n W: mbarrier.try_wait.parity.shared::cta.b64 p, [%0], %1;\n"
-               " @!p bra W;\n}\n" ::"r"(bar), "r"(parity) : "memory");
+  asm volatile("{\n .reg .pred p;\n W: "
+               "mbarrier.try_wait.parity.shared::cta.b64 p, [%0], %1;\n"
+               " @!p bra W;\n}\n" ::"r"(bar),
+               "r"(parity)
+               : "memory");
 }
 
 // Thread 0's loop: keeps kSlots blocks in flight, reads a word of each as
@@ -64,7 +68,8 @@ __global__ void __launch_bounds__(128, 1)
   uint32_t fullAddr = (uint32_t)__cvta_generic_to_shared(full);
   if (tid == 0) {
     for (int s = 0; s < kSlots; ++s)
-      asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(fullAddr + 8 * s));
+      asm volatile(
+          "mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(fullAddr + 8 * s));
     asm volatile("fence.mbarrier_init.release.cluster;");
   }
   __syncthreads();
@@ -76,9 +81,15 @@ __global__ void __launch_bounds__(128, 1)
     int s = i % kSlots;
     uint32_t bar = fullAddr + 8 * s;
     const char *from = src + ((block + i) % blocks) * kBlockBytes;
-    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar), "r"(kBlockBytes) : "memory");
-    asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];"
-                 ::"r"(smemAddr + s * kBlockBytes), "l"(from), "r"(kBlockBytes), "r"(bar) : "memory");
+    asm volatile(
+        "mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar),
+        "r"(kBlockBytes)
+        : "memory");
+    asm volatile(
+        "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes "
+        "[%0], [%1], %2, [%3];" ::"r"(smemAddr + s * kBlockBytes),
+        "l"(from), "r"(kBlockBytes), "r"(bar)
+        : "memory");
   };
   if (tid == 0)
     sink[blockIdx.x] =
@@ -87,7 +98,8 @@ __global__ void __launch_bounds__(128, 1)
 
 __device__ inline void clusterSync() {
   asm volatile("barrier.cluster.arrive.release.aligned;\n"
-               "barrier.cluster.wait.acquire.aligned;" ::: "memory");
+               "barrier.cluster.wait.acquire.aligned;" ::
+                   : "memory");
 }
 
 // How a pair of CTAs fills its slots: each CTA fetches one half of every
@@ -116,8 +128,10 @@ __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(128, 1)
   uint32_t emptyAddr = (uint32_t)__cvta_generic_to_shared(empty);
   if (tid == 0) {
     for (int s = 0; s < kSlots; ++s) {
-      asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(fullAddr + 8 * s));
-      asm volatile("mbarrier.init.shared::cta.b64 [%0], 2;" ::"r"(emptyAddr + 8 * s));
+      asm volatile(
+          "mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(fullAddr + 8 * s));
+      asm volatile(
+          "mbarrier.init.shared::cta.b64 [%0], 2;" ::"r"(emptyAddr + 8 * s));
     }
     asm volatile("fence.mbarrier_init.release.cluster;");
   }
@@ -133,21 +147,30 @@ __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(128, 1)
     if (kMode == PairMode::TensorMulticast || kMode == PairMode::TensorLocal) {
       int row = (int)(blockIndex * 2 + half) * kBoxRows;
       if (multicast)
-        asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster"
-                     " [%0], [%1, {%2, %3}], [%4], %5;"
-                     ::"r"(dst), "l"(map), "r"(0), "r"(row), "r"(bar), "h"((uint16_t)3) : "memory");
+        asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::"
+                     "complete_tx::bytes.multicast::cluster"
+                     " [%0], [%1, {%2, %3}], [%4], %5;" ::"r"(dst),
+                     "l"(map), "r"(0), "r"(row), "r"(bar), "h"((uint16_t)3)
+                     : "memory");
       else
-        asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes"
-                     " [%0], [%1, {%2, %3}], [%4];"
-                     ::"r"(dst), "l"(map), "r"(0), "r"(row), "r"(bar) : "memory");
+        asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::"
+                     "complete_tx::bytes"
+                     " [%0], [%1, {%2, %3}], [%4];" ::"r"(dst),
+                     "l"(map), "r"(0), "r"(row), "r"(bar)
+                     : "memory");
     } else {
       const char *from = src + blockIndex * kBlockBytes + half * kHalf;
       if (multicast)
-        asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster [%0], [%1], %2, [%3], %4;"
-                     ::"r"(dst), "l"(from), "r"(kHalf), "r"(bar), "h"((uint16_t)3) : "memory");
+        asm volatile(
+            "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes."
+            "multicast::cluster [%0], [%1], %2, [%3], %4;" ::"r"(dst),
+            "l"(from), "r"(kHalf), "r"(bar), "h"((uint16_t)3)
+            : "memory");
       else
-        asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];"
-                     ::"r"(dst), "l"(from), "r"(kHalf), "r"(bar) : "memory");
+        asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_"
+                     "tx::bytes [%0], [%1], %2, [%3];" ::"r"(dst),
+                     "l"(from), "r"(kHalf), "r"(bar)
+                     : "memory");
     }
   };
   auto issue = [&](int i) {
@@ -157,8 +180,12 @@ __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(128, 1)
     uint32_t bar = fullAddr + 8 * s;
     size_t blockIndex = (block + i) % blocks;
     uint32_t slot = smemAddr + s * kBlockBytes;
-    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar), "r"(kBlockBytes) : "memory");
-    if (kMode == PairMode::BulkMulticast || kMode == PairMode::TensorMulticast) {
+    asm volatile(
+        "mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar),
+        "r"(kBlockBytes)
+        : "memory");
+    if (kMode == PairMode::BulkMulticast ||
+        kMode == PairMode::TensorMulticast) {
       copyHalf(slot + rank * kHalf, blockIndex, rank, bar, true);
     } else {
       copyHalf(slot, blockIndex, 0, bar, false);
@@ -167,12 +194,20 @@ __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(128, 1)
   };
   auto release = [&](int s) {
     uint32_t local = emptyAddr + 8 * s, remote;
-    asm volatile("mapa.shared::cluster.u32 %0, %1, %2;" : "=r"(remote) : "r"(local), "r"(peer));
-    asm volatile("mbarrier.arrive.release.cluster.shared::cta.b64 _, [%0];" ::"r"(local) : "memory");
-    asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];" ::"r"(remote) : "memory");
+    asm volatile("mapa.shared::cluster.u32 %0, %1, %2;"
+                 : "=r"(remote)
+                 : "r"(local), "r"(peer));
+    asm volatile(
+        "mbarrier.arrive.release.cluster.shared::cta.b64 _, [%0];" ::"r"(local)
+        : "memory");
+    asm volatile(
+        "mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];" ::"r"(
+            remote)
+        : "memory");
   };
   if (tid == 0)
-    sink[blockIdx.x] = consumeBlocks(iterations, fullAddr, smem, issue, release);
+    sink[blockIdx.x] =
+        consumeBlocks(iterations, fullAddr, smem, issue, release);
   // No CTA may exit while its peer can still arrive on its barriers or
   // write into its shared memory.
   clusterSync();
@@ -185,8 +220,7 @@ static CUtensorMap boxesOf(char *buffer, size_t bytes) {
                               void *, const cuuint64_t *, const cuuint64_t *,
                               const cuuint32_t *, const cuuint32_t *,
                               CUtensorMapInterleave, CUtensorMapSwizzle,
-                              CUtensorMapL2promotion,
-                              CUtensorMapFloatOOBfill);
+                              CUtensorMapL2promotion, CUtensorMapFloatOOBfill);
   void *entry = nullptr;
   cudaDriverEntryPointQueryResult found;
   cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &entry, 12000,
@@ -240,10 +274,12 @@ int main() {
   cudaDeviceProp prop;
   cudaGetDeviceProperties(&prop, 0);
   size_t smemBytes = (size_t)kSlots * kBlockBytes;
-  cudaFuncSetAttribute(stream, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemBytes);
-  for (auto kernel : {streamPair<PairMode::BulkMulticast>, streamPair<PairMode::BulkLocal>,
-                      streamPair<PairMode::TensorMulticast>,
-                      streamPair<PairMode::TensorLocal>})
+  cudaFuncSetAttribute(stream, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                       (int)smemBytes);
+  for (auto kernel :
+       {streamPair<PairMode::BulkMulticast>, streamPair<PairMode::BulkLocal>,
+        streamPair<PairMode::TensorMulticast>,
+        streamPair<PairMode::TensorLocal>})
     cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                          (int)smemBytes);
   size_t maxBytes = (size_t)4 << 30;
@@ -296,13 +332,15 @@ int main() {
     // and bytes read from L2 or DRAM (half of them under multicast).
     double received = (double)ctas * iterations * kBlockBytes;
     double read = multicast ? received / 2 : received;
-    printf("{\"device\": \"%s\", \"mode\": \"%s\", \"ctas\": %d, \"buffer_bytes\": %zu, "
+    printf("{\"device\": \"%s\", \"mode\": \"%s\", \"ctas\": %d, "
+           "\"buffer_bytes\": %zu, "
            "\"slots\": %d, \"block_bytes\": %d, \"best_ms\": %.4f, "
            "\"received_tb_per_s\": %.3f, \"read_tb_per_s\": %.3f, "
            "\"us_per_64kib_per_sm\": %.4f, \"error\": \"%s\"}\n",
-           prop.name, config.mode, ctas, config.bufferBytes, kSlots, kBlockBytes, best,
-           received / (best * 1e-3) / 1e12, read / (best * 1e-3) / 1e12,
-           best * 1e3 / (iterations / 2.0), cudaGetErrorString(err));
+           prop.name, config.mode, ctas, config.bufferBytes, kSlots,
+           kBlockBytes, best, received / (best * 1e-3) / 1e12,
+           read / (best * 1e-3) / 1e12, best * 1e3 / (iterations / 2.0),
+           cudaGetErrorString(err));
   }
   return 0;
 }
