@@ -16,6 +16,7 @@ _SWIZZLES = {0: 0, 32: 1, 64: 2, 128: 3}  # CUtensorMapSwizzle
 _L2_PROMOTION_256B = 3
 _MAX_DYNAMIC_SHARED_SIZE_BYTES = 8  # CUfunction_attribute
 _MULTIPROCESSOR_COUNT = 16  # CUdevice_attribute
+_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION = 4  # CUlaunchAttributeID
 _TMA_MISALIGNED = "tensors read by TMA must be 16-byte aligned"
 
 
@@ -25,6 +26,21 @@ class CudaError(RuntimeError):
 
 class ArgumentError(ValueError):
     """A launch argument does not fit the kernel's manifest."""
+
+
+class _LaunchAttribute(ctypes.Structure):
+    """CUlaunchAttribute: the id, padded to 8 bytes, then a 64-byte value
+    union (a cluster's dimensions are its first three words)."""
+    _fields_ = [("id", ctypes.c_int), ("pad", ctypes.c_char * 4),
+                ("value", ctypes.c_uint * 16)]
+
+
+class _LaunchConfig(ctypes.Structure):
+    """CUlaunchConfig, for launches that need attributes (clusters)."""
+    _fields_ = [("grid", ctypes.c_uint * 3), ("block", ctypes.c_uint * 3),
+                ("shared_bytes", ctypes.c_uint), ("stream", ctypes.c_void_p),
+                ("attrs", ctypes.POINTER(_LaunchAttribute)),
+                ("num_attrs", ctypes.c_uint)]
 
 
 _CU = {}
@@ -43,7 +59,7 @@ def load_driver():
              "cuCtxGetDevice", "cuDeviceGetAttribute",
              "cuModuleLoadData", "cuModuleGetFunction", "cuFuncSetAttribute",
              "cuTensorMapEncodeTiled", "cuTensorMapReplaceAddress",
-             "cuLaunchKernel"]
+             "cuLaunchKernel", "cuLaunchKernelEx"]
     _CU.update({name: getattr(lib, name) for name in names})
     _CU["cuLaunchKernel"].argtypes = [
         ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint, ctypes.c_uint,
@@ -51,6 +67,9 @@ def load_driver():
         ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     _CU["cuTensorMapReplaceAddress"].argtypes = [ctypes.c_void_p,
                                                  ctypes.c_void_p]
+    _CU["cuLaunchKernelEx"].argtypes = [
+        ctypes.POINTER(_LaunchConfig), ctypes.c_void_p, ctypes.c_void_p,
+        ctypes.c_void_p]
 
 
 def _check(result, call):
@@ -217,6 +236,9 @@ class Kernel:
             words[index] = address
         for tmap, arg in self._driver_retargets:
             tmap.retarget(addresses[arg])
+        if self._cluster_config is not None:
+            self._launch_cluster(stream)
+            return
         # Every argument but the stream is a ready ctypes value: nothing to
         # convert per call.
         result = _CU["cuLaunchKernel"](*self._launch_config, stream,
@@ -225,6 +247,19 @@ class Kernel:
             _check(result, "cuLaunchKernel(grid="
                            f"{[v.value for v in self._grid_size]}, "
                            f"block={self._block})")
+
+    def _launch_cluster(self, stream):
+        """A launch of CTA clusters (the manifest's `cluster`), which only
+        cuLaunchKernelEx takes."""
+        config = self._cluster_config
+        config.grid[:] = [v.value for v in self._grid_size]
+        config.stream = stream
+        result = _CU["cuLaunchKernelEx"](ctypes.byref(config), self._function,
+                                         self._params, None)
+        if result:
+            _check(result, f"cuLaunchKernelEx(grid={list(config.grid)}, "
+                           f"block={self._block}, "
+                           f"cluster={self._cluster})")
 
     def _reshape(self, shapes, addresses):
         """Some arguments have new shapes: rewrites their sizes, re-encodes
@@ -268,6 +303,18 @@ class Kernel:
         specs = manifest["arguments"]
         self._shared = manifest["shared_bytes"]
         self._block = manifest["block"]
+        # CTA clusters: a launch configuration with the cluster attribute,
+        # built once; the grid and stream are filled in per launch.
+        self._cluster = list(manifest.get("cluster", [1, 1, 1]))
+        self._cluster_config = None
+        if self._cluster != [1, 1, 1]:
+            self._cluster_attribute = _LaunchAttribute(
+                id=_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION)
+            self._cluster_attribute.value[:3] = self._cluster
+            self._cluster_config = _LaunchConfig(
+                block=(ctypes.c_uint * 3)(*self._block),
+                shared_bytes=self._shared,
+                attrs=ctypes.pointer(self._cluster_attribute), num_attrs=1)
         # The grid's tiles: one CTA each, or for a persistent kernel one
         # CTA per SM (self._multiprocessors) looping over them.
         self._grid = [(g["arg"], g["dim"], g["divide_by"])

@@ -40,10 +40,7 @@ def install(bsattn_cuda, manifest, layout):
         print(f"retarget {maps[tmap]} -> {hex(address)}")
         return 0
 
-    def launch(function, *args):
-        # What ctypes would pass to C: plain numbers for the ctypes values.
-        gx, gy, gz, bx, by, bz, shared, stream, params, extra = [
-            getattr(arg, "value", arg) for arg in args]
+    def parameters(params):
         values = []
         for i, param in enumerate(manifest["params"]):
             pointer = params[i]
@@ -58,14 +55,33 @@ def install(bsattn_cuda, manifest, layout):
                 values.append(hex(ctypes.c_uint64.from_address(pointer).value))
             else:
                 values.append(str(ctypes.c_int64.from_address(pointer).value))
+        return ", ".join(values)
+
+    def launch(function, *args):
+        # What ctypes would pass to C: plain numbers for the ctypes values.
+        gx, gy, gz, bx, by, bz, shared, stream, params, extra = [
+            getattr(arg, "value", arg) for arg in args]
         print(f"launch grid=({gx}, {gy}, {gz}) block=({bx}, {by}, {bz}) "
               f"shared={shared} stream={hex(stream)} "
-              f"params=[{', '.join(values)}]")
+              f"params=[{parameters(params)}]")
+        return 0
+
+    def launch_ex(config, function, params, extra):
+        # `config` arrives as ctypes.byref(CUlaunchConfig).
+        config = config._obj
+        attributes = [config.attrs[i] for i in range(config.num_attrs)]
+        described = ", ".join(
+            f"id={a.id} value=({a.value[0]}, {a.value[1]}, {a.value[2]})"
+            for a in attributes)
+        print(f"launch_ex grid={tuple(config.grid)} block={tuple(config.block)}"
+              f" shared={config.shared_bytes} stream={hex(config.stream or 0)}"
+              f" attrs=[{described}] params=[{parameters(params)}]")
         return 0
 
     bsattn_cuda._CU.update({"cuTensorMapEncodeTiled": encode,
                             "cuTensorMapReplaceAddress": retarget,
-                            "cuLaunchKernel": launch})
+                            "cuLaunchKernel": launch,
+                            "cuLaunchKernelEx": launch_ex})
     # A Kernel without loading a module: only the parameter block is
     # exercised.
     kernel = bsattn_cuda.Kernel.__new__(bsattn_cuda.Kernel)

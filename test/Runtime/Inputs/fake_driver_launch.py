@@ -1,7 +1,9 @@
 """Drives runtime/python/bsattn_cuda.Kernel.launch against the fake libcuda
 of fake_driver.py.
 
-  python3 fake_driver_launch.py RUNTIME_PYTHON_DIR MANIFEST opaque|word1|derived
+  python3 fake_driver_launch.py RUNTIME_PYTHON_DIR MANIFEST opaque|word1|derived [CLUSTER]
+
+CLUSTER (for example 2,1,1) replaces the manifest's cluster dimensions.
 """
 
 import json
@@ -15,6 +17,8 @@ import fake_driver  # noqa: E402
 
 with open(sys.argv[2]) as f:
     manifest = json.load(f)
+if len(sys.argv) > 4:
+    manifest["cluster"] = [int(d) for d in sys.argv[4].split(",")]
 kernel = fake_driver.install(bsattn_cuda, manifest, sys.argv[3])
 
 B, H, T = 1, 16, 4096
@@ -27,7 +31,8 @@ shapes = {"q": (B, H, T, 128), "k": (B, H, T, 128), "v": (B, H, T, 128),
 
 def call(roles, shapes):
     order = [a["role"] for a in manifest["arguments"]]
-    kernel.launch([roles[r] for r in order], [shapes[r] for r in order])
+    kernel.launch([roles[r] for r in order], [shapes[r] for r in order],
+                  stream=0x5a5a)
 
 
 call(roles, shapes)
