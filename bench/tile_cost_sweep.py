@@ -47,6 +47,24 @@ def pattern(blocks, w, diagonal):
     return row_ptr.cuda().contiguous(), col_idx.cuda().contiguous()
 
 
+def load_fa4(folder):
+    """FA4's bench module from `folder` (bench_fa4.py), or None."""
+    if not folder:
+        return None
+    sys.path.insert(0, folder)
+    return importlib.import_module("bench_fa4")
+
+
+def sweep_inputs():
+    """Four rotated (q, k, v) sets of the sweep's shape (seeded) and
+    seq_lens = T for every batch entry."""
+    torch.manual_seed(0)
+    sets = [tuple(torch.randn(B, H, T, D, device="cuda",
+                              dtype=torch.bfloat16) for _ in range(3))
+            for _ in range(4)]
+    return sets, torch.full((B,), T, dtype=torch.int32, device="cuda")
+
+
 def fit(points):
     """(intercept, slope) of ms against used pairs, per SM wave in us."""
     pairs = np.array([p["used_pairs"] for p in points], dtype=float)
@@ -68,15 +86,8 @@ def main():
     a = parser.parse_args()
     kernel = blocksparse.bsattn_cuda.Kernel.from_files(a.kernel + ".cubin",
                                                       a.kernel + ".json")
-    fa4 = None
-    if a.fa4:
-        sys.path.insert(0, a.fa4)
-        fa4 = importlib.import_module("bench_fa4")
-    torch.manual_seed(0)
-    sets = [tuple(torch.randn(B, H, T, D, device="cuda",
-                              dtype=torch.bfloat16) for _ in range(3))
-            for _ in range(4)]
-    seq_lens = torch.full((B,), T, dtype=torch.int32, device="cuda")
+    fa4 = load_fa4(a.fa4)
+    sets, seq_lens = sweep_inputs()
     blocks = T // 128
     results = {"bsattn": {}, "fa4": {}}
     for family, diagonal, widths in (("diagonal", True, range(1, 9)),

@@ -12,7 +12,6 @@ With --fa4, FlashAttention-4's block-sparse kernel runs the same windows
 (at seq_len = T, as bench/blocksparse.py times it).
 """
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -23,7 +22,8 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 import blocksparse  # noqa: E402
 from sustained import Sampler, run_for  # noqa: E402
-from tile_cost_sweep import B, D, H, T, pattern  # noqa: E402
+from tile_cost_sweep import (B, D, H, T, load_fa4, pattern,  # noqa: E402
+                             sweep_inputs)
 
 
 def main():
@@ -35,15 +35,8 @@ def main():
     parser.add_argument("--fa4", help="folder holding bench_fa4.py")
     parser.add_argument("--out", required=True)
     a = parser.parse_args()
-    fa4 = None
-    if a.fa4:
-        sys.path.insert(0, a.fa4)
-        fa4 = importlib.import_module("bench_fa4")
-    torch.manual_seed(0)
-    sets = [tuple(torch.randn(B, H, T, D, device="cuda",
-                              dtype=torch.bfloat16) for _ in range(3))
-            for _ in range(4)]
-    seq_lens = torch.full((B,), T, dtype=torch.int32, device="cuda")
+    fa4 = load_fa4(a.fa4)
+    sets, seq_lens = sweep_inputs()
     sampler = Sampler()
     rows = []
     try:
