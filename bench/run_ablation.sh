@@ -2,7 +2,7 @@
 # On the GPU machine: the variants of bench/compile_ablation.sh (in DIR,
 # default .device/ablation). First correctness (smoke and adversarial for
 # every variant, synccheck and racecheck on the SANITIZE ones, default
-# `all`, the one with every technique),
+# `main`, the challenge kernel itself),
 # then ROUNDS (default 2) rounds of quick and full timings, the variants
 # alternating within a round so that they share the lease's clocks. One
 # JSON line per case in $OUT/ablation.jsonl; bench/summarize_ablation.py
@@ -11,7 +11,7 @@
 set -uo pipefail
 dir=${1:-.device/ablation}
 out=${OUT:-/tmp}/ablation.jsonl
-variants=${VARIANTS:-ws pp s3 ov ovpp pc pppc ovpc all nows pst pdyn}
+variants=${VARIANTS:-main novote nolazy nopvwait nopc nopp noov s2 nows none pers}
 nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv
 check() {
   local v=$1; shift
@@ -22,7 +22,7 @@ check() {
 for v in $variants; do
   echo "== $v: $(check "$v" --suite smoke) / $(check "$v" --suite adversarial)"
 done
-for v in ${SANITIZE:-all}; do
+for v in ${SANITIZE:-main}; do
   for tool in synccheck racecheck; do
     echo "== $tool $v"
     compute-sanitizer --tool "$tool" --print-limit 5 python3 bench/check_kernel.py \

@@ -1,6 +1,6 @@
 """Summarizes bench/run_ablation.sh's JSON lines: per case, the best device
-time of each variant over the rounds and its ratio to the `ws` variant (the
-examples' tuning); correctness counts per variant.
+time of each variant over the rounds and its ratio to the `main` variant
+(the example's tuning); correctness counts per variant.
 
   python3 bench/summarize_ablation.py ablation.jsonl [--json out.json]
 """
@@ -30,9 +30,9 @@ def main():
     rows = []
     print(f"{'case':36s} " + " ".join(f"{v:>8s}" for v in variants))
     for case, times in sorted(best.items()):
-        base = times.get("ws")
+        base = times.get("main")
         ratios = {v: round(t / base, 3) for v, t in times.items()} if base else {}
-        rows.append({"case": case, "device_us": times, "ratio_to_ws": ratios})
+        rows.append({"case": case, "device_us": times, "ratio_to_main": ratios})
         print(f"{case:36s} " + " ".join(
             f"{ratios.get(v, float('nan')):8.3f}" for v in variants))
     summary = {"correct": dict(correct), "wrong": dict(wrong), "cases": rows}
