@@ -13,7 +13,9 @@ Every case of the harness's public quick, full and broad distributions
 (their local sample, built by the harness's own generator), for each kernel:
 o and lse against the harness's reference (its tolerances), then device
 time by CUDA events (the median of 40 launches over 4 rotated input sets,
-so that the L2 does not hold them), in --rounds rounds over the kernels in
+so that the L2 does not hold them; each launch queued behind a GPU spin of
+--lead-us, so that the events time the kernel and not the host's launch
+path), in --rounds rounds over the kernels in
 alternating order (a clock that drifts within a case favours none), the
 median of the rounds. The floor is DESIGN.md's:
 max(FLOPs / 700e12, bytes / 4.25e12), FLOPs = 4 * 128^3 per used (query
@@ -78,6 +80,10 @@ def floor_ms(case, pairs):
     return max(4 * BLOCK**3 * pairs / PEAK_FLOPS, bytes_ / PEAK_BYTES) * 1e3
 
 
+# Host time the GPU is kept busy for before each timed launch (0: none).
+LEAD_US = 200
+
+
 def event_ms(launch, count, launches=40):
     for i in range(count):
         launch(i)
@@ -85,6 +91,13 @@ def event_ms(launch, count, launches=40):
     for i in range(launches):
         start = torch.cuda.Event(enable_timing=True)
         end = torch.cuda.Event(enable_timing=True)
+        # The stream is idle after the last synchronize: without work ahead
+        # of the start event, the events would also time the host's launch
+        # path (Python, tensor-map updates, the driver call) between them.
+        # A spin of LEAD_US (at most 2 GHz) queued first lets the launch
+        # reach the stream before the start event runs.
+        if LEAD_US:
+            torch.cuda._sleep(LEAD_US * 2000)
         start.record()
         launch(i % count)
         end.record()
@@ -175,6 +188,7 @@ def fa4_ms(fa4, case, sets):
 
 
 def main():
+    global LEAD_US
     parser = argparse.ArgumentParser()
     parser.add_argument("--kernels", required=True)
     parser.add_argument("--variants", required=True,
@@ -186,8 +200,13 @@ def main():
     parser.add_argument("--suites", default="quick,full,broad")
     parser.add_argument("--rounds", type=int, default=2,
                         help="timing rounds per case, in alternating order")
+    parser.add_argument("--lead-us", type=int, default=LEAD_US,
+                        help="GPU spin queued before each timed launch, "
+                        "so that the host's launch path is not timed "
+                        "(0: none, as before 2026-12-07)")
     parser.add_argument("--out", required=True)
     a = parser.parse_args()
+    LEAD_US = a.lead_us
     variants = a.variants.split(",")
     fa4_variants = (a.fa4_variants or variants[0]).split(",")
     unknown = sorted(set(fa4_variants) - set(variants))
@@ -271,7 +290,8 @@ def main():
             commit = ""
     with open(a.out, "w") as f:
         json.dump({"device": torch.cuda.get_device_name(), "commit": commit,
-                   "variants": variants, "rows": rows}, f, indent=1)
+                   "variants": variants, "lead_us": LEAD_US, "rows": rows},
+                  f, indent=1)
     print(f"{'case':22s} " + " ".join(f"{v:>8s}" for v in variants) +
           f" {'floor':>8s} {'x floor':>7s} {'FA4 x':>6s}")
     for r in rows:
