@@ -3,8 +3,8 @@ inside the kernel.
 
 `instrument` rewrites the PTX of a warp-specialized challenge kernel
 (`bsattn-translate --emit-ptx`) so that it records %globaltimer and clock64
-at a few points into a global array `bsattn_phase_log` (16 words per entry:
-8 timers, the SM, 7 cycle counts). One CTA per tile: an entry per CTA, with
+at a few points into a global array `bsattn_phase_log` (20 words per entry:
+10 timers, the SM, 9 cycle counts). One CTA per tile: an entry per CTA, with
 consumer thread 0 recording
 
   start     first instruction
@@ -17,8 +17,10 @@ consumer thread 0 recording
 and the producer's issuing thread `q_issued` and `kv_issued` (its first
 and second expect-tx). `--persistent`: an entry per tile of each CTA, from
 the named barrier that starts a tile (`arrive_top`, `tile_start`), then
-`first_s`, `o_smem`, `o_stored`, and the producer's and the converting
-warps' arrival at the tile's barrier. The points are found by the
+`first_s`, `o_smem`, `o_stored`, the producer's and the converting
+warps' arrival at the tile's barrier, and the producer's `q_issued` (each
+tile) and `kv_issued` (the CTA's first tile); the first tile's phases are
+also reported apart. The points are found by the
 instructions the lowering emits there; a PTX without one is refused. `run`
 (GPU) launches the instrumented cubin on challenge cases (quick and full
 shapes), or a dense causal or full kernel on B2 T8192 (H = 2048 / D, as
@@ -75,6 +77,10 @@ PERSISTENT = [
     ("producer_top", TILE_TOP, 2, "before", 256, True),
     ("convert_top", TILE_TOP, 3, "before", 288, True),
     ("ready", r"mbarrier\.try_wait", 1, "before", 0, False),
+    # The producer's Q load of each tile; its first K/V load in the text is
+    # the CTA's first tile's (later tiles get theirs from the tile before).
+    ("q_issued", r"mbarrier\.arrive\.expect_tx", 1, "before", 256, False),
+    ("kv_issued", r"mbarrier\.arrive\.expect_tx", 2, "before", 256, False),
 ]
 # `--prologue`: where a one-CTA-per-tile kernel's start goes, with the
 # set-up barrier passed by consumer thread 0 and by the producer's issuing
@@ -98,7 +104,8 @@ CHAINS = {
     "prologue": (["start", "first_s", "o_smem", "end"],
                  ["c_barrier", "p_barrier", "q_issued", "kv_issued"]),
 }
-WORDS = 16  # 8 globaltimer, smid, 7 clock64 (of the first 7 points)
+TIMERS = 10  # %globaltimer words, one per point
+WORDS = 20  # the timers, smid, 9 clock64 (of the first 9 points)
 MAX_ENTRIES = 1 << 16  # CTAs, or CTAs x TILES_PER_CTA
 TILES_PER_CTA = 256  # persistent kernels: log entries per CTA
 LOG = "bsattn_phase_log"
@@ -106,8 +113,9 @@ LOG = "bsattn_phase_log"
 
 def record(slot, thread, new_tile, persistent):
     """A PTX block storing %globaltimer (word `slot`) and clock64 (word
-    9 + slot, for the first 7 slots) into the log entry of this CTA (or,
-    persistent, of the CTA's current tile); slot 0 also stores %smid."""
+    TIMERS + 1 + slot, for the first WORDS - TIMERS - 1 slots) into the log
+    entry of this CTA (or, persistent, of the CTA's current tile); slot 0
+    also stores %smid (word TIMERS)."""
     lines = [
         "{",
         ".reg .pred %ph_p;",
@@ -138,11 +146,12 @@ def record(slot, thread, new_tile, persistent):
                   f"setp.eq.u32 %ph_p, %ph_t, {thread};"]
         guard = "@%ph_p "
     lines.append(f"{guard}st.global.u64 [%ph_a+{8 * slot}], %ph_g;")
-    if slot < WORDS - 9:
-        lines.append(f"{guard}st.global.u64 [%ph_a+{8 * (9 + slot)}], %ph_c;")
+    if slot < WORDS - TIMERS - 1:
+        lines.append(
+            f"{guard}st.global.u64 [%ph_a+{8 * (TIMERS + 1 + slot)}], %ph_c;")
     if slot == 0:
         lines += ["mov.u32 %ph_t, %smid;", "cvt.u64.u32 %ph_s, %ph_t;",
-                  f"{guard}st.global.u64 [%ph_a+64], %ph_s;"]
+                  f"{guard}st.global.u64 [%ph_a+{8 * TIMERS}], %ph_s;"]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -259,7 +268,7 @@ def summarize(log, blocks_per_tile=None, points="one_tile"):
     span = max(r[5] for r in log) - t0
     by_sm = {}
     for r in log:
-        by_sm.setdefault(r[8], []).append(r)
+        by_sm.setdefault(r[TIMERS], []).append(r)
     sm_time = span * len(by_sm)
     known = blocks_per_tile is not None
     if not known:
@@ -284,18 +293,27 @@ def summarize(log, blocks_per_tile=None, points="one_tile"):
         gaps += [nxt[0] - prev[5] for prev, nxt in zip(rows, rows[1:])]
     busy_empty = sum(r[5] - r[0] for r, n in zip(log, blocks_per_tile)
                      if n == 0)
+    # The first CTA of each SM starts with every SM loading at once: its
+    # start to first product, beside the median CTA's.
+    blocks_of = {id(r): n for r, n in zip(log, blocks_per_tile)}
+    i_first = names.index("first_s")
+    first_wave = [rows[0][i_first] - rows[0][0] for rows in by_sm.values()
+                  if blocks_of[id(rows[0])] > 0]
     per_block = {}
     if known:
         per_block = {
             "loop_ns_per_block_median": round(statistics.median(
                 (r[3] - r[2]) / n for r, n in used)),
             "loop_cycles_per_block_median": round(statistics.median(
-                (r[9 + 3] - r[9 + 2]) / n for r, n in used))}
+                (r[TIMERS + 1 + 3] - r[TIMERS + 1 + 2]) / n
+                for r, n in used))}
     return {"span_us": round(span / 1e3, 2), "sms": len(by_sm),
             "ctas": len(log), "ctas_with_blocks": len(used),
             "ctas_per_sm_max": max(len(v) for v in by_sm.values()),
             "phases": phases,
             "empty_tiles_share_of_sm_time": round(busy_empty / sm_time, 3),
+            "first_wave_start_to_first_s_median_ns":
+                statistics.median(first_wave) if first_wave else None,
             "gap_end_to_next_start": {
                 "median_ns": statistics.median(gaps) if gaps else None,
                 "share_of_sm_time": round(sum(gaps) / sm_time, 3)},
@@ -354,6 +372,10 @@ def summarize_persistent(log, ctas):
             statistics.median(ds) if ds else None)
     first_tile = [r[i["first_s"]] - r[i["arrive_top"]]
                   for _, n, r, _ in tiles if n == 0 and r[i["first_s"]]]
+    def first_tile_median(a, b):
+        ds = [r[i[b]] - r[i[a]] for _, n, r, _ in tiles
+              if n == 0 and r[i["first_s"]] and r[i[a]] and r[i[b]]]
+        return statistics.median(ds) if ds else None
     counts = [sum(1 for c2, _, _, _ in tiles if c2 == c)
               for c in range(ctas)]
     return {"span_us": round((t1 - t0) / 1e3, 2), "ctas": ctas,
@@ -362,6 +384,15 @@ def summarize_persistent(log, ctas):
             "phases": phases, **late,
             "first_tile_arrive_to_first_s_median_ns":
                 statistics.median(first_tile) if first_tile else None,
+            "first_tile_ns": {
+                f"{a}->{b}": first_tile_median(a, b) for a, b in (
+                    ("arrive_top", "tile_start"), ("tile_start", "ready"),
+                    ("ready", "first_s"), ("tile_start", "q_issued"),
+                    ("tile_start", "kv_issued"))},
+            "later_tiles_start_to_q_issued_median_ns": statistics.median(
+                [r[i["q_issued"]] - r[i["tile_start"]]
+                 for _, n, r, _ in tiles if n and r[i["q_issued"]]] or
+                [None]),
             "idle_tail_share": round(sum(
                 t1 - max(r[i["o_stored"]] for c2, _, r, _ in tiles
                          if c2 == c) for c in range(ctas)) / sm_time, 3)}
