@@ -6,10 +6,11 @@
 //   (padding, which only write o = 0 and lse = -inf) come after the others
 //   (padding_tiles_last), so that the cheap ones fill the grid's tail.
 //   0.974-0.999x the time of the challenge kernel on the T = 4096 cases
-//   (quick, broad-*-1: median 0.977) and 0.993-1.030x on the larger ones,
-//   where every CTA's coordinates waiting for a seq_lens load costs more
-//   than the tail gains (bench/results/2026-12-07-h100-padding-tiles-last-skip-query.json,
-//   H100, two runs in opposite orders).
+//   (quick, broad-*-1: median 0.977, and 0.979 on a second lease) and
+//   0.993-1.030x on the larger ones, where every CTA's coordinates waiting
+//   for a seq_lens load costs more than the tail gains
+//   (bench/results/2026-12-07-h100-padding-tiles-last-skip-query.json,
+//   H100, two runs in opposite orders on each lease).
 // - many_tiles, T > 4096: the challenge kernel.
 // A test checks that both keep examples/challenge.mlir's tuning.
 func.func @challenge(%q: memref<?x?x?x128xbf16>, %k: memref<?x?x?x128xbf16>,
