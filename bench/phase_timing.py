@@ -31,6 +31,12 @@ the idle tail.
 `o_stored`, when consumer thread 0 and the producer's issuing thread pass
 the set-up barrier: where a CTA's start goes before its first TMA loads.
 Instrumentation costs a few percent: compare phases within a kernel.
+A timestamp also pins what ptxas may move past it: in the persistent CSR
+kernels the tests of the first block's `col_idx` entry stay before
+`ready`'s clock read, so the instrumented tile waits for that load before
+its first mbarrier wait, which the uninstrumented kernel's ptxas schedule
+moves after the wait (check the SASS before reading `tile_start->ready`
+as the consumers' own instructions).
 
   python3 bench/phase_timing.py instrument [--persistent | --prologue] \
       --ptx K.ptx --out K-phases.ptx
