@@ -584,29 +584,19 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
     // last key is after the tile's first query need a mask; every other
     // tile passes through.
     bool causal = op.getCausal();
-    // The sequence test `lhs seqPredicate rhs`, or'ed for a causal mask with
-    // the causal test `causalLhs causalPredicate causalRhs`, which is made
-    // first so that causal kernels keep their instruction order.
-    auto testCausalThenSeq = [&](arith::CmpIPredicate causalPredicate,
-                                 Value causalLhs, Value causalRhs,
-                                 arith::CmpIPredicate seqPredicate, Value lhs,
-                                 Value rhs) -> Value {
-      Value causalTest =
-          causal ? arith::CmpIOp::create(rewriter, loc, causalPredicate,
-                                         causalLhs, causalRhs)
-                 : Value();
-      Value seqTest =
-          arith::CmpIOp::create(rewriter, loc, seqPredicate, lhs, rhs);
-      return causal ? arith::OrIOp::create(rewriter, loc, causalTest, seqTest)
-                    : seqTest;
-    };
     Value queryBlock = h.toI32(adaptor.getQueryBlock());
     Value firstQuery =
         arith::MulIOp::create(rewriter, loc, queryBlock, h.i32(queryRows));
-    Value lastKey = arith::SubIOp::create(rewriter, loc, endKey, h.i32(1));
-    Value needed =
-        testCausalThenSeq(arith::CmpIPredicate::sgt, lastKey, firstQuery,
-                          arith::CmpIPredicate::sgt, endKey, seqLen);
+    Value diagonal;
+    if (causal) {
+      Value lastKey = arith::SubIOp::create(rewriter, loc, endKey, h.i32(1));
+      diagonal = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                       lastKey, firstQuery);
+    }
+    Value needed = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::sgt, endKey, seqLen);
+    if (causal)
+      needed = arith::OrIOp::create(rewriter, loc, diagonal, needed);
     Type type = adaptor.getScores().getType();
     auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{type}, needed,
                                   /*withElseRegion=*/true);
@@ -614,20 +604,32 @@ struct MaskLowering : public SchedulePattern<MaskOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(ifOp.thenBlock());
       ThreadPlace thread(h);
-      Value queryBase =
-          arith::AddIOp::create(rewriter, loc, firstQuery, thread.row0);
       Value keyBase =
           arith::AddIOp::create(rewriter, loc, firstKey, thread.chunkCol);
+      // Each of the thread's two rows hides the keys at or past its limit,
+      // min(query + 1, seq_len) if causal and seq_len if not. Taken relative
+      // to the thread's first key, the limit leaves one compare of a
+      // constant column per score.
+      Value queryBase =
+          causal ? arith::AddIOp::create(rewriter, loc, firstQuery, thread.row0)
+                 : Value();
+      Value columnLimits[2];
+      for (int64_t half = 0; half < 2; ++half) {
+        Value limit = seqLen;
+        if (causal) {
+          Value query = arith::AddIOp::create(rewriter, loc, queryBase,
+                                              h.i32(8 * half + 1));
+          limit = arith::MinSIOp::create(rewriter, loc, query, seqLen);
+        }
+        columnLimits[half] =
+            arith::SubIOp::create(rewriter, loc, limit, keyBase);
+      }
       Value minusInf = h.f32(-INFINITY);
       SmallVector<Value> scores = h.unpack(adaptor.getScores());
       for (int64_t i = 0, e = scores.size(); i < e; ++i) {
-        Value query = arith::AddIOp::create(rewriter, loc, queryBase,
-                                            h.i32(8 * rowHalf(i)));
-        Value key = arith::AddIOp::create(rewriter, loc, keyBase,
-                                          h.i32(fragmentColumn(i)));
-        Value hidden =
-            testCausalThenSeq(arith::CmpIPredicate::sgt, key, query,
-                              arith::CmpIPredicate::sge, key, seqLen);
+        Value hidden = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::sge, h.i32(fragmentColumn(i)),
+            columnLimits[rowHalf(i)]);
         scores[i] =
             arith::SelectOp::create(rewriter, loc, hidden, minusInf, scores[i]);
       }

@@ -3,8 +3,11 @@
 // The mask of a causal tile tests whether the key tile's last key comes
 // after the query tile's first query and, there, hides keys after the
 // query; a bidirectional one (`causal = false`) tests only whether the key
-// tile reaches past seq_len and hides only keys at or past it. A key tile
-// of 64 keys starts at key 64 * key_block.
+// tile reaches past seq_len and hides only keys at or past it. Each of a
+// thread's two rows (8 apart) has a limit, min(query + 1, seq_len) or
+// seq_len, taken relative to the thread's first key, so that a score's
+// test is one compare of its constant column (0, 1, 8, 9, ...) with its
+// row's limit. A key tile of 64 keys starts at key 64 * key_block.
 
 // CHECK-LABEL: llvm.func @attn
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
@@ -16,17 +19,31 @@
 // CHECK: %[[TAIL:.*]] = arith.cmpi sgt, %[[ENDKEY]]
 // CHECK: %[[NEEDED:.*]] = arith.ori %[[DIAG]], %[[TAIL]]
 // CHECK: scf.if %[[NEEDED]]
-// CHECK: %[[FUTURE:.*]] = arith.cmpi sgt
-// CHECK: %[[PAST:.*]] = arith.cmpi sge
-// CHECK: arith.ori %[[FUTURE]], %[[PAST]]
+// CHECK: %[[KEYBASE:.*]] = arith.addi %[[FIRSTKEY]], %{{.*}} : i32
+// CHECK: %[[QUERYBASE:.*]] = arith.addi %[[FIRSTQUERY]], %{{.*}} : i32
+// CHECK: %[[NEXT0:.*]] = arith.addi %[[QUERYBASE]], %c1_i32{{.*}} : i32
+// CHECK: %[[LIMIT0:.*]] = arith.minsi %[[NEXT0]], %[[SEQLEN:.*]] : i32
+// CHECK: %[[COLUMNS0:.*]] = arith.subi %[[LIMIT0]], %[[KEYBASE]] : i32
+// CHECK: %[[NEXT1:.*]] = arith.addi %[[QUERYBASE]], %c9_i32{{.*}} : i32
+// CHECK: %[[LIMIT1:.*]] = arith.minsi %[[NEXT1]], %[[SEQLEN]] : i32
+// CHECK: %[[COLUMNS1:.*]] = arith.subi %[[LIMIT1]], %[[KEYBASE]] : i32
+// CHECK-NOT: arith.ori
+// CHECK: %[[HIDDEN:.*]] = arith.cmpi sge, %c0_i32{{.*}}, %[[COLUMNS0]] : i32
+// CHECK-NEXT: arith.select %[[HIDDEN]], %{{.*}}, %{{.*}} : f32
+// CHECK: arith.cmpi sge, %c1_i32{{.*}}, %[[COLUMNS0]] : i32
+// CHECK: arith.cmpi sge, %c0_i32{{.*}}, %[[COLUMNS1]] : i32
+// CHECK: arith.cmpi sge, %c1_i32{{.*}}, %[[COLUMNS1]] : i32
+// CHECK: arith.cmpi sge, %c8_i32{{.*}}, %[[COLUMNS0]] : i32
 
 // CHECK-LABEL: llvm.func @bidirectional
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK-NOT: arith.cmpi eq
-// CHECK: %[[TAIL:.*]] = arith.cmpi sgt
+// CHECK: %[[TAIL:.*]] = arith.cmpi sgt, %[[ENDKEY:.*]], %[[SEQLEN:.*]] : i32
 // CHECK-NEXT: scf.if %[[TAIL]]
+// CHECK-NOT: arith.minsi
+// CHECK: %[[COLUMNS:.*]] = arith.subi %[[SEQLEN]], %[[KEYBASE:.*]] : i32
 // CHECK-NOT: arith.cmpi sgt
-// CHECK: %[[PAST:.*]] = arith.cmpi sge
+// CHECK: %[[PAST:.*]] = arith.cmpi sge, %c0_i32{{.*}}, %[[COLUMNS]] : i32
 // CHECK-NEXT: arith.select %[[PAST]]
 
 // CHECK-LABEL: llvm.func @key_tile
@@ -43,7 +60,8 @@
 // CHECK: %[[NEEDED:.*]] = arith.ori %[[DIAG]], %[[TAIL]]
 // CHECK: scf.if %[[NEEDED]]
 // CHECK: %[[KEYBASE:.*]] = arith.addi %[[FIRSTKEY]], %{{.*}} : i32
-// CHECK: arith.addi %[[KEYBASE]], %c0_i32{{.*}} : i32
+// CHECK: %[[COLUMNS:.*]] = arith.subi %{{.*}}, %[[KEYBASE]] : i32
+// CHECK: arith.cmpi sge, %c0_i32{{.*}}, %[[COLUMNS]] : i32
 
 !act = memref<?x?x?x128xbf16>
 func.func @attn(%q: !act, %k: !act, %v: !act, %seq_lens: memref<?xi32>,
